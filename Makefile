@@ -1,0 +1,48 @@
+# Bilbao Sede — the README's commands. `make test` runs exactly what CI runs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := DEBUG=true
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint format migrations-check pytest bench messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	@touch $@
+
+demo: $(VENV)/.installed ## Run the demo sede on 127.0.0.1:8000 (SQLite, Celery eager, dev IdP)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py demo_setup
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed ## ruff check + ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: $(VENV)/.installed ## Fail when a model change has no migration
+	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed ## The whole test suite with a coverage summary
+	$(VENV)/bin/pytest -n 2 --cov --cov-report=term:skip-covered --cov-report=
+
+test: lint migrations-check pytest ## Lint, migrations check and the whole suite (what CI runs)
+
+bench: $(VENV)/.installed ## Benchmarks (heavy; each prints a RESULT line)
+	@for b in bench/bench_*.py; do echo "== $$b"; DEBUG=true $(PY) $$b || exit 1; done
+
+messages: $(VENV)/.installed ## Extract and compile the es/eu translations
+	$(DEMO_ENV) $(PY) manage.py makemessages -l eu -l es --ignore=.venv --ignore=var
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,11 @@
+"""The REST API: each app contributes its routes from its own ``api.py``."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns: list = [
+    # path("firma/", include("firma.api_urls")),  apps add theirs here
+]
+
+__all__ = ["include", "path", "urlpatterns"]

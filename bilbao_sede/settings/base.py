@@ -1,0 +1,299 @@
+"""Bilbao Sede settings: one module, driven by environment variables.
+
+Production differs from the demo only by the environment (see ``docs/configuration.md``).
+Embedded defaults: SQLite file, Celery eager (no broker), local file storage, console
+e-mail and the development identity provider (only while ``DEBUG`` is on).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from bilbao_sede.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
+    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "guardian",
+    "mozilla_django_oidc",
+    "djangosaml2",
+    # Our apps, in dependency order (design.md).
+    "identidad",
+    "calendario",
+    "firma",
+    "procedimientos",
+    "apoderamientos",
+    "registro",
+    "expedientes",
+    "notificaciones",
+    "sede",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "bilbao_sede.urls"
+WSGI_APPLICATION = "bilbao_sede.wsgi.application"
+ASGI_APPLICATION = "bilbao_sede.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sede.context_processors.sede",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except Exception as exc:  # dj-database-url raises several types on a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users and authentication ---------------------------------------------------------
+AUTH_USER_MODEL = "identidad.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "identidad.backends.oidc.GiltzaOIDCBackend",
+    "identidad.backends.saml.ClaveSaml2Backend",
+    "identidad.backends.dev.DevIdPBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "identidad:login"
+LOGIN_REDIRECT_URL = "sede:mi_carpeta"
+LOGOUT_REDIRECT_URL = "sede:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
+
+# Development identity provider: pick a demo persona and a method. Refused unless DEBUG.
+DEV_IDP_ENABLED = env_bool("DEV_IDP_ENABLED", DEBUG)
+if DEV_IDP_ENABLED and not DEBUG:
+    raise ImproperlyConfigured("DEV_IDP_ENABLED cannot be on while DEBUG is off.")
+
+# OpenID Connect (Izenpe Giltza by default; any provider works). legal.md ID-4.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Giltza")
+_GILTZA = "https://eidas.izenpe.com"
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", f"{_GILTZA}/trustedx-authserver/oauth/izenpe"
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str(
+    "OIDC_OP_TOKEN_ENDPOINT", f"{_GILTZA}/trustedx-authserver/oauth/izenpe/token"
+)
+OIDC_OP_USER_ENDPOINT = env_str(
+    "OIDC_OP_USER_ENDPOINT", f"{_GILTZA}/trustedx-resources/openid/v1/users/me"
+)
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_choice("OIDC_RP_SIGN_ALGO", "RS256", {"RS256", "HS256", "ES256"})
+OIDC_RP_SCOPES = env_str(
+    "OIDC_RP_SCOPES",
+    "openid urn:izenpe:identity:global urn:izenpe:fea:properties urn:safelayer:eidas:authn_details",
+)
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_NIF_CLAIM = env_str("OIDC_NIF_CLAIM", "dni")
+# acr_values per method, and the level of assurance each one gives.
+OIDC_ACR_VALUES = {
+    "bakq": env_str("OIDC_ACR_BAKQ", "urn:safelayer:tws:policies:authentication:flow:bakq"),
+    "cert": env_str("OIDC_ACR_CERT", "urn:safelayer:tws:policies:authentication:flow:cert"),
+    "mobile": env_str(
+        "OIDC_ACR_MOBILE",
+        "urn:safelayer:tws:policies:authentication:flow:izmobileid:citizen_prof",
+    ),
+}
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}
+
+# SAML 2.0 (Cl@ve, eIDAS levels). legal.md ID-3. Configured in identidad.saml.
+SAML_ENABLED = env_bool("SAML_ENABLED", False)
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE", "")
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL", "")
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE", "")
+SAML_DEFAULT_LOA = env_choice("SAML_DEFAULT_LOA", "substantial", {"low", "substantial", "high"})
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_CREATE_UNKNOWN_USER = True
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+SAML_CONFIG: dict = {}  # built lazily by identidad.saml.build_saml_config()
+SAML_CONFIG_LOADER = "identidad.saml.saml_config_loader"
+SAML_CSP_HANDLER = ""  # our own ContentSecurityPolicyMiddleware sets the header
+
+# --- Internationalisation -------------------------------------------------------------
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Español")), ("eu", _("Euskara"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Madrid"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files -----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", "bilbao-sede"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "region_name": env_str("S3_REGION", "eu-south-2"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- E-mail ---------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bilbao Sede <sede@bilbao.eus>")
+
+# --- Cache ----------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- Celery ---------------------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {
+    "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
+}
+
+# --- REST API -------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bilbao Sede API",
+    "DESCRIPTION": "API of the sede electrónica of Bilbao City Council.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Council identity -----------------------------------------------------------------
+COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
+COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
+COUNCIL_DIR3 = env_str("COUNCIL_DIR3", "L01480209")
+
+# --- Security -------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self' https:; frame-ancestors 'none'; base-uri 'self'"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"saml2": {"level": "WARNING"}},
+}

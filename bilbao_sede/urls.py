@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("saml2/", include("djangosaml2.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("bilbao_sede.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("identidad/", include("identidad.urls")),
+    path("catalogo/", include("procedimientos.urls")),
+    path("calendario/", include("calendario.urls")),
+    path("registro/", include("registro.urls")),
+    path("expedientes/", include("expedientes.urls")),
+    path("firma/", include("firma.urls")),
+    path("notificaciones/", include("notificaciones.urls")),
+    path("apoderamientos/", include("apoderamientos.urls")),
+    path("", include("sede.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "identidad"
+
+urlpatterns = [
+    path("acceso/", views.login_page, name="login"),
+    path("acceso/desarrollo/", views.dev_login, name="dev_login"),
+]
