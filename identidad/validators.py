@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.es import cif, dni, nie
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.util import clean
 
 from .constants import TipoPersona
 
 
 def normalize_nif(value: str) -> str:
     """Upper-case, without spaces, dots or dashes: ``12.345.678-z`` → ``12345678Z``."""
-    return dni.compact(value or "")
+    return clean(value or "", " -./").upper().strip()
 
 
 def kind_of_nif(value: str) -> str | None:
