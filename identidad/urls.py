@@ -7,4 +7,5 @@ app_name = "identidad"
 urlpatterns = [
     path("acceso/", views.login_page, name="login"),
     path("acceso/desarrollo/", views.dev_login, name="dev_login"),
+    path("salir/", views.logout_view, name="logout"),
 ]

@@ -1,28 +1,79 @@
-from django.contrib.auth import authenticate, login
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+"""Login pages: the choice of identity provider, the development IdP and logout."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .backends.base import login_failed, login_succeeded
+from .backends.dev import BACKEND_PATH as DEV_BACKEND_PATH
 from .backends.dev import dev_idp_allowed
-from .demo import CITIZENS
-from .session import set_identification
+from .forms import DevLoginForm, GiltzaMethodForm
 
 
-def login_page(request):
-    return render(
-        request, "identidad/login.html", {"dev_idp": dev_idp_allowed(), "personas": CITIZENS}
-    )
+def safe_next_url(request: HttpRequest) -> str:
+    """The ``next`` parameter when it points inside this site, else an empty string."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _login_context(request: HttpRequest, *, dev_form: DevLoginForm | None = None) -> dict:
+    next_url = safe_next_url(request)
+    staff_url = reverse("admin:login")
+    return {
+        "next": next_url,
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "giltza_form": GiltzaMethodForm(initial={"method": "bakq"}),
+        "saml_enabled": settings.SAML_ENABLED,
+        "dev_idp": dev_idp_allowed(),
+        "dev_form": dev_form or DevLoginForm(),
+        "staff_login_url": staff_url,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    """Every way in: Giltza (OIDC), Cl@ve (SAML), the development IdP and staff login."""
+    return render(request, "identidad/login.html", _login_context(request))
 
 
 @require_http_methods(["GET", "POST"])
-def dev_login(request):
+def dev_login(request: HttpRequest) -> HttpResponse:
+    """The development IdP: a demo persona and a simulated method. 404 unless DEBUG."""
     if not dev_idp_allowed():
         raise Http404
-    if request.method == "POST":
-        user = authenticate(request, dev_persona=request.POST.get("persona"))
-        method = request.POST.get("method", "bakq")
-        if user is not None:
-            login(request, user, backend="identidad.backends.dev.DevIdPBackend")
-            set_identification(request, method=method)
-            return redirect("sede:mi_carpeta")
-    return render(request, "identidad/login.html", {"dev_idp": True, "personas": CITIZENS})
+    if request.method == "GET":
+        return redirect("identidad:login")
+    form = DevLoginForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "identidad/login.html", _login_context(request, dev_form=form), status=400
+        )
+    method = form.cleaned_data["method"]
+    user = authenticate(request, dev_persona=form.cleaned_data["persona"])
+    if user is None or not user.is_active:
+        login_failed(request, method=method, reason="dev IdP refused the persona", provider="dev")
+        messages.error(request, _("No se ha podido iniciar la sesión."))
+        return redirect("identidad:login")
+    login(request, user, backend=DEV_BACKEND_PATH)
+    login_succeeded(request, user=user, method=method, provider="dev")
+    return redirect(safe_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("Ha cerrado la sesión."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)

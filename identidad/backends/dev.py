@@ -1,6 +1,7 @@
 """Development identity provider: pick a demo persona and a method. Demo only.
 
-Refused whenever ``DEBUG`` is off (or ``DEV_IDP_ENABLED`` is), whatever the request says.
+Refused whenever ``DEBUG`` is off (or ``DEV_IDP_ENABLED`` is), whatever the request says:
+the view answers 404 and this backend returns None even when called directly.
 """
 
 from __future__ import annotations
@@ -8,9 +9,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
 
+from identidad.constants import MetodoIdentificacion
 from identidad.demo import persona_by_key
 from identidad.models import User
 from identidad.services import citizen_user_from_identity
+
+BACKEND_PATH = "identidad.backends.dev.DevIdPBackend"
+
+# The methods the development IdP pretends to be (each gives its default level).
+DEV_METHODS = [
+    MetodoIdentificacion.BAKQ,
+    MetodoIdentificacion.CERTIFICADO,
+    MetodoIdentificacion.MOVIL,
+    MetodoIdentificacion.CLAVE,
+]
 
 
 def dev_idp_allowed() -> bool:
@@ -32,4 +44,6 @@ class DevIdPBackend(BaseBackend):
         )
 
     def get_user(self, user_id: int) -> User | None:
+        if not dev_idp_allowed():
+            return None
         return User.objects.filter(pk=user_id, is_active=True).first()

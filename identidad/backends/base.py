@@ -1,0 +1,101 @@
+"""What every login path does once the identity provider has answered.
+
+Each backend (OIDC, SAML, development IdP) authenticates in its own way; the outcome is
+recorded the same way: the session keeps the method and the level of assurance
+(``identidad.session``) and the audit trail gets one ``login`` row, ``ok`` or ``denegado``
+(ENS-1).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from identidad.constants import MetodoIdentificacion, NivelGarantia, ResultadoAuditoria
+from identidad.models import User
+from identidad.services import audit_record
+from identidad.session import DEFAULT_LEVELS, identification_level, set_identification
+
+LOGIN_ACTION = "login"
+
+# eIDAS levels of assurance as the identity providers name them (legal.md ID-3).
+EIDAS_LOA_PREFIX = "http://eidas.europa.eu/LoA/"
+EIDAS_LEVELS = {
+    "low": NivelGarantia.BAJO,
+    "substantial": NivelGarantia.SUSTANCIAL,
+    "high": NivelGarantia.ALTO,
+}
+
+
+def eidas_uri(level_name: str) -> str:
+    """``substantial`` → ``http://eidas.europa.eu/LoA/substantial``."""
+    return f"{EIDAS_LOA_PREFIX}{level_name}"
+
+
+def level_from_eidas(value: str | None) -> NivelGarantia | None:
+    """The level named by an eIDAS LoA URI (or its last word), or None when unknown."""
+    if not value:
+        return None
+    name = str(value).strip().rsplit("/", 1)[-1].lower()
+    return EIDAS_LEVELS.get(name)
+
+
+def level_name(level: int) -> str:
+    return NivelGarantia(int(level)).name.lower()
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def login_succeeded(
+    request: HttpRequest,
+    *,
+    user: User,
+    method: str,
+    level: int | None = None,
+    provider: str = "",
+) -> None:
+    """Record method and level in the (already logged-in) session and audit the login."""
+    method = MetodoIdentificacion(method)
+    set_identification(request, method=method, level=level)
+    recorded = identification_level(request) or DEFAULT_LEVELS[method]
+    detail = {"method": str(method), "level": level_name(recorded)}
+    if provider:
+        detail["provider"] = provider
+    audit_record(
+        actor=user,
+        action=LOGIN_ACTION,
+        obj=user,
+        result=ResultadoAuditoria.OK,
+        detail=detail,
+        ip=client_ip(request),
+    )
+
+
+def login_failed(
+    request: HttpRequest | None,
+    *,
+    method: str,
+    reason: str,
+    level: int | None = None,
+    nif: str = "",
+    provider: str = "",
+) -> None:
+    """Audit a refused login. ``reason`` is a short technical text, not shown to the citizen."""
+    detail: dict[str, str] = {"method": str(method), "reason": str(reason)[:300]}
+    if level is not None:
+        detail["level"] = level_name(level)
+    if nif:
+        detail["nif"] = str(nif)[:20]
+    if provider:
+        detail["provider"] = provider
+    audit_record(
+        actor=None,
+        action=LOGIN_ACTION,
+        object_type="identidad.user",
+        result=ResultadoAuditoria.DENEGADO,
+        detail=detail,
+        ip=client_ip(request),
+    )
