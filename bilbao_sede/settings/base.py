@@ -245,6 +245,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -276,6 +277,34 @@ SPECTACULAR_SETTINGS = {
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
 COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
 COUNCIL_DIR3 = env_str("COUNCIL_DIR3", "L01480209")
+
+# --- Firma: signing keys, trust anchors, revocation, timestamps (firma.keys) ----------
+FIRMA_PKI_DIR = Path(env_str("FIRMA_PKI_DIR", str(BASE_DIR / "var" / "pki")) or "")
+FIRMA_KEYSTORE_PASSWORD = env_str("FIRMA_KEYSTORE_PASSWORD", "demo-firma")
+FIRMA_KEYSTORES: dict = {
+    "sello": {
+        "backend": "pkcs12",
+        "path": str(FIRMA_PKI_DIR / "sello.p12"),
+        "password": FIRMA_KEYSTORE_PASSWORD,
+    },
+    "*": {  # staff signers by name
+        "backend": "pkcs12",
+        "path": str(FIRMA_PKI_DIR / "staff" / "{name}.p12"),
+        "password": FIRMA_KEYSTORE_PASSWORD,
+    },
+}
+if env_str("FIRMA_SELLO_PKCS11_MODULE"):  # the seal on an HSM
+    FIRMA_KEYSTORES["sello"] = {
+        "backend": "pkcs11",
+        "module": env_str("FIRMA_SELLO_PKCS11_MODULE"),
+        "token_label": env_str("FIRMA_SELLO_PKCS11_TOKEN", "sello"),
+        "key_label": env_str("FIRMA_SELLO_PKCS11_KEY", "sello"),
+        "pin": env_str("FIRMA_SELLO_PKCS11_PIN", ""),
+    }
+FIRMA_TRUST_ANCHORS = env_str("FIRMA_TRUST_ANCHORS", str(FIRMA_PKI_DIR / "ca.pem"))
+FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", False)
+FIRMA_CRLS = env_list("FIRMA_CRLS", [])
+FIRMA_TSA_URL = env_str("FIRMA_TSA_URL", "")
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

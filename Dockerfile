@@ -1,0 +1,16 @@
+# Production image: one image, several roles (web, worker, beat) chosen by the command.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=bilbao_sede.settings.base
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      build-essential pkg-config libpq-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1 \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput
+RUN useradd --system sede && mkdir -p /app/var && chown -R sede /app/var
+USER sede
+EXPOSE 8000
+CMD ["gunicorn", "bilbao_sede.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,122 @@
+"""Integration tests: PostgreSQL, Redis and a real Celery worker in its own process.
+
+They run when CELERY_BROKER_URL points at a reachable broker and the database is PostgreSQL
+(as `.ci/run` sets up); elsewhere they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from bilbao_sede.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _broker_reachable(url: str) -> bool:
+    try:
+        with celery_app.connection_for_write(url) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url:
+        pytest.skip("CELERY_BROKER_URL is not set: integration tests need Redis (see .ci/run)")
+    if not _broker_reachable(url):
+        pytest.skip(f"broker {url} is not reachable")
+    return url
+
+
+def _test_database_url() -> str:
+    original = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(original._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def celery_worker(transactional_db, broker_url) -> Iterator[Callable[..., None]]:
+    """Start `celery worker` as a separate process on a private queue against the test DB.
+
+    Yields ``wait_for(predicate, timeout=60)`` which polls until the worker's effect shows.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("integration tests need PostgreSQL (the worker shares the test database)")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
+        "DEBUG": "true",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = open(Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bilbao_sede",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}@%h",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    previous = {
+        k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+    celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
+
+    def wait_for(predicate: Callable[[], object], timeout: float = 60) -> object:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        log.flush()
+        output = Path(log.name).read_text()[-3000:]
+        raise AssertionError(f"the Celery worker did not do the work in {timeout}s:\n{output}")
+
+    try:
+        yield wait_for
+    finally:
+        celery_app.conf.update(previous)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,23 @@
+"""A real Celery worker (separate process, Redis broker) runs tasks against PostgreSQL."""
+
+import pytest
+from django.db import transaction
+
+from identidad.constants import ResultadoAuditoria
+from identidad.models import AuditEntry
+from identidad.services import audit_record
+from identidad.tasks import audit_verify_task
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_worker_reviews_the_audit_trail_and_records_its_verdict(celery_worker, ciudadana):
+    """ENS-2: the periodic review runs in the worker, not in the web process."""
+    for i in range(3):
+        audit_record(actor=ciudadana, action="expediente.read", object_id=str(i))
+    transaction.on_commit(audit_verify_task.delay)  # autocommit: publishes at once
+
+    verdict = celery_worker(lambda: AuditEntry.objects.filter(action="audit.verify").first())
+    assert verdict.result == ResultadoAuditoria.OK
+    assert verdict.seq == 4
+    assert verdict.actor is None

@@ -1,0 +1,48 @@
+"""docs/configuration.md lists every environment variable the settings read, and
+docker-compose.yml agrees with the settings and the Makefile."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV_CALL = re.compile(r"env_(?:str|bool|int|list|choice|required)\(\s*\"([A-Z0-9_]+)\"", re.S)
+
+
+def _settings_variables() -> set[str]:
+    source = (ROOT / "bilbao_sede" / "settings" / "base.py").read_text()
+    return set(ENV_CALL.findall(source))
+
+
+def test_every_environment_variable_is_documented():
+    documented = set(
+        re.findall(r"^\| `([A-Z0-9_]+)`", (ROOT / "docs" / "configuration.md").read_text(), re.M)
+    )
+    missing = _settings_variables() - documented
+    assert not missing, f"document these in docs/configuration.md: {sorted(missing)}"
+
+
+def test_compose_runs_every_production_role_with_known_variables():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "minio", "web", "worker", "beat"} <= services.keys()
+    assert services["web"]["command"][0] == "gunicorn"
+    assert services["worker"]["command"][:4] == ["celery", "-A", "bilbao_sede", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "bilbao_sede", "beat"]
+    known = _settings_variables()
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DEBUG"] == "false"
+        assert set(env) <= known, f"{name} sets variables the settings never read"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+
+
+def test_the_makefile_offers_the_readme_commands():
+    makefile = (ROOT / "Makefile").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for target in ("demo", "test", "bench"):
+        assert re.search(rf"^{target}:", makefile, re.M)
+    assert "make demo" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
