@@ -1,0 +1,62 @@
+"""Fixtures of the powers-of-attorney tests: procedures, holidays, desk staff, habilitados."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from calendario.models import DiaInhabil
+from identidad.models import User
+from procedimientos.models import Materia, Procedimiento
+
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+def at(*args) -> datetime:
+    """A Madrid-time instant: at(2026, 3, 2, 10) → 2026-03-02 10:00 Europe/Madrid."""
+    return datetime(*args, tzinfo=MADRID)
+
+
+@pytest.fixture
+def holidays(db):
+    """A few holidays of the calendar used by the term engine (TIME-7)."""
+    for day, name in [
+        (date(2026, 3, 19), "San José"),
+        (date(2026, 4, 2), "Jueves Santo"),
+        (date(2026, 4, 3), "Viernes Santo"),
+        (date(2026, 4, 6), "Lunes de Pascua"),
+        (date(2026, 5, 1), "Fiesta del Trabajo"),
+    ]:
+        DiaInhabil.objects.get_or_create(
+            date=day, defaults={"name_es": name, "scope": "state", "source": "test"}
+        )
+
+
+def _procedimiento(code: str, sia: str, title: str, unidad) -> Procedimiento:
+    materia, _ = Materia.objects.get_or_create(slug="general", defaults={"name_es": "General"})
+    return Procedimiento.objects.create(
+        code=code, sia_code=sia, title_es=title, materia=materia, unit=unidad
+    )
+
+
+@pytest.fixture
+def procedimiento(ayuntamiento) -> Procedimiento:
+    return _procedimiento("licencia-obra-menor", "998877", "Licencia de obra menor", ayuntamiento)
+
+
+@pytest.fixture
+def otro_procedimiento(ayuntamiento) -> Procedimiento:
+    return _procedimiento("padron-alta", "112233", "Alta en el padrón", ayuntamiento)
+
+
+@pytest.fixture
+def desk_staff(funcionario) -> User:
+    """The funcionaria, with the permission to register and verify powers at the desk."""
+    funcionario.user_permissions.add(Permission.objects.get(codename="gestionar_apoderamientos"))
+    return User.objects.get(pk=funcionario.pk)
+
+
+@pytest.fixture
+def unrelated_staff(db) -> User:
+    return User.objects.create_user("tecnico", password="x", is_staff=True, first_name="Koldo")
