@@ -160,6 +160,11 @@ OIDC_ACR_VALUES = {
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = False
+# Giltza's token endpoint takes the client credentials by HTTP Basic (ID-4).
+OIDC_TOKEN_USE_BASIC_AUTH = True
+# identidad.oidc: choice of method → acr_values; session method/level, audit, clear refusals.
+OIDC_AUTHENTICATE_CLASS = "identidad.oidc.GiltzaAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "identidad.oidc.GiltzaAuthenticationCallbackView"
 OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}
 
 # SAML 2.0 (Cl@ve, eIDAS levels). legal.md ID-3. Configured in identidad.saml.
@@ -258,6 +263,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apoderamientos.tasks.apoderamientos_sweep_task",
         "schedule": 3600,
     },
+    "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -281,6 +287,10 @@ SPECTACULAR_SETTINGS = {
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
 COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
 COUNCIL_DIR3 = env_str("COUNCIL_DIR3", "L01480209")
+# Research data (holidays.csv ...) used by the demo loaders when present.
+SHARED_REFERENCE_DIR = Path(
+    env_str("SHARED_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference")) or ""
+)
 
 # --- Firma: signing keys, trust anchors, revocation, timestamps (firma.keys) ----------
 FIRMA_PKI_DIR = Path(env_str("FIRMA_PKI_DIR", str(BASE_DIR / "var" / "pki")) or "")
