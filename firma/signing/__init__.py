@@ -1,0 +1,120 @@
+"""One signing interface over every format: ``sign(data, fmt=..., signer=...)``.
+
+Formats (legal.md FIR-3, FIR-4): ``pades`` (TF06), ``xades-enveloped`` (TF03),
+``xades-detached`` (TF02, internally detached), ``cades-detached`` (TF04) and
+``cades-attached`` (TF05). Every signature carries the AGE signature policy v1.9 (FIR-1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from firma.keys.base import Signer
+from firma.policy import FORMATS, SIGNING_POLICY, TIPO_FIRMA_BY_FORMAT
+
+from ._common import SigningError
+
+__all__ = ["FORMATS", "SignedResult", "SigningError", "sign"]
+
+
+@dataclass(frozen=True)
+class SignedResult:
+    data: bytes
+    fmt: str
+    tipo_firma: str  # ENI TipoFirma, TF02..TF06 (FIR-4)
+    signer_subject: str
+    signed_at: dt.datetime
+    policy_oid: str
+    pades_level: str | None = None
+    timestamped: bool = False
+
+
+def sign(
+    data: bytes,
+    *,
+    fmt: str,
+    signer: Signer,
+    reason: str = "",
+    appearance: dict | None = None,
+    timestamp: bool = False,
+    pades_level: str = "B-B",
+) -> SignedResult:
+    """Sign ``data`` in format ``fmt`` with ``signer`` (see :func:`firma.keys.get_signer`).
+
+    ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T).
+    ``pades_level`` B-T and B-LT imply it. ``appearance`` (PAdES only) draws a visible
+    signature, e.g. ``{"signer_name": ..., "on_behalf_of": ..., "mode": "delegacion"}``.
+    Raises :class:`SigningError` for unusable input or an unreachable TSA.
+    """
+    if fmt not in FORMATS:
+        raise SigningError(f"Unknown signature format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise SigningError("Nothing to sign: the document is empty.")
+    data = bytes(data)
+    signed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    wants_ts = timestamp or (fmt == "pades" and pades_level in ("B-T", "B-LT"))
+    timestamper = None
+    if wants_ts:
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        from .tsa import get_timestamper
+
+        try:
+            timestamper = get_timestamper()
+        except TimestampRequestError as exc:
+            raise SigningError(str(exc)) from exc
+
+    try:
+        if fmt == "pades":
+            from .pades import sign_pades
+
+            if timestamp and pades_level == "B-B":
+                pades_level = "B-T"
+            out = sign_pades(
+                data,
+                signer=signer,
+                reason=reason,
+                appearance=appearance,
+                level=pades_level,
+                signed_at=signed_at,
+                timestamper=timestamper,
+            )
+        elif fmt.startswith("xades"):
+            from .xades import sign_xades
+
+            out = sign_xades(
+                data,
+                signer=signer,
+                detached=fmt == "xades-detached",
+                signed_at=signed_at,
+                timestamp=wants_ts,
+            )
+        else:
+            from .cades import sign_cades
+
+            out = sign_cades(
+                data,
+                signer=signer,
+                detached=fmt == "cades-detached",
+                signed_at=signed_at,
+                timestamper=timestamper,
+            )
+    except SigningError:
+        raise
+    except Exception as exc:
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        if isinstance(exc, TimestampRequestError):
+            raise SigningError(f"The timestamp could not be obtained: {exc}") from exc
+        raise
+    return SignedResult(
+        data=out,
+        fmt=fmt,
+        tipo_firma=TIPO_FIRMA_BY_FORMAT[fmt],
+        signer_subject=signer.subject,
+        signed_at=signed_at,
+        policy_oid=SIGNING_POLICY.oid,
+        pades_level=pades_level if fmt == "pades" else None,
+        timestamped=wants_ts,
+    )

@@ -1,0 +1,38 @@
+"""Key stores and the demo PKI command."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography import x509
+from django.core.management import call_command
+
+from firma.keys import KeyStoreError, load_signer
+
+
+def test_firma_demo_pki_creates_ca_seal_and_staff_and_is_idempotent(tmp_path, settings):
+    target = tmp_path / "pki"
+    call_command("firma_demo_pki", dir=str(target), password="p")
+    files = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert {"ca.pem", "sello.p12", "tsa.p12", "crl.pem", "staff/funcionaria.p12"} <= files
+    before = {name: (target / name).read_bytes() for name in files}
+
+    call_command("firma_demo_pki", dir=str(target), password="p")
+    after = {name: (target / name).read_bytes() for name in files}
+    assert before == after  # nothing regenerated
+
+    seal = load_signer(
+        "sello", {"backend": "pkcs12", "path": str(target / "sello.p12"), "password": "p"}
+    )
+    assert seal.certificate.issuer == x509.load_pem_x509_certificate(before["ca.pem"]).subject
+    org_id = seal.certificate.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_IDENTIFIER)
+    assert org_id[0].value == "VATES-P4802000D"
+
+
+def test_a_missing_pkcs12_file_names_the_command_to_run(tmp_path):
+    with pytest.raises(KeyStoreError, match="firma_demo_pki"):
+        load_signer("sello", {"backend": "pkcs12", "path": str(tmp_path / "none.p12")})
+
+
+def test_an_unknown_backend_is_a_clear_error():
+    with pytest.raises(KeyStoreError, match="unknown backend"):
+        load_signer("sello", {"backend": "nope.Backend"})
