@@ -44,7 +44,7 @@ from .models import (
     Habilitacion,
     RepresentacionContexto,
 )
-from .selectors import is_desk_staff
+from .selectors import apoderamientos_search_for_staff, is_desk_staff
 
 # --- Time rules -----------------------------------------------------------------------
 
@@ -505,6 +505,30 @@ def apoderamiento_consult(
         ip=ip,
     )
     return apoderamiento
+
+
+@transaction.atomic
+def apoderamientos_staff_search(
+    *, staff: User, nif: str, reason: str, ip: str | None = None
+) -> list[Apoderamiento]:
+    """REA-7: desk staff look up the powers of a NIF, stating why; the search is audited.
+
+    Anyone else gets an empty list, as if there were nothing to find.
+    """
+    if not is_desk_staff(staff):
+        return []
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Indique el motivo de la consulta.")})
+    found = list(apoderamientos_search_for_staff(nif=nif))
+    audit_record(
+        actor=staff,
+        action="apoderamiento.busqueda",
+        object_type="apoderamientos.apoderamiento",
+        detail={"nif": nif, "motivo": reason, "numeros": [a.numero for a in found]},
+        ip=ip,
+    )
+    return found
 
 
 # --- Representation context -----------------------------------------------------------
