@@ -359,6 +359,17 @@ def appearance_for(accion: AccionFirma) -> dict:
     return appearance
 
 
+def _signature_box(index: int) -> tuple[int, int, int, int]:
+    """Where the ``index``-th visible signature of a document goes on its first page.
+
+    Two per row, rows stacked upwards from just above the CSV stamp, so parallel and
+    sequential signatures never cover each other or the CSV.
+    """
+    x = 36 + (index % 2) * 272
+    y = 66 + (index // 2) * 76
+    return (x, y, x + 262, y + 70)
+
+
 @transaction.atomic
 def accion_sign_execute(*, accion_id: int) -> AccionFirma | None:
     """Sign every document of the request for a queued action; idempotent.
@@ -397,7 +408,11 @@ def accion_sign_execute(*, accion_id: int) -> AccionFirma | None:
             fmt="pades",
             signer=signer,
             reason=peticion.asunto,
-            appearance=appearance,
+            appearance={
+                **appearance,
+                "box": _signature_box(pd.firmas.count()),
+                **({"role": config.cargo} if config.cargo else {}),
+            },
         )
         old_name = pd.trabajo.name
         pd.trabajo.save(pd.borrador.name, ContentFile(result.data), save=False)

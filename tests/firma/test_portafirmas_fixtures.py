@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -114,3 +115,63 @@ def has_qr_image(data: bytes, page_ix: int) -> bool:
         return False
 
     return walk(page)
+
+
+# --- Portafirmas fixtures -------------------------------------------------------------
+
+
+def signature_count(data: bytes) -> int:
+    """How many signatures a PDF carries."""
+    return len(PdfFileReader(BytesIO(data), strict=False).embedded_signatures)
+
+
+def _staff(username: str, first: str, last: str, *, keystore: str | None = None, cargo=""):
+    from django.contrib.auth import get_user_model
+
+    from firma.models import FirmanteConfig
+
+    user = get_user_model().objects.create_user(
+        username,
+        password="x",
+        is_staff=True,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@bilbao.example",
+    )
+    if keystore:
+        FirmanteConfig.objects.create(user=user, keystore_name=keystore, cargo=cargo)
+    return user
+
+
+@pytest.fixture
+def alcaldesa(db):
+    """Signs with the demo PKI's "alcaldesa" certificate."""
+    return _staff("alcaldesa", "Miren", "Agirre Lasa", keystore="alcaldesa", cargo="Alcaldesa")
+
+
+@pytest.fixture
+def concejal(db):
+    return _staff("concejal", "Koldo", "Uriarte Bilbao", keystore="concejal", cargo="Concejal")
+
+
+@pytest.fixture
+def secretario(db):
+    return _staff("secretario", "Jon", "Etxebarria", keystore="secretario", cargo="Secretario")
+
+
+@pytest.fixture
+def tecnica(db):
+    """Staff who gives vistos buenos; has no signing certificate."""
+    return _staff("tecnica", "Ane", "Zubiri")
+
+
+@pytest.fixture
+def jefa(db):
+    """Staff who creates signature requests."""
+    return _staff("jefa", "Nerea", "Ibarra")
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (the eager Celery tasks) of the block it wraps."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
