@@ -13,6 +13,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.templatetags.tz import do_timezone
 from django.urls import translate_url
 from django.utils import timezone, translation
 
@@ -27,7 +28,8 @@ LANGUAGE_SELF_NAMES = {"es": "Castellano", "eu": "Euskara"}
 def official_now():
     """The sede's official date and time (TIME-1): server time in Europe/Madrid."""
     zone = ZoneInfo(getattr(settings, "SEDE_OFFICIAL_TIME_ZONE", DEFAULT_TIME_ZONE))
-    return timezone.localtime(timezone.now(), zone)
+    # Like the |timezone filter: marked so that templates do not convert it to the active zone.
+    return do_timezone(timezone.now(), zone)
 
 
 def _path_in_language(path: str, language: str) -> str:
