@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import DiaInhabil
-from .selectors import year_cache_key
+from .selectors import year_cache_keys
 
 
 @receiver(pre_save, sender=DiaInhabil, dispatch_uid="calendario_remember_old_year")
@@ -26,7 +26,7 @@ def _remember_old_year(sender, instance: DiaInhabil, **kwargs) -> None:
 def _invalidate_year(sender, instance: DiaInhabil, **kwargs) -> None:
     day: date = DiaInhabil._meta.get_field("date").to_python(instance.date)
     years = {day.year, getattr(instance, "_old_year", None)} - {None}
-    keys = [year_cache_key(year) for year in years]
+    keys = [key for year in years for key in year_cache_keys(year)]
     cache.delete_many(keys)
     # Again after the commit: a reader may have cached the old set meanwhile.
     transaction.on_commit(lambda: cache.delete_many(keys))

@@ -25,6 +25,7 @@ def index(request):
             "year": year,
             "dias": dias,
             "has_unverified": any(not d.verified for d in dias),
+            "unverified_non_working": selectors.unverified_days_are_non_working(),
         },
         status=200,
     )
