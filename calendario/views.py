@@ -10,22 +10,23 @@ def index(request):
     today = timezone.localdate()
     years = sorted(set(selectors.calendar_years()) | {today.year, today.year + 1})
     form = YearForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() else today.year
-    if not form.is_bound or not form.is_valid():
-        form_for_select = YearForm(initial={"year": year}, years=years)
+    errors: list[str] = []
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"]
     else:
-        form_for_select = form
+        year = today.year
+        errors = form.errors.get("year", []) if form.is_bound else []
+        form = YearForm(initial={"year": year}, years=years)
     dias = list(selectors.dia_inhabil_list(year=year))
     return render(
         request,
         "calendario/index.html",
         {
-            "form": form_for_select,
-            "errors": form.errors.get("year", []) if form.is_bound else [],
+            "form": form,
+            "errors": errors,
             "year": year,
             "dias": dias,
             "has_unverified": any(not d.verified for d in dias),
             "unverified_non_working": selectors.unverified_days_are_non_working(),
         },
-        status=200,
     )
