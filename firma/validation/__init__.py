@@ -1,0 +1,84 @@
+"""Signature validation: ``validate(data, detached_content=None) -> ValidationReport``.
+
+The equivalent of a validation service for PAdES, XAdES and CAdES: integrity, chain to the
+trust anchors in ``FIRMA_TRUST_ANCHORS``, certificate validity at signing time, revocation
+(``FIRMA_REVOCATION_CHECK``, with ``FIRMA_CRLS`` and the CRL/OCSP URLs in certificates) and
+the AGE signature policy (FIR-1, FIR-2). Never raises on bad input: a file that cannot be
+read gets the result ``cannot_validate`` with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from .report import (
+    CANNOT_VALIDATE,
+    INDETERMINATE,
+    INVALID,
+    RESULTS,
+    VALID,
+    SignatureReport,
+    ValidationReport,
+    cannot_validate,
+)
+
+__all__ = [
+    "CANNOT_VALIDATE",
+    "INDETERMINATE",
+    "INVALID",
+    "RESULTS",
+    "VALID",
+    "SignatureReport",
+    "ValidationReport",
+    "detect_format",
+    "validate",
+]
+
+logger = logging.getLogger(__name__)
+MAX_SIZE = 64 * 1024 * 1024
+
+
+def detect_format(data: bytes) -> str | None:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"\x30":  # DER SEQUENCE (it may embed a PDF: check first)
+        return "cades"
+    if b"%PDF-" in data[:1024]:
+        return "pades"
+    if head.startswith(b"<"):
+        return "xades"
+    if head[:1] == b"\x30" or head.startswith(b"-----BEGIN") or head[:1] == b"M":
+        return "cades"
+    return None
+
+
+def validate(data: bytes, *, detached_content: bytes | None = None) -> ValidationReport:
+    """Validate every signature in ``data`` and report who, when, what and why."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        return cannot_validate("unknown", _("el fichero está vacío."))
+    if len(data) > MAX_SIZE:
+        return cannot_validate("unknown", _("el fichero es demasiado grande."))
+    data = bytes(data)
+    fmt = detect_format(data)
+    try:
+        if fmt == "pades":
+            from .pades import validate_pades
+
+            return validate_pades(data)
+        if fmt == "xades":
+            from .xades import validate_xades
+
+            return validate_xades(data, detached_content=detached_content)
+        if fmt == "cades":
+            from .cades import validate_cades
+
+            return validate_cades(data, detached_content=detached_content)
+    except Exception:  # noqa: BLE001 (never crash on an uploaded file)
+        logger.exception("Unexpected error validating a %s signature", fmt)
+        return cannot_validate(
+            fmt or "unknown", _("la firma tiene una estructura que no se puede analizar.")
+        )
+    return cannot_validate(
+        "unknown", _("no es un PDF, XML ni CMS firmado (formato no reconocido).")
+    )

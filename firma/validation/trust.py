@@ -98,16 +98,16 @@ def build_validation_context(
 
     With revocation checking on, CRLs from ``FIRMA_CRLS`` are used and CRL/OCSP URLs in the
     certificates are fetched; a certificate whose status cannot be established fails
-    ("hard-fail"). With it off, revocation is not looked at.
+    ("require"). With it off, revocation is not looked at.
     """
     check = revocation_check_enabled() if revocation is None else revocation
-    crls = configured_crls()
+    crls = configured_crls() if check or for_signing else []
     kwargs: dict = {
         "trust_roots": trust_anchors(),
         "other_certs": [to_asn1(c) for c in extra_certs],
         "crls": crls,
         "allow_fetching": check,
-        "revocation_mode": "hard-fail" if check else "soft-fail",
+        "revocation_mode": "require" if check else "soft-fail",
         "weak_hash_algos": set(),
     }
     if for_signing:

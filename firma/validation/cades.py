@@ -1,0 +1,181 @@
+"""CAdES validation (detached and attached), with our own CMS check (see cms_verify)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hmac
+
+from asn1crypto import cms, core, pem, tsp
+from django.utils.translation import gettext as _
+
+from . import cms_verify as cv
+from .certs import check_policy, check_signer_certificate, describe_certificate
+from .report import SignatureReport, ValidationReport, cannot_validate, finish
+
+FMT = "cades"
+
+
+class NotCMSError(Exception):
+    pass
+
+
+def load_cms(data: bytes) -> cms.SignedData:
+    """Parse DER, PEM or base64 CMS SignedData; raise :class:`NotCMSError` otherwise."""
+    raw = data
+    stripped = data.strip()
+    if pem.detect(stripped):
+        _type, _headers, raw = pem.unarmor(stripped)
+    elif stripped[:1] in (b"M",):  # base64 of a DER SEQUENCE starts with "M"
+        try:
+            raw = base64.b64decode(b"".join(stripped.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raw = data
+    try:
+        info = cms.ContentInfo.load(raw, strict=False)
+        if info["content_type"].native != "signed_data":
+            raise NotCMSError(_("no es una firma CMS (SignedData)."))
+        signed_data = info["content"]
+        signed_data["signer_infos"]  # noqa: B018 (forces parsing)
+        return signed_data
+    except NotCMSError:
+        raise
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise NotCMSError(_("no es una firma CAdES/CMS legible.")) from exc
+
+
+def encapsulated_content(signed_data: cms.SignedData) -> bytes | None:
+    content = signed_data["encap_content_info"]["content"]
+    if content is None or isinstance(content, core.Void) or content.contents is None:
+        return None
+    if isinstance(content, core.ParsableOctetString):
+        return bytes(content)
+    return content.native
+
+
+def validate_cades(data: bytes, *, detached_content: bytes | None = None) -> ValidationReport:
+    try:
+        signed_data = load_cms(data)
+        signer_infos = list(signed_data["signer_infos"])
+    except NotCMSError as exc:
+        return cannot_validate(FMT, str(exc))
+    attached = encapsulated_content(signed_data)
+    fmt = "cades-attached" if attached is not None else "cades-detached"
+    content = attached if attached is not None else detached_content
+    reports = [validate_signer_info(signed_data, si, content) for si in signer_infos]
+    return finish(fmt, reports)
+
+
+def _time(value) -> dt.datetime | None:
+    try:
+        native = value.native if value is not None else None
+    except (ValueError, TypeError):
+        return None
+    return native if isinstance(native, dt.datetime) else None
+
+
+def validate_signer_info(
+    signed_data: cms.SignedData, signer_info: cms.SignerInfo, content: bytes | None
+) -> SignatureReport:
+    report = SignatureReport()
+    cert = cv.find_signer_certificate(signed_data, signer_info)
+    others = cv.other_certificates(signed_data)
+    try:
+        report.signing_time = _time(cv.signed_attr(signer_info, cv.OID_SIGNING_TIME))
+    except (ValueError, TypeError):
+        report.signing_time = None
+    if cert is None:
+        report.add(
+            "signer_certificate_missing",
+            _("La firma no incluye el certificado del firmante."),
+        )
+        return report
+    describe_certificate(report, cert)
+    # Integrity.
+    if content is None:
+        report.add(
+            "detached_content_missing",
+            _("Firma separada (detached): hace falta el documento firmado para comprobarla."),
+        )
+    else:
+        try:
+            ok, problem = cv.verify_signer_info(signed_data, signer_info, content, cert)
+        except cv.UnsupportedAlgorithmError as exc:
+            report.add(
+                "unsupported_algorithm",
+                _("Algoritmo no soportado: %(alg)s") % {"alg": str(exc)},
+            )
+        except (ValueError, TypeError) as exc:
+            report.integrity_ok = False
+            report.add(
+                "integrity_failed",
+                _("La estructura de la firma está dañada: %(detail)s") % {"detail": exc},
+            )
+        else:
+            report.integrity_ok = ok
+            if not ok:
+                if problem == "digest":
+                    reason = _("El documento ha sido modificado después de firmarse.")
+                else:
+                    reason = _("El valor de la firma no corresponde a los datos firmados.")
+                report.add("integrity_failed", reason)
+    # Policy.
+    oid, policy_digest = _policy(signer_info)
+    check_policy(report, oid, policy_digest, "cades")
+    # Timestamp (CAdES-T).
+    _check_timestamps(report, signer_info)
+    # Certificate.
+    check_signer_certificate(report, cert, others)
+    return report
+
+
+def _policy(signer_info: cms.SignerInfo) -> tuple[str | None, bytes | None]:
+    from pyhanko.sign.ades import cades_asn1
+
+    value = cv.signed_attr(signer_info, cv.OID_SIGNATURE_POLICY)
+    if value is None:
+        return None, None
+    try:
+        ident = cades_asn1.SignaturePolicyIdentifier.load(value.dump())
+        if ident.name != "signature_policy_id":
+            return None, None
+        policy_id = ident.chosen
+        return policy_id["sig_policy_id"].dotted, policy_id["sig_policy_hash"]["digest"].native
+    except (ValueError, TypeError, KeyError):
+        return "?", None
+
+
+def _check_timestamps(report: SignatureReport, signer_info: cms.SignerInfo) -> None:
+    for value in cv.unsigned_attr_values(signer_info, cv.OID_SIGNATURE_TIMESTAMP):
+        try:
+            token = cms.ContentInfo.load(value.dump())
+            when = verify_timestamp_token(token, signer_info["signature"].native)
+        except (ValueError, TypeError, KeyError, cv.UnsupportedAlgorithmError) as exc:
+            report.add(
+                "timestamp_invalid",
+                _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
+            )
+            continue
+        report.timestamp_time = when
+
+
+def verify_timestamp_token(token: cms.ContentInfo, imprinted: bytes) -> dt.datetime:
+    """Check an RFC 3161 token covers ``imprinted`` and is intact; return its time."""
+    signed_data = token["content"]
+    tst_bytes = encapsulated_content(signed_data)
+    if tst_bytes is None:
+        raise ValueError("empty timestamp token")
+    tst_info = tsp.TSTInfo.load(tst_bytes)
+    imprint = tst_info["message_imprint"]
+    expected = cv.digest(imprint["hash_algorithm"]["algorithm"].native, imprinted)
+    if not hmac.compare_digest(imprint["hashed_message"].native, expected):
+        raise ValueError(_("no corresponde a esta firma"))
+    (tsa_info,) = list(signed_data["signer_infos"])
+    tsa_cert = cv.find_signer_certificate(signed_data, tsa_info)
+    if tsa_cert is None:
+        raise ValueError(_("falta el certificado de la TSA"))
+    ok, _problem = cv.verify_signer_info(signed_data, tsa_info, tst_bytes, tsa_cert)
+    if not ok:
+        raise ValueError(_("la firma de la TSA no es íntegra"))
+    return tst_info["gen_time"].native

@@ -1,0 +1,161 @@
+"""Checks on the signer's certificate: chain to our anchors, validity at signing time,
+revocation (when switched on) and the signature policy identifier (FIR-1, FIR-2)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from django.utils.translation import gettext as _
+from pyhanko_certvalidator import CertificateValidator
+from pyhanko_certvalidator import errors as cv_errors
+
+from firma.policy import normalize_oid, policy_for_oid
+
+from .report import REV_GOOD, REV_REVOKED, REV_UNKNOWN, SignatureReport
+from .trust import build_validation_context, revocation_check_enabled
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def describe_certificate(report: SignatureReport, cert: asn1_x509.Certificate) -> None:
+    try:
+        crypto_cert = x509.load_der_x509_certificate(cert.dump())
+        report.signer_subject = crypto_cert.subject.rfc4514_string()
+        report.certificate_issuer = crypto_cert.issuer.rfc4514_string()
+    except ValueError:
+        report.signer_subject = cert.subject.human_friendly
+        report.certificate_issuer = cert.issuer.human_friendly
+    cn = cert.subject.native.get("common_name")
+    report.signer_name = (cn[0] if isinstance(cn, list) else cn) or report.signer_subject
+    report.certificate_serial = format(cert.serial_number, "x")
+    validity = cert["tbs_certificate"]["validity"]
+    report.certificate_not_before = validity["not_before"].native
+    report.certificate_not_after = validity["not_after"].native
+
+
+def check_validity_period(report: SignatureReport, cert: asn1_x509.Certificate) -> None:
+    """Was the certificate within its validity period when it signed?"""
+    moment = _aware(report.signing_time) or dt.datetime.now(dt.UTC)
+    not_before = report.certificate_not_before
+    not_after = report.certificate_not_after
+    if not_after and moment > not_after:
+        report.certificate_valid_at_signing = False
+        report.add(
+            "certificate_expired",
+            _("El certificado del firmante había caducado (%(date)s) cuando se firmó.")
+            % {"date": not_after.date().isoformat()},
+        )
+    elif not_before and moment < not_before:
+        report.certificate_valid_at_signing = False
+        report.add(
+            "certificate_not_yet_valid",
+            _("El certificado del firmante aún no era válido cuando se firmó."),
+        )
+    else:
+        report.certificate_valid_at_signing = True
+
+
+def check_chain(
+    report: SignatureReport,
+    cert: asn1_x509.Certificate,
+    other_certs: list[asn1_x509.Certificate],
+) -> None:
+    """Chain to the configured trust anchors at signing time; revocation when switched on."""
+    moment = _aware(report.signing_time) or dt.datetime.now(dt.UTC)
+    if report.certificate_valid_at_signing is False:
+        # The chain is judged at a moment when the leaf was valid, so that an untrusted root
+        # or a revocation still shows up next to the expiry.
+        moment = report.certificate_not_before or moment
+        moment = moment + dt.timedelta(seconds=1)
+    context = build_validation_context(moment=moment, extra_certs=other_certs)
+    validator = CertificateValidator(
+        cert, intermediate_certs=other_certs, validation_context=context
+    )
+    checking = revocation_check_enabled()
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except cv_errors.RevokedError:
+        report.chain_ok = True
+        report.revocation_status = REV_REVOKED
+        report.add("certificate_revoked", _("El certificado del firmante está revocado."))
+        return
+    except cv_errors.InsufficientRevinfoError:
+        report.chain_ok = True
+        report.revocation_status = REV_UNKNOWN
+        report.add(
+            "revocation_unknown",
+            _("No se ha podido comprobar si el certificado del firmante está revocado."),
+        )
+        return
+    except (cv_errors.ExpiredError, cv_errors.NotYetValidError):
+        report.chain_ok = False
+        report.add(
+            "chain_invalid",
+            _("Un certificado de la cadena no era válido en la fecha de la firma."),
+        )
+        return
+    except cv_errors.PathBuildingError:
+        report.chain_ok = False
+        report.add(
+            "chain_untrusted",
+            _(
+                "El certificado del firmante no se encadena con ninguna autoridad de "
+                "certificación de confianza."
+            ),
+        )
+        return
+    except (cv_errors.PathValidationError, cv_errors.ValidationError) as exc:
+        report.chain_ok = False
+        report.add(
+            "chain_invalid",
+            _("La cadena de certificación no es válida: %(detail)s")
+            % {"detail": getattr(exc, "failure_msg", str(exc))},
+        )
+        return
+    report.chain_ok = True
+    if checking:
+        report.revocation_status = REV_GOOD
+
+
+def check_policy(report: SignatureReport, oid: str | None, digest: bytes | None, family: str):
+    """FIR-1/FIR-2: the AGE policy v1.9 (or legacy v1.8) with the right hash."""
+    if not oid:
+        report.warn(_("La firma no indica política de firma (no es -EPES)."))
+        return
+    report.policy_oid = normalize_oid(oid)
+    policy = policy_for_oid(oid)
+    if policy is None:
+        report.policy_ok = False
+        report.add(
+            "policy_not_accepted",
+            _("La política de firma %(oid)s no es una de las aceptadas (AGE v1.9 o v1.8).")
+            % {"oid": report.policy_oid},
+        )
+        return
+    if digest is not None and digest not in {base64.b64decode(h) for h in policy.hashes.values()}:
+        report.policy_ok = False
+        report.add(
+            "policy_hash_mismatch",
+            _("La huella de la política de firma %(oid)s no coincide con la publicada.")
+            % {"oid": policy.oid},
+        )
+        return
+    report.policy_ok = True
+
+
+def check_signer_certificate(
+    report: SignatureReport,
+    cert: asn1_x509.Certificate,
+    other_certs: list[asn1_x509.Certificate],
+) -> None:
+    describe_certificate(report, cert)
+    check_validity_period(report, cert)
+    check_chain(report, cert, other_certs)
