@@ -35,6 +35,8 @@ class TipoEscrito(models.TextChoices):
     DECLARACION_RESPONSABLE = "declaracion_responsable", _("Declaración responsable")
     COMUNICACION = "comunicacion", _("Comunicación previa")
     RECURSO = "recurso", _("Recurso")
+    ALEGACION = "alegacion", _("Alegaciones")
+    APORTACION = "aportacion", _("Aportación de documentos")
     QUEJA = "queja", _("Queja, sugerencia o consulta")
     INFORMACION = "informacion", _("Petición de información o documento")
 

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from procedimientos.catalogo_io import CatalogoImportError, import_catalogue, load_file
+
+
+class Command(BaseCommand):
+    help = "Import a procedure catalogue (YAML or JSON). Idempotent; all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="catalogue file (.yaml, .yml or .json)")
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, file: str, no_progress: bool = False, **options):
+        try:
+            data = load_file(file)
+        except FileNotFoundError as exc:
+            raise CommandError(f"{file}: no such file") from exc
+        try:
+            stats = import_catalogue(
+                data,
+                progress=None
+                if no_progress
+                else lambda items: tqdm(
+                    items, desc="procedimientos", unit="proc", file=self.stderr
+                ),
+            )
+        except CatalogoImportError as exc:
+            for line in exc.errors:
+                self.stderr.write(f"  - {line}")
+            raise CommandError(
+                f"{len(exc.errors)} error(s) in {file}; nothing was imported."
+            ) from exc
+        summary = ", ".join(f"{k}={v}" for k, v in stats.items() if v) or "no changes"
+        self.stdout.write(self.style.SUCCESS(f"Catalogue imported: {summary}"))
