@@ -628,7 +628,6 @@ def habilitado_check(
     return decision.habilitacion
 
 
-@transaction.atomic
 def habilitado_act_for(
     *,
     staff: User,
@@ -640,8 +639,9 @@ def habilitado_act_for(
     """HAB-2, HAB-3: an authorised official files for a citizen at a district office.
 
     Refused (``HabilitacionDenegada``) unless the official is habilitado for that procedure
-    today; the citizen must be a natural person and their written express consent is kept
-    as a document (with its SHA-256). Returns the representation context to store.
+    today — the refusal is audited; the citizen must be a natural person and their written
+    express consent is kept as a document (with its SHA-256). Returns the representation
+    context to store on the act.
     """
     now = timezone.now()
     try:
@@ -652,10 +652,28 @@ def habilitado_act_for(
             action="habilitacion.actuacion",
             obj=interesado,
             result="denegado",
-            detail={"motivo": refusal.decision.reason},
+            detail={
+                "motivo": refusal.decision.reason,
+                "procedimiento": getattr(procedimiento, "code", None),
+            },
             ip=ip,
         )
         raise
+    return _habilitado_record(
+        habilitacion=habilitacion,
+        staff=staff,
+        interesado=interesado,
+        procedimiento=procedimiento,
+        consent_document=consent_document,
+        now=now,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def _habilitado_record(
+    *, habilitacion, staff, interesado, procedimiento, consent_document, now, ip
+) -> RepresentacionContexto:
     if interesado.tipo != TipoPersona.FISICA:
         raise HabilitacionDenegada(
             Decision(False, _("El personal habilitado solo puede actuar por personas físicas."))

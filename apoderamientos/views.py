@@ -72,7 +72,7 @@ def lista(request):
 @level_required(NivelGarantia.SUSTANCIAL)
 def otorgar(request):
     """REA-3: apud acta grant on the sede, by a citizen identified at level sustancial+."""
-    form = GrantForm(request.POST or None)
+    form = GrantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             power = services.apoderamiento_grant_apud_acta(
@@ -173,7 +173,7 @@ def renunciar(request, pk: int):
 @login_required
 def prorrogar(request, pk: int):
     power = _own_or_404(request, pk)
-    form = ExtendForm(request.POST or None)
+    form = ExtendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.apoderamiento_extend(
@@ -229,7 +229,11 @@ def oficina(request):
 
 @desk_staff_required
 def oficina_nuevo(request):
-    form = OfficeRegisterForm(request.POST or None, request.FILES or None)
+    form = (
+        OfficeRegisterForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else OfficeRegisterForm()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         poderdantes = data["poderdante_nifs"]

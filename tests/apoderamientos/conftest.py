@@ -60,3 +60,33 @@ def desk_staff(funcionario) -> User:
 @pytest.fixture
 def unrelated_staff(db) -> User:
     return User.objects.create_user("tecnico", password="x", is_staff=True, first_name="Koldo")
+
+
+@pytest.fixture
+def abogada(db):
+    """A second natural person who receives powers (the apoderado of some tests)."""
+    from identidad.services import citizen_user_from_identity
+
+    return citizen_user_from_identity(nif="X1234567L", first_name="Amina", last_name="Benali")
+
+
+def login(client, user, level=None) -> None:
+    """Log ``user`` in with an identification level (eIDAS: 1 bajo, 2 sustancial, 3 alto)."""
+    from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
+
+    client.force_login(user)
+    if level is not None:
+        session = client.session
+        session[SESSION_METHOD_KEY] = "bakq"
+        session[SESSION_LEVEL_KEY] = int(level)
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _spanish_by_default():
+    """Each test starts in Spanish, whatever language a previous request activated."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.activate("es")
