@@ -113,6 +113,12 @@ class EstadoFormulario(models.TextChoices):
     SUSTITUIDO = "sustituido", _("Sustituido por una versión posterior")
 
 
+class EstadoAccion(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pendiente")
+    EN_CURSO = "en_curso", _("En curso")
+    COMPLETADA = "completada", _("Completada")
+
+
 class OrigenAvance(models.TextChoices):
     MANUAL = "manual", _("Valor registrado a mano")
     CATALOGO = "catalogo", _("Calculado a partir del catálogo")

@@ -259,6 +259,10 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
+    "procedimientos-avance-snapshot-daily": {
+        "task": "procedimientos.tasks.avance_snapshot_task",
+        "schedule": 24 * 3600,
+    },
     "apoderamientos-sweep": {
         "task": "apoderamientos.tasks.apoderamientos_sweep_task",
         "schedule": 3600,

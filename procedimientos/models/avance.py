@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..constants import OrigenAvance
+from ..constants import EstadoAccion, OrigenAvance
 from .i18n import pick
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -25,6 +25,9 @@ class AccionPlan(models.Model):
     weight = models.PositiveSmallIntegerField(_("peso"), default=1)
     progress = models.DecimalField(
         _("avance (%)"), max_digits=5, decimal_places=2, default=Decimal(0), validators=PERCENT
+    )
+    status = models.CharField(
+        _("estado"), max_length=20, choices=EstadoAccion.choices, default=EstadoAccion.PENDIENTE
     )
     progress_source = models.CharField(
         _("origen del avance"),
