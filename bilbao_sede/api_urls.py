@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns: list = [
     path("calendario/", include("calendario.api_urls")),
     path("apoderamientos/", include("apoderamientos.api_urls")),
+    path("firma/", include("firma.api_urls")),
     # path("firma/", include("firma.api_urls")),  apps add theirs here
 ]
 

@@ -1,0 +1,122 @@
+"""/verificar/ (FIR-8): whoever holds the CSV sees and downloads the document; failed
+look-ups reveal nothing; per-IP rate limit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from firma.services import csv_issue
+from tests.firma.test_portafirmas_fixtures import make_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def version():
+    return csv_issue(
+        content=make_pdf(pages=2), name="resolucion.pdf", mime="application/pdf", stamp=True
+    )
+
+
+def _code_url(code: str) -> str:
+    return reverse("firma:verificar_codigo", kwargs={"code": code})
+
+
+class TestVerificar:
+    def test_the_form_works_without_javascript(self, client):
+        response = client.get(reverse("firma:verificar"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        # A plain HTML form that submits by itself: no script is needed to verify.
+        assert '<form method="get"' in html and 'name="csv"' in html
+        assert '<button type="submit">' in html
+        assert '<label class="field__label" for="id_csv"' in html
+
+    def test_fir8_the_form_takes_the_code_as_typed_and_shows_the_document(self, client, version):
+        typed = version.csv_display.lower().replace("-", " ")
+        response = client.get(reverse("firma:verificar"), {"csv": typed}, follow=True)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert version.csv_display in html
+        assert "resolucion.pdf" in html
+        assert version.sha256 in html
+
+    def test_fir8_the_qr_url_shows_the_metadata_and_serves_the_document(self, client, version):
+        response = client.get(_code_url(version.csv_display))
+        assert response.status_code == 200
+        download = reverse("firma:verificar_documento", kwargs={"code": version.csv_display})
+        assert download in response.content.decode()
+
+        response = client.get(download)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"]
+        assert b"".join(response.streaming_content) == version.content.open("rb").read()
+
+    def test_an_old_version_says_a_newer_one_exists(self, client, version):
+        csv_issue(
+            content=make_pdf(pages=1),
+            name="resolucion.pdf",
+            mime="application/pdf",
+            documento=version.documento,
+        )
+        response = client.get(_code_url(version.csv_display))
+        assert "versión posterior" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ",  # well formed, unknown
+            "hello",  # malformed
+            "UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU",  # right length, forbidden letter
+        ],
+    )
+    def test_fir8_unknown_and_malformed_codes_get_the_same_answer(self, client, version, code):
+        reference = client.get(_code_url("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
+        for response in (
+            client.get(_code_url(code)),
+            client.get(reverse("firma:verificar"), {"csv": code}),
+            client.get(reverse("firma:verificar_documento", kwargs={"code": code})),
+        ):
+            assert response.status_code == 404
+            html = response.content.decode()
+            assert "No hay ningún documento con ese código" in html
+            assert "resolucion.pdf" not in html
+            # Same page apart from the echo of what was typed.
+            assert _strip_echo(html, code) == _strip_echo(
+                reference.content.decode(), "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+            )
+
+    def test_fir8_over_the_rate_limit_the_answer_is_429_with_a_clear_message(
+        self, client, settings, version
+    ):
+        settings.FIRMA_VERIFY_RATE = "3/m"
+        for _ in range(3):
+            assert client.get(_code_url(version.csv_display)).status_code == 200
+        response = client.get(_code_url(version.csv_display))
+        assert response.status_code == 429
+        assert "Demasiadas consultas" in response.content.decode()
+        # Per IP: another address is still served.
+        other = client.get(_code_url(version.csv_display), REMOTE_ADDR="10.9.9.9")
+        assert other.status_code == 200
+
+    def test_the_page_is_translated_to_basque(self, client):
+        response = client.get("/eu/firma/verificar/")
+        assert response.status_code == 200
+        assert 'lang="eu"' in response.content.decode()
+        assert "Egiaztatu" in response.content.decode()
+
+
+def _strip_echo(html: str, code: str) -> str:
+    """The page's main content with the echo of what was typed taken out."""
+    main = html[html.index("<main") : html.index("</main>")]
+    return main.replace(code, "").replace(code.lower(), "")
