@@ -142,7 +142,10 @@ def firmar_lote(request):
     except AccionNoDisponibleError:
         messages.error(
             request,
-            _("Alguna de las peticiones seleccionadas ya no está pendiente. No se ha firmado nada."),
+            _(
+                "Alguna de las peticiones seleccionadas ya no está pendiente. "
+                "No se ha firmado nada."
+            ),
         )
         return redirect("firma:bandeja")
     firmas = sum(1 for a in acciones if a.tipo == TipoAccion.FIRMA)
@@ -171,7 +174,9 @@ def accion_detalle(request, pk: int):
                 rechazo = RechazoForm(request.POST)
                 if rechazo.is_valid():
                     services.accion_reject(
-                        user=request.user, accion_id=accion.pk, motivo=rechazo.cleaned_data["motivo"]
+                        user=request.user,
+                        accion_id=accion.pk,
+                        motivo=rechazo.cleaned_data["motivo"],
                     )
                     messages.success(request, _("Ha rechazado la petición."))
                     return redirect("firma:bandeja")
