@@ -180,6 +180,9 @@ SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
 SAML_CONFIG: dict = {}  # built lazily by identidad.saml.build_saml_config()
 SAML_CONFIG_LOADER = "identidad.saml.saml_config_loader"
 SAML_CSP_HANDLER = ""  # our own ContentSecurityPolicyMiddleware sets the header
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "identidad.saml.acs_failure"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+SAML2_CUSTOM_POST_BINDING_FORM_TEMPLATE = "identidad/saml_post_binding_form.html"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "es"

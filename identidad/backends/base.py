@@ -8,6 +8,7 @@ recorded the same way: the session keeps the method and the level of assurance
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 
 from identidad.constants import MetodoIdentificacion, NivelGarantia, ResultadoAuditoria
@@ -99,3 +100,26 @@ def login_failed(
         detail=detail,
         ip=client_ip(request),
     )
+
+
+# --- Identification recorded when the login happens ----------------------------------------
+# Some login views are not ours (djangosaml2's ACS): the backend leaves the outcome on the
+# request and this receiver records it once ``auth.login`` has rotated the session.
+_PENDING_ATTR = "identidad_pending_identification"
+
+
+def set_pending_identification(
+    request: HttpRequest, *, method: str, level: int | None, provider: str = ""
+) -> None:
+    setattr(request, _PENDING_ATTR, {"method": method, "level": level, "provider": provider})
+
+
+def _record_pending_identification(sender, request, user, **kwargs) -> None:
+    pending = getattr(request, _PENDING_ATTR, None) if request is not None else None
+    if pending is None:
+        return
+    delattr(request, _PENDING_ATTR)
+    login_succeeded(request, user=user, **pending)
+
+
+user_logged_in.connect(_record_pending_identification, dispatch_uid="identidad-pending-login")
