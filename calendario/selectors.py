@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
@@ -28,6 +29,20 @@ def year_cache_keys(year: int) -> list[str]:
     return [f"calendario:year:{year}:{flag}" for flag in (0, 1)]
 
 
+def mark_changed_in_transaction(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Called when a ``DiaInhabil`` is written: while the surrounding transaction is open,
+    what this connection reads is not committed yet and must not go into the shared cache
+    (a rollback would leave it there)."""
+    conn = connections[using]
+    conn.calendario_dirty_block = conn.atomic_blocks[0] if conn.in_atomic_block else None
+
+
+def _may_cache(using: str = DEFAULT_DB_ALIAS) -> bool:
+    conn = connections[using]
+    dirty = getattr(conn, "calendario_dirty_block", None)
+    return dirty is None or not conn.in_atomic_block or conn.atomic_blocks[0] is not dirty
+
+
 def holidays_for_year(year: int) -> YearHolidays:
     """The declared holidays of ``year``, cached; the cache is dropped whenever a
     ``DiaInhabil`` of that year changes (``calendario.signals``)."""
@@ -42,7 +57,8 @@ def holidays_for_year(year: int) -> YearHolidays:
             unverified=frozenset(day for day, verified in rows if not verified),
             published=bool(rows),
         )
-        cache.set(key, found, CACHE_TIMEOUT)
+        if _may_cache():
+            cache.set(key, found, CACHE_TIMEOUT)
     return found
 
 

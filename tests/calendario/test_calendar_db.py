@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from calendario.constants import Ambito
@@ -30,7 +30,7 @@ def test_time7_the_terms_use_the_published_calendar_by_default(calendar_2026):
     assert effective_instant(saturday).effective_at == datetime(2026, 3, 9, tzinfo=MADRID)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_year_is_cached_after_the_first_read(calendar_2026):
     holidays_for_year(2026)
     with CaptureQueriesContext(connection) as queries:
@@ -38,6 +38,25 @@ def test_the_year_is_cached_after_the_first_read(calendar_2026):
             assert date(2026, 12, 25) in holidays_for_year(2026).holidays
             assert add_term(date(2026, 12, 11), 14, "natural_days").end_date == date(2026, 12, 28)
     assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_rolled_back_never_stays_in_the_cache():
+    """Reads inside the transaction that changed the calendar see the change, but what
+    they read is not shared until it is committed."""
+    monday = date(2026, 3, 9)
+    assert is_working_day(monday) is True
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_day(monday)
+        assert is_working_day(monday) is False
+        raise RuntimeError("rolled back")
+    assert is_working_day(monday) is True
+    with transaction.atomic():
+        add_day(monday)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_working_day(monday) is False
+        assert is_working_day(monday) is False
+    assert len(queries) == 1
 
 
 @pytest.mark.django_db
