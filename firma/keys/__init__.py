@@ -84,8 +84,14 @@ def get_signer(name: str) -> Signer:
 
 
 def clear_signer_cache() -> None:
+    """Forget loaded signers (closing token sessions, which logs out of the token)."""
     with _lock:
+        signers = list(_cache.values())
         _cache.clear()
+    for signer in signers:
+        close = getattr(signer, "close", None)
+        if close is not None:
+            close()
 
 
 @receiver(setting_changed)

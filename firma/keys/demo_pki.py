@@ -106,15 +106,21 @@ def issue(
     not_after: dt.datetime | None = None,
     tsa: bool = False,
     crl_url: str | None = None,
-) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """Issue an end-entity certificate (signing, or timestamping when ``tsa``)."""
-    key = key or new_key()
+    public_key=None,
+) -> tuple[x509.Certificate, rsa.RSAPrivateKey | None]:
+    """Issue an end-entity certificate (signing, or timestamping when ``tsa``).
+
+    With ``public_key`` (e.g. a key generated inside an HSM) no private key is made.
+    """
+    if public_key is None:
+        key = key or new_key()
+        public_key = key.public_key()
     now = _now()
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before or now - dt.timedelta(days=1))
         .not_valid_after(not_after or now + dt.timedelta(days=3 * 365))
@@ -133,7 +139,7 @@ def issue(
             ),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
