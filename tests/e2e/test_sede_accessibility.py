@@ -1,0 +1,150 @@
+"""axe-core (WCAG 2.1 A and AA rules) over the sede shell's main pages, in Spanish and Basque.
+
+Runs in headless Chromium (Debian's `chromium`, driven by Playwright for Python) against a live
+server. axe-core comes from npm (`npm ci` at the project root installs it into node_modules/).
+Skipped, with the reason, when Chromium, Playwright or axe-core is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [
+    "/",
+    "/titularidad/",
+    "/identificacion-y-firma/",
+    "/normas-registro/",
+    "/fecha-y-calendario/",
+    "/accesibilidad/",
+    "/aviso-legal/",
+    "/mapa/",
+    "/no-existe/",
+]
+
+
+def _missing() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if not AXE.exists():
+        return f"axe-core not found at {AXE} (run `npm ci` at the project root)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; Django must allow DB access here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG21_AA,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+class TestAxe:
+    @pytest.mark.parametrize("language", ["es", "eu"])
+    def test_the_main_pages_have_no_wcag21_aa_violations(self, browser, live_server, language):
+        prefix = "" if language == "es" else "/eu"
+        # bypass_csp: axe is injected as an inline script, which the sede's CSP rightly forbids.
+        context = browser.new_context(bypass_csp=True)
+        page = context.new_page()
+        failures = {}
+        for path in PAGES:
+            page.goto(f"{live_server.url}{prefix}{path}")
+            assert page.evaluate("document.documentElement.lang") == language
+            if violations := _axe_violations(page):
+                failures[prefix + path] = violations
+        context.close()
+        assert failures == {}
+
+    @pytest.mark.parametrize("language", ["es", "eu"])
+    def test_mi_carpeta_has_no_wcag21_aa_violations(
+        self, browser, live_server, ciudadana, language
+    ):
+        client = Client()
+        client.force_login(ciudadana)
+        session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context = browser.new_context(bypass_csp=True)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_cookie,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        prefix = "" if language == "es" else "/eu"
+        page = context.new_page()
+        page.goto(f"{live_server.url}{prefix}/mi-carpeta/")
+        assert "Miren Etxeberria Agirre" in page.content()
+        violations = _axe_violations(page)
+        context.close()
+        assert violations == []
+
+    def test_axe_does_report_a_violation_on_a_bad_page(self, browser):
+        """The check above would be worthless if axe could not see a problem."""
+        context = browser.new_context(bypass_csp=True)
+        page = context.new_page()
+        page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
+        violations = " ".join(_axe_violations(page))
+        context.close()
+        assert "image-alt" in violations and "html-has-lang" in violations
+        assert "label" in violations
+
+    def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(
+        self, browser, live_server
+    ):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{live_server.url}/eu/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Joan eduki nagusira"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        context.close()
