@@ -423,3 +423,15 @@ class TestValidityREA4:
             "apoderamiento.aceptacion",
             "apoderamiento.revocacion",
         } <= actions
+
+
+def test_demo_data_loads_twice_without_duplicates(ciudadana, representante, empresa, funcionario):
+    from apoderamientos.demo import load_demo
+    from apoderamientos.selectors import is_desk_staff
+    from identidad.models import User
+
+    load_demo()
+    load_demo()
+    assert Apoderamiento.objects.count() == 2
+    assert can_act(person=representante, interesado=ciudadana.interesado).allowed
+    assert is_desk_staff(User.objects.get(pk=funcionario.pk))
