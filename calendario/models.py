@@ -16,6 +16,8 @@ class DiaInhabil(models.Model):
     stored. A day that is only announced by the press and not yet confirmed in an official
     journal is kept with ``verified=False``: it still counts as non-working (the published
     calendar is the one the registry applies, art. 31.3), and the sede says it is pending.
+    One row per date: when two authorities declare the same day, keep the widest scope and
+    name the other in the notes.
     """
 
     date = models.DateField(_("fecha"), unique=True)

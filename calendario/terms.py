@@ -44,6 +44,7 @@ __all__ = [
     "add_term",
     "effective_instant",
     "extend_term",
+    "is_in_time",
     "is_working_day",
     "max_extension",
     "next_working_day",
@@ -245,6 +246,19 @@ def effective_instant(
     if cal.is_working_day(day):
         return InstanteEfectivo(presented_at=local, effective_at=local)
     return InstanteEfectivo(presented_at=local, effective_at=_start_of(cal.next_working_day(day)))
+
+
+def is_in_time(plazo: Plazo, presented_at: datetime) -> bool:
+    """Whether a presentation at ``presented_at`` meets ``plazo`` (compared in UTC).
+
+    Because a term never ends on a non-working day (30.5) and always ends at an instant of
+    a working day, comparing the real instant or the REG-2 effective instant gives the
+    same answer: a presentation on the Saturday after a Friday deadline is late either way,
+    one on the Saturday before a Monday deadline is in time either way.
+    """
+    if not isinstance(presented_at, datetime):
+        raise ValueError("A presentation needs its date and time.")
+    return _local(presented_at).astimezone(UTC) <= plazo.end.astimezone(UTC)
 
 
 def max_extension(amount: int) -> int:

@@ -17,6 +17,7 @@ from calendario.terms import (
     add_term,
     effective_instant,
     extend_term,
+    is_in_time,
     is_working_day,
     max_extension,
     next_working_day,
@@ -342,3 +343,23 @@ def test_time8_an_extension_decided_on_the_last_day_is_allowed(cal2026):
     plazo = add_term(D("2026-03-02"), 10, "working_days", calendar=cal2026)
     extended = extend_term(plazo, 5, decided_at=at("2026-03-16 23:00"), calendar=cal2026)
     assert extended.end_date == D("2026-03-24")
+
+
+@pytest.mark.parametrize(
+    ("presented", "in_time", "case"),
+    [
+        ("2026-03-16 23:59:59", True, "last second of the last day"),
+        ("2026-03-17 00:00", False, "the next day is late"),
+        ("2026-03-14 11:00", True, "a Saturday before the end (REG-2: counts Monday 00:00)"),
+    ],
+)
+def test_time2_a_presentation_is_in_time_until_the_last_instant(cal2026, presented, in_time, case):
+    plazo = add_term(D("2026-03-02"), 10, "working_days", calendar=cal2026)  # ends Mon 16 Mar
+    assert is_in_time(plazo, at(presented)) is in_time, case
+
+
+def test_time3_a_presentation_on_the_weekend_after_a_friday_deadline_is_late(cal2026):
+    plazo = add_term(D("2026-03-02"), 4, "natural_days", calendar=cal2026)  # Fri 6 Mar
+    assert is_in_time(plazo, at("2026-03-06 23:00")) is True
+    assert is_in_time(plazo, at("2026-03-07 10:00")) is False
+    assert effective_instant(at("2026-03-07 10:00"), calendar=cal2026).effective_at > plazo.end
