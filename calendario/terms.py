@@ -79,6 +79,11 @@ class Plazo:
     def end_date(self) -> date:
         return self.end.date()
 
+    @property
+    def natural_days_notice_required(self) -> bool:
+        """TIME-6 (art. 30.2): a term in natural days must say so in the notification."""
+        return self.unit == UnidadPlazo.DIAS_NATURALES
+
 
 @dataclass(frozen=True)
 class InstanteEfectivo:

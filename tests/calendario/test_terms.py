@@ -363,3 +363,12 @@ def test_time3_a_presentation_on_the_weekend_after_a_friday_deadline_is_late(cal
     assert is_in_time(plazo, at("2026-03-06 23:00")) is True
     assert is_in_time(plazo, at("2026-03-07 10:00")) is False
     assert effective_instant(at("2026-03-07 10:00"), calendar=cal2026).effective_at > plazo.end
+
+
+@pytest.mark.parametrize(
+    ("unit", "flagged"),
+    [("natural_days", True), ("working_days", False), ("months", False), ("years", False)],
+)
+def test_time6_natural_day_terms_are_flagged_for_the_notification(cal2026, unit, flagged):
+    plazo = add_term(D("2026-03-02"), 1, unit, calendar=cal2026)
+    assert plazo.natural_days_notice_required is flagged
