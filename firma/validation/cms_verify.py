@@ -118,7 +118,10 @@ def verify_signature_value(
             assert isinstance(public_key, rsa.RSAPublicKey)
             public_key.verify(signature, data, pad, h)
             return True
-        hash_name = sig_algo.hash_algo if "_" in algo_name else digest_name
+        try:
+            hash_name = sig_algo.hash_algo
+        except ValueError:  # e.g. "rsassa_pkcs1v15": the digest algorithm says it
+            hash_name = digest_name
         if hash_name not in _HASHES:
             raise UnsupportedAlgorithmError(hash_name)
         h = _HASHES[hash_name]()
