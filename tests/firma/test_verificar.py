@@ -113,7 +113,9 @@ class TestVerificar:
         response = client.get("/eu/firma/verificar/")
         assert response.status_code == 200
         assert 'lang="eu"' in response.content.decode()
-        assert "Egiaztatu" in response.content.decode()
+        html = response.content.decode()
+        assert "Dokumentu bat egiaztatu" in html
+        assert "Egiaztapen-kode segurua (CSV)" in html
 
 
 def _strip_echo(html: str, code: str) -> str:
