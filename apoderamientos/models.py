@@ -171,6 +171,8 @@ class Apoderamiento(models.Model):
         if self.accepted_at is None or self.accepted_at > instant:
             if instant >= self.acceptance_deadline:
                 return EstadoApoderamiento.NO_ACEPTADO
+            if instant >= self.valid_until:
+                return EstadoApoderamiento.CADUCADO
             return EstadoApoderamiento.PENDIENTE_ACEPTACION
         if instant >= self.valid_until:
             return EstadoApoderamiento.CADUCADO

@@ -466,9 +466,7 @@ def apoderamientos_sweep(*, instant: datetime | None = None) -> dict[str, int]:
         if claimed:
             _event(Apoderamiento.objects.get(pk=pk), TipoEvento.NO_ACEPTACION, deadline, None)
             counts["no_aceptados"] += 1
-    expired = Apoderamiento.objects.filter(
-        ended_at__isnull=True, accepted_at__isnull=False, valid_until__lte=instant
-    )
+    expired = Apoderamiento.objects.filter(ended_at__isnull=True, valid_until__lte=instant)
     for pk, until in expired.values_list("pk", "valid_until"):
         claimed = Apoderamiento.objects.filter(pk=pk, ended_at__isnull=True).update(
             estado=EstadoApoderamiento.CADUCADO, ended_at=until

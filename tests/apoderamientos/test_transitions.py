@@ -396,6 +396,21 @@ class TestValidityREA4:
         assert can_act(person=representante, interesado=me, instant=at(2031, 3, 2, 10)).allowed
         assert not can_act(person=representante, interesado=me, instant=at(2035, 6, 1, 9)).allowed
 
+    def test_a_power_that_ends_before_being_accepted_expires(
+        self, ciudadana, representante, holidays
+    ):
+        power = register(
+            at=at(2026, 3, 2, 10),
+            poderdantes=[ciudadana.interesado],
+            apoderado=representante.interesado,
+            valid_until=date(2026, 3, 4),
+        )
+        assert power.state_at(at(2026, 3, 5, 10)) == E.CADUCADO
+        with pytest.raises(ValidationError):
+            accept(power, representante, at(2026, 3, 5, 10))
+        assert apoderamientos_sweep(instant=at(2026, 3, 5, 10))["caducados"] == 1
+        assert _states(power) == E.CADUCADO
+
     def test_an_expired_power_cannot_be_extended(self, ciudadana, representante, holidays):
         power = self._active(ciudadana, representante)
         with (
