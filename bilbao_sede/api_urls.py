@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("calendario/", include("calendario.api_urls")),
     path("apoderamientos/", include("apoderamientos.api_urls")),
     path("firma/", include("firma.api_urls")),
+    path("procedimientos/", include("procedimientos.api_urls")),
     # path("firma/", include("firma.api_urls")),  apps add theirs here
 ]
 

@@ -15,6 +15,8 @@ value (``equals``) or one of the values (``in``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -101,8 +103,29 @@ def _resolve(schema: dict, pointer: str) -> dict | None:
     return node
 
 
+_CHECKED: dict[str, tuple[str, ...]] = {}
+
+
 def form_definition_errors(schema: Any, layout: Any) -> list[str]:
-    """Every problem of a form definition, as readable messages; empty when valid."""
+    """Every problem of a form definition, as readable messages; empty when valid.
+
+    The metaschema check is slow (~0.1 s per schema), so verdicts are memoised per process
+    by the definition's canonical JSON (definitions are immutable values).
+    """
+    try:
+        key = hashlib.sha256(
+            json.dumps([schema, layout], sort_keys=True, default=str).encode()
+        ).hexdigest()
+    except (TypeError, ValueError):
+        return list(_form_definition_errors(schema, layout))
+    if key not in _CHECKED:
+        if len(_CHECKED) > 1000:
+            _CHECKED.clear()
+        _CHECKED[key] = tuple(_form_definition_errors(schema, layout))
+    return list(_CHECKED[key])
+
+
+def _form_definition_errors(schema: Any, layout: Any) -> list[str]:
     errors: list[str] = []
     if not isinstance(schema, dict):
         return ["schema: must be a JSON object"]
