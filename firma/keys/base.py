@@ -75,15 +75,15 @@ class Signer(ABC):
     def sign_raw(self, data: bytes, *, digest_algorithm: str = "sha256") -> bytes:
         """Sign ``data`` (hashing it with ``digest_algorithm``) and return the signature."""
 
-    @property
+    @cached_property
     def public_key(self):
         return self.certificate.public_key()
 
-    @property
+    @cached_property
     def key_type(self) -> str:
         return "ec" if isinstance(self.public_key, ec.EllipticCurvePublicKey) else "rsa"
 
-    @property
+    @cached_property
     def key_size(self) -> int:
         return self.public_key.key_size
 
