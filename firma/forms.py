@@ -22,6 +22,26 @@ class VerificarForm(forms.Form):
     )
 
 
+class ValidarForm(forms.Form):
+    fichero = forms.FileField(
+        label=_("Documento firmado"),
+        help_text=_("PDF firmado (PAdES), XML firmado (XAdES) o firma CMS (CAdES)."),
+    )
+    contenido = forms.FileField(
+        label=_("Documento original"),
+        required=False,
+        help_text=_("Solo para firmas separadas (detached): el fichero que se firmó."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("fichero", "contenido"):
+            upload = cleaned.get(name)
+            if upload is not None and upload.size > MAX_DOCUMENT_BYTES:
+                self.add_error(name, _("El fichero es demasiado grande."))
+        return cleaned
+
+
 class RechazoForm(forms.Form):
     motivo = forms.CharField(
         label=_("Motivo del rechazo"),

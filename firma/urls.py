@@ -9,6 +9,8 @@ urlpatterns = [
     path("verificar/", views.verificar, name="verificar"),
     path("verificar/<str:code>/", views.verificar_codigo, name="verificar_codigo"),
     path("verificar/<str:code>/documento/", views.verificar_documento, name="verificar_documento"),
+    # Public: validate a signed document (report in the web; the API has the same).
+    path("validar/", views.validar, name="validar"),
     # Staff: portafirmas (FIR-5).
     path("portafirmas/", views.bandeja, name="bandeja"),
     path("portafirmas/firmar/", views.firmar_lote, name="firmar_lote"),

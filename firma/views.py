@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import selectors, services
 from .constants import TipoAccion
-from .forms import AccionFormSet, PeticionForm, RechazoForm, VerificarForm
+from .forms import AccionFormSet, PeticionForm, RechazoForm, ValidarForm, VerificarForm
 from .services import AccionNoDisponibleError
 
 logger = logging.getLogger("firma.verificar")
@@ -103,6 +103,47 @@ def verificar_documento(request, code: str):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Public: validate a signed document ------------------------------------------------
+
+
+def _validate_rate(group, request) -> str:  # noqa: ARG001
+    return getattr(settings, "FIRMA_VALIDATE_RATE", "10/m")
+
+
+@ratelimit(group="firma.validar", key="ip", rate=_validate_rate, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def validar(request):
+    """Upload a signed document and read the validation report (who, when, result, why)."""
+    from firma.validation import validate
+
+    report = None
+    form = ValidarForm(request.POST, request.FILES) if request.method == "POST" else ValidarForm()
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return render(request, "firma/verificar_limite.html", status=429)
+        if form.is_valid():
+            contenido = form.cleaned_data.get("contenido")
+            report = validate(
+                form.cleaned_data["fichero"].read(),
+                detached_content=contenido.read() if contenido else None,
+            )
+    return render(
+        request,
+        "firma/validar.html",
+        {"form": form, "report": report, "result_labels": _result_labels()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _result_labels() -> dict[str, str]:
+    return {
+        "valid": _("Válida"),
+        "invalid": _("No válida"),
+        "indeterminate": _("Indeterminada"),
+        "cannot_validate": _("No se puede validar"),
+    }
 
 
 # --- Staff: portafirmas ---------------------------------------------------------------
@@ -261,8 +302,9 @@ def _safe_filename(name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def peticion_nueva(request):
     """Create a signature request: documents plus a circuit (rows grouped by step)."""
-    form = PeticionForm(request.POST or None, request.FILES or None)
-    formset = AccionFormSet(request.POST or None, prefix="acciones")
+    bound = request.method == "POST"
+    form = PeticionForm(request.POST, request.FILES) if bound else PeticionForm()
+    formset = AccionFormSet(request.POST if bound else None, prefix="acciones")
     errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
