@@ -36,3 +36,30 @@ def test_a_missing_pkcs12_file_names_the_command_to_run(tmp_path):
 def test_an_unknown_backend_is_a_clear_error():
     with pytest.raises(KeyStoreError, match="unknown backend"):
         load_signer("sello", {"backend": "nope.Backend"})
+
+
+class TestSystemChecks:
+    def test_the_test_configuration_passes(self):
+        from firma.checks import check_keystores, check_trust_and_tsa
+
+        assert check_keystores() == []
+        assert check_trust_and_tsa() == []
+
+    def test_a_missing_seal_is_an_error(self, settings):
+        from firma.checks import check_keystores
+
+        settings.FIRMA_KEYSTORES = {}
+        assert [m.id for m in check_keystores()] == ["firma.E001"]
+
+    def test_bad_entries_are_reported(self, settings, tmp_path):
+        from firma.checks import check_keystores, check_trust_and_tsa
+
+        settings.FIRMA_KEYSTORES = {
+            "sello": {"backend": "pkcs11", "module": "/x.so"},
+            "otro": {"backend": "nope"},
+            "viejo": {"backend": "pkcs12", "path": str(tmp_path / "none.p12")},
+        }
+        settings.FIRMA_TRUST_ANCHORS = str(tmp_path / "none.pem")
+        settings.FIRMA_TSA_URL = "ftp://tsa"
+        ids = {m.id for m in check_keystores()} | {m.id for m in check_trust_and_tsa()}
+        assert ids == {"firma.E002", "firma.E003", "firma.W001", "firma.W003", "firma.E004"}
