@@ -109,18 +109,42 @@ def _signing_certificate(signature, certs: list[x509.Certificate]) -> x509.Certi
     return leaves[0] if leaves else None
 
 
-def _isolated(root: etree._Element, signature: etree._Element) -> etree._Element:
-    """A copy of the document where only ``signature`` is a ds:Signature to verify."""
-    if len(root.xpath("//ds:Signature", namespaces=NS)) == 1:
-        return root
-    index = root.xpath("//ds:Signature", namespaces=NS).index(signature)
-    clone = etree.fromstring(etree.tostring(root), parser=_PARSER)
-    for i, other in enumerate(clone.xpath("//ds:Signature", namespaces=NS)):
-        if i != index:
-            # Keep others in the tree (they may be signed content), but rename them away
-            # from signxml's search; enveloped transforms only drop the signature itself.
-            other.tag = f"{{{DS}}}SignatureOther"
-    return clone
+class _NthSignatureVerifier(XMLVerifier):
+    """Verifies the n-th ds:Signature of the document (signxml takes the first one)."""
+
+    def __init__(self, index: int):
+        super().__init__()
+        self._index = index
+
+    def _get_signature(self, root):
+        return root.xpath("//ds:Signature", namespaces=NS)[self._index]
+
+
+def _without_later_signatures(root: etree._Element, index: int) -> etree._Element | None:
+    """A copy of the document without the signatures that follow the ``index``-th one."""
+    copy = etree.fromstring(etree.tostring(root), parser=_PARSER)
+    signatures = copy.xpath("//ds:Signature", namespaces=NS)
+    mine = signatures[index]
+    later = [
+        other
+        for other in signatures[index + 1 :]
+        if not any(a is mine for a in other.iterancestors())  # not inside this signature
+    ]
+    if not later:
+        return None
+    for node in later:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        # Keep the text that followed the removed element (XML whitespace layout).
+        if node.tail:
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+    return copy
 
 
 def _validate_one(
@@ -166,10 +190,24 @@ def _validate_one(
             digest_algorithms=_CONFIG.digest_algorithms,
             verification_time=leaf.not_valid_before_utc + dt.timedelta(seconds=1),
         )
+        index = root.xpath("//ds:Signature", namespaces=NS).index(signature)
         try:
-            XMLVerifier().verify(
-                _isolated(root, signature), x509_cert=leaf, expect_config=config, **kwargs
-            )
+            try:
+                _NthSignatureVerifier(index).verify(
+                    root, x509_cert=leaf, expect_config=config, **kwargs
+                )
+            except InvalidDigest:
+                # Co-signatures appended later change an enveloped document; check it as it
+                # was (later signatures are validated on their own).
+                earlier = _without_later_signatures(root, index)
+                if earlier is None:
+                    raise
+                _NthSignatureVerifier(index).verify(
+                    earlier, x509_cert=leaf, expect_config=config, **kwargs
+                )
+                report.warn(
+                    _("Después de esta firma solo se han añadido otras firmas al documento.")
+                )
             report.integrity_ok = True
         except InvalidDigest:
             report.integrity_ok = False

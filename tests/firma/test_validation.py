@@ -67,6 +67,16 @@ class TestRoundTrip:
         assert report.signatures[0].covers_whole_document is False
         assert report.signatures[1].covers_whole_document is True
 
+    def test_two_xades_enveloped_signatures_both_validate(self, sample_xml):
+        once = sign(sample_xml, fmt="xades-enveloped", signer=get_signer("funcionaria")).data
+        twice = sign(once, fmt="xades-enveloped", signer=get_signer("secretario")).data
+        report = validate(twice)
+        assert report.result == "valid", report.summary
+        assert [s.signer_name.split()[0] for s in report.signatures] == ["ITZIAR", "JON"]
+        # Changing the document breaks both.
+        broken = validate(twice.replace(b"Se concede", b"Se deniega"))
+        assert [s.integrity_ok for s in broken.signatures] == [False, False]
+
     def test_legacy_policy_v1_8_is_accepted(self):
         """FIR-2."""
         report = validate(_cades_with_policy(b"hola", AGE_POLICY_V1_8))
