@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -101,7 +102,7 @@ class GrantSerializer(serializers.Serializer):
     def validate_apoderado_nif(self, value: str) -> Interesado:
         found = Interesado.objects.filter(nif=normalize_nif(value)).first()
         if found is None:
-            raise serializers.ValidationError("No consta ninguna persona con ese NIF.")
+            raise serializers.ValidationError(_("No consta ninguna persona con ese NIF."))
         return found
 
 
@@ -196,7 +197,7 @@ def _procedimiento_param(request) -> Procedimiento | None:
         return None
     found = Procedimiento.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("Procedimiento desconocido.")
+        raise NotFound(_("Procedimiento desconocido."))
     return found
 
 
@@ -214,7 +215,7 @@ class CanActApi(APIView):
         nif = normalize_nif(request.query_params.get("interesado", ""))
         interesado = Interesado.objects.filter(nif=nif).first()
         if interesado is None:
-            raise NotFound("Interesado desconocido.")
+            raise NotFound(_("Interesado desconocido."))
         decision = can_act(
             person=request.user,
             interesado=interesado,
@@ -263,7 +264,9 @@ class OfficeRegisterSerializer(serializers.Serializer):
     def _person(self, nif: str) -> Interesado:
         found = Interesado.objects.filter(nif=normalize_nif(nif)).first()
         if found is None:
-            raise serializers.ValidationError(f"{nif}: no consta en la sede.")
+            raise serializers.ValidationError(
+                _("%(nif)s no consta en la sede: dé de alta antes a la persona.") % {"nif": nif}
+            )
         return found
 
     def validate_poderdantes(self, value):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from identidad.models import Interesado, User
 
 from .constants import TipoHabilitacion
+from .decision import Decision, can_act, person_interesado
 from .models import Apoderamiento, Habilitacion
 
 
@@ -32,8 +33,6 @@ def is_desk_staff(user: User | None, instant: datetime | None = None) -> bool:
 
 def apoderamientos_for_user(user: User) -> QuerySet[Apoderamiento]:
     """The powers a citizen is party to (as poderdante or apoderado), nothing else."""
-    from .decision import person_interesado
-
     return (
         Apoderamiento.objects.visible_to(person_interesado(user))
         .select_related("apoderado")
@@ -63,8 +62,6 @@ def interesados_for(
 ) -> list[Interesado]:
     """For the "on behalf of" picker: the person first, then everyone who empowered them
     for ``procedimiento`` at ``instant`` (the same rule as ``can_act``, in one query)."""
-    from .decision import person_interesado
-
     instant = instant or timezone.now()
     own = person_interesado(person)
     if own is None:
@@ -93,6 +90,8 @@ def representation_contexts_for(interesado: Interesado):
 
 
 __all__ = [
+    "Decision",
+    "can_act",
     "apoderamiento_for_user",
     "apoderamientos_for_user",
     "apoderamientos_search_for_staff",

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from identidad.constants import NivelGarantia
+from identidad.constants import NivelGarantia, TipoUnidad
 from identidad.decorators import level_required
 from identidad.session import identification_level
 
@@ -250,6 +250,7 @@ def oficina_nuevo(request):
                 valid_until=data["valid_until"],
                 granted_on=data["granted_on"],
                 escritura=data["escritura"],
+                oficina=request.user.unidades.filter(kind=TipoUnidad.OFICINA_DISTRITO).first(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
