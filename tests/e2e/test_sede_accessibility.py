@@ -14,6 +14,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Requests to /eu/ leave Basque active in this thread: give later tests Spanish back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 pytestmark = pytest.mark.e2e
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template import RequestContext, Template
 from django.urls import reverse
@@ -33,6 +34,13 @@ SEDE_PAGES = [
 ]
 LANGUAGES = ["es", "eu"]
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "image", "reset"}
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Requests to /eu/ leave Basque active in this thread: give later tests Spanish back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class PageParser(HTMLParser):

@@ -7,6 +7,7 @@ Spanish source falling through an untranslated catalogue.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -14,6 +15,14 @@ from django.utils import translation
 from django.views.defaults import server_error
 
 from tests.sede.test_accessibility import parse
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Requests to /eu/ leave Basque active in this thread: give later tests Spanish back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 # url name -> (Spanish h1, Basque h1, a Spanish sentence, its Basque translation)
 PAGES = {

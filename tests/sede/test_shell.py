@@ -6,12 +6,20 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from identidad.constants import MetodoIdentificacion, NivelGarantia
 from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
 from tests.sede.test_accessibility import parse
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Requests to /eu/ leave Basque active in this thread: give later tests Spanish back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _login(client, user, method=MetodoIdentificacion.BAKQ, level=NivelGarantia.SUSTANCIAL):
