@@ -94,7 +94,7 @@ def other_certificates(signed_data: cms.SignedData) -> list[asn1_x509.Certificat
     return [c.chosen for c in signed_data["certificates"] or [] if c.name == "certificate"]
 
 
-def _signed_attrs_bytes(signer_info: cms.SignerInfo) -> bytes:
+def signed_attrs_bytes(signer_info: cms.SignerInfo) -> bytes:
     raw = signer_info["signed_attrs"].dump()  # original bytes, [0] IMPLICIT
     return b"\x31" + raw[1:]  # as a SET OF, as signed
 
@@ -154,7 +154,7 @@ def verify_signer_info(
         return False, "no message digest"
     if not hmac.compare_digest(claimed.native, actual):
         return False, "digest"
-    if not verify_signature_value(cert, signer_info, _signed_attrs_bytes(signer_info)):
+    if not verify_signature_value(cert, signer_info, signed_attrs_bytes(signer_info)):
         # Some producers sign the DER-sorted form although they encoded another order.
         sorted_der = _der_sorted_attrs(signer_info)
         if sorted_der is None or not verify_signature_value(cert, signer_info, sorted_der):

@@ -70,13 +70,23 @@ def _validate_one(sig) -> SignatureReport:
     context = build_validation_context(moment=report.signing_time, extra_certs=others)
     status = validate_pdf_signature(sig, signer_validation_context=context)
 
-    report.integrity_ok = bool(status.intact and status.valid)
+    signature_ok = bool(status.valid)
+    if status.intact and not signature_ok and cert is not None:
+        # pyHanko may re-encode signed attributes that are not in DER order (seen in
+        # @firma signatures); check the signature over the bytes as they were signed.
+        try:
+            signature_ok = cv.verify_signature_value(
+                cert, signer_info, cv.signed_attrs_bytes(signer_info)
+            )
+        except (cv.UnsupportedAlgorithmError, ValueError, TypeError):
+            signature_ok = False
+    report.integrity_ok = bool(status.intact and signature_ok)
     if not status.intact:
         report.add(
             "integrity_failed",
             _("Los bytes firmados del PDF no coinciden con la firma (documento alterado)."),
         )
-    elif not status.valid:
+    elif not signature_ok:
         report.add(
             "integrity_failed",
             _("El valor de la firma no corresponde a los datos firmados."),
