@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.urls import reverse
+from django.utils import translation
 
 from identidad.backends.dev import DevIdPBackend
 from identidad.constants import NivelGarantia, ResultadoAuditoria
@@ -114,3 +115,11 @@ class TestWithDebugOff:
         response = client.get(reverse("sede:mi_carpeta"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("identidad:login"))
+
+
+def test_the_login_page_is_in_basque_too(client):
+    with translation.override("es"):  # the request activates Basque: don't leak it
+        page = client.get("/eu/identidad/acceso/").content.decode()
+    assert "Identifikazioa" in page
+    assert "Garapeneko identitate-hornitzailea" in page
+    assert "Udal langileen sarbidea" in page
