@@ -6,7 +6,13 @@ from django.db.models import Q, QuerySet
 
 from .constants import EstadoAccion, EstadoPaso, EstadoPeticion
 from .csv import csv_normalise
-from .models import AccionFirma, DocumentoVersion, PeticionDocumento, PeticionFirma
+from .models import (
+    AccionFirma,
+    DocumentoVersion,
+    FirmaDocumento,
+    PeticionDocumento,
+    PeticionFirma,
+)
 
 
 def csv_resolve(code: str) -> DocumentoVersion | None:
@@ -19,6 +25,11 @@ def csv_resolve(code: str) -> DocumentoVersion | None:
     if normalised is None:
         return None
     return DocumentoVersion.objects.select_related("documento").filter(csv=normalised).first()
+
+
+def version_firmas(version: DocumentoVersion) -> QuerySet[FirmaDocumento]:
+    """The portafirmas signatures a version carries (its visible legends), oldest first."""
+    return FirmaDocumento.objects.filter(documento__resultado=version).order_by("signed_at", "pk")
 
 
 def _actionable() -> Q:

@@ -84,7 +84,11 @@ def verificar_codigo(request, code: str):
     if version is None:
         return _not_found(request)
     _audit_access(request, version, "metadata")
-    return render(request, "firma/verificar_resultado.html", {"version": version})
+    return render(
+        request,
+        "firma/verificar_resultado.html",
+        {"version": version, "firmas": list(selectors.version_firmas(version))},
+    )
 
 
 @require_GET

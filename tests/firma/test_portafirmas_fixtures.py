@@ -175,3 +175,13 @@ def jefa(db):
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run the on-commit callbacks (the eager Celery tasks) of the block it wraps."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _spanish():
+    """Texts asserted in Spanish: start from Spanish whatever an earlier test activated."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.activate("es")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from firma.services import csv_issue
+from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
 from tests.firma.test_portafirmas_fixtures import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,7 @@ def _fresh_rate_limit():
     cache.clear()
     yield
     cache.clear()
+    translation.activate("es")  # a request in Basque leaves Basque active in this thread
 
 
 @pytest.fixture
@@ -122,3 +125,25 @@ def _strip_echo(html: str, code: str) -> str:
     """The page's main content with the echo of what was typed taken out."""
     main = html[html.index("<main") : html.index("</main>")]
     return main.replace(code, "").replace(code.lower(), "")
+
+
+def test_fir5_fir8_a_document_signed_in_the_portafirmas_shows_its_signers(
+    client, jefa, concejal, django_capture_on_commit_callbacks
+):
+    from firma.constants import ModoFirma
+    from firma.selectors import inbox_for
+    from firma.services import AccionSpec, acciones_sign, peticion_create
+    from firma.services.portafirmas import DocumentoSpec
+
+    peticion = peticion_create(
+        created_by=jefa,
+        asunto="Decreto",
+        documentos=[DocumentoSpec(make_pdf(), "decreto.pdf", "application/pdf")],
+        pasos=[[AccionSpec(concejal, modo=ModoFirma.DELEGACION, en_nombre_de="Alcaldía")]],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        acciones_sign(user=concejal, accion_ids=[inbox_for(concejal).get().pk])
+    signed = peticion.documentos.get().resultado
+    html = client.get(_code_url(signed.csv_display)).content.decode()
+    assert "Koldo Uriarte Bilbao, por delegación de Alcaldía" in html
+    assert "TF06" in html
