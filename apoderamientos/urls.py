@@ -15,5 +15,6 @@ urlpatterns = [
     path("oficina/", views.oficina, name="oficina"),
     path("oficina/nuevo/", views.oficina_nuevo, name="oficina_nuevo"),
     path("oficina/<int:pk>/", views.oficina_detalle, name="oficina_detalle"),
+    path("oficina/<int:pk>/aceptar/", views.oficina_aceptar, name="oficina_aceptar"),
     path("oficina/<int:pk>/bastanteo/", views.oficina_bastanteo, name="oficina_bastanteo"),
 ]

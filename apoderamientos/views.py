@@ -288,6 +288,7 @@ def oficina_detalle(request, pk: int):
             "state": state,
             "motivo": form.cleaned_data["motivo"],
             "bastanteo_form": BastanteoForm(),
+            "needs_acceptance": power.accepted_at is None and state not in ESTADOS_FINALES,
             "needs_bastanteo": power.requires_bastanteo
             and power.bastanteo_at is None
             and state not in ESTADOS_FINALES,
@@ -316,4 +317,22 @@ def oficina_bastanteo(request, pk: int):
     else:
         messages.warning(request, _("Indique el resultado del bastanteo."))
     query = urlencode({"motivo": _("Bastanteo de la escritura")})
+    return redirect(f"{reverse('apoderamientos:oficina_detalle', args=[pk])}?{query}")
+
+
+@desk_staff_required
+@require_POST
+def oficina_aceptar(request, pk: int):
+    """REA-6: the apoderado accepts in person, before desk staff."""
+    try:
+        power = Apoderamiento.objects.get(pk=pk)
+    except Apoderamiento.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.apoderamiento_accept(apoderamiento=power, actor=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _error_text(exc))
+    else:
+        messages.success(request, _("Aceptación registrada."))
+    query = urlencode({"motivo": _("Aceptación en oficina")})
     return redirect(f"{reverse('apoderamientos:oficina_detalle', args=[pk])}?{query}")

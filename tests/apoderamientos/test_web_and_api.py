@@ -148,6 +148,39 @@ class TestDesk:
         assert power.estado == E.ACTIVO
         assert power.bastanteo_by == desk_staff
 
+    def test_the_apoderado_accepts_in_person_at_the_desk(
+        self, client, desk_staff, ciudadana, representante, holidays
+    ):
+        from .factories import register
+
+        power = register(
+            at=at(2026, 3, 2, 10),
+            poderdantes=[ciudadana.interesado],
+            apoderado=representante.interesado,
+        )
+        with time_machine.travel(at(2026, 3, 3, 10), tick=False):
+            login(client, desk_staff)
+            client.post(reverse("apoderamientos:oficina_aceptar", args=[power.pk]))
+        power.refresh_from_db()
+        assert power.estado == E.ACTIVO
+        assert power.eventos.last().actor == desk_staff
+
+    def test_unrelated_staff_cannot_accept_at_the_desk(
+        self, client, unrelated_staff, ciudadana, representante, holidays
+    ):
+        from .factories import register
+
+        power = register(
+            at=at(2026, 3, 2, 10),
+            poderdantes=[ciudadana.interesado],
+            apoderado=representante.interesado,
+        )
+        login(client, unrelated_staff)
+        response = client.post(reverse("apoderamientos:oficina_aceptar", args=[power.pk]))
+        assert response.status_code == 404
+        power.refresh_from_db()
+        assert power.accepted_at is None
+
     def test_an_unknown_nif_is_explained(self, client, desk_staff, representante):
         login(client, desk_staff)
         response = client.post(
