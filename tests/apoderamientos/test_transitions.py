@@ -450,3 +450,21 @@ def test_demo_data_loads_twice_without_duplicates(ciudadana, representante, empr
     assert Apoderamiento.objects.count() == 2
     assert can_act(person=representante, interesado=ciudadana.interesado).allowed
     assert is_desk_staff(User.objects.get(pk=funcionario.pk))
+
+
+def test_the_periodic_sweep_task_is_scheduled_and_runs(
+    ciudadana, representante, settings, holidays
+):
+    from apoderamientos.tasks import apoderamientos_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["apoderamientos-sweep"]
+    assert entry["task"] == apoderamientos_sweep_task.name
+    power = register(
+        at=at(2026, 3, 26, 12),
+        poderdantes=[ciudadana.interesado],
+        apoderado=representante.interesado,
+    )
+    with time_machine.travel(at(2026, 4, 29, 3), tick=False):
+        assert apoderamientos_sweep_task.delay().get() == {"no_aceptados": 1, "caducados": 0}
+        assert apoderamientos_sweep_task.delay().get() == {"no_aceptados": 0, "caducados": 0}
+    assert _states(power) == E.NO_ACEPTADO
