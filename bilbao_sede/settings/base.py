@@ -262,6 +262,10 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
+    "registro-justificantes-sweep": {
+        "task": "registro.tasks.justificantes_sweep_task",
+        "schedule": 120,
+    },
     "procedimientos-avance-snapshot-daily": {
         "task": "procedimientos.tasks.avance_snapshot_task",
         "schedule": 24 * 3600,
