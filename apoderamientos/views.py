@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from identidad.constants import NivelGarantia, TipoUnidad
 from identidad.decorators import level_required
@@ -151,17 +151,41 @@ def aceptar(request, pk: int):
     )
 
 
+def _confirm(request, pk: int, question: str, button: str):
+    """GET: ask for confirmation (no JavaScript needed); the POST does the transition."""
+    power = _own_or_404(request, pk)
+    return render(
+        request,
+        "apoderamientos/confirmar.html",
+        {"power": power, "question": question, "button": button},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revocar(request, pk: int):
+    if request.method == "GET":
+        return _confirm(
+            request,
+            pk,
+            _("La revocación se inscribe ahora y produce efectos desde este momento."),
+            _("Revocar el apoderamiento"),
+        )
     return _transition(
         request, pk, services.apoderamiento_revoke, _("Apoderamiento %(numero)s revocado.")
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def renunciar(request, pk: int):
+    if request.method == "GET":
+        return _confirm(
+            request,
+            pk,
+            _("La renuncia se inscribe ahora y produce efectos desde este momento."),
+            _("Renunciar al apoderamiento"),
+        )
     return _transition(
         request,
         pk,

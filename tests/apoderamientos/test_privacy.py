@@ -30,7 +30,12 @@ def _who(name, request):
     return request.getfixturevalue(name)
 
 
-CITIZEN_PAGES = ["apoderamientos:detalle", "apoderamientos:prorrogar"]
+CITIZEN_PAGES = [
+    "apoderamientos:detalle",
+    "apoderamientos:prorrogar",
+    "apoderamientos:revocar",
+    "apoderamientos:renunciar",
+]
 
 
 @pytest.mark.parametrize("page", CITIZEN_PAGES)

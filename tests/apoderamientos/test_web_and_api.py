@@ -56,6 +56,10 @@ class TestCitizenPages:
         with time_machine.travel(at(2026, 3, 4, 10), tick=False):
             listing = client.get(reverse("apoderamientos:lista")).content.decode()
             assert power.numero in listing and "Vigente" in listing
+            confirm = client.get(reverse("apoderamientos:revocar", args=[power.pk]))
+            assert "produce efectos desde este momento" in confirm.content.decode()
+            power.refresh_from_db()
+            assert power.estado == E.ACTIVO  # asking is not revoking
             client.post(reverse("apoderamientos:revocar", args=[power.pk]))
         power.refresh_from_db()
         assert power.estado == E.REVOCADO
