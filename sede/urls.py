@@ -14,5 +14,8 @@ urlpatterns = [
     path("fecha-y-calendario/", views.fecha_calendario, name="fecha_calendario"),
     path("accesibilidad/", views.accesibilidad, name="accesibilidad"),
     path("aviso-legal/", views.aviso_legal, name="aviso_legal"),
+    path("incidencias/", views.incidencias, name="incidencias"),
+    path("verificacion/", views.verificacion, name="verificacion"),
+    path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),
 ]

@@ -121,6 +121,26 @@ def aviso_legal(request):
     return render(request, "sede/aviso_legal.html", context)
 
 
+def incidencias(request):
+    """SEDE-2: notices of technical incidents and term extensions (L39 art. 32.4).
+
+    ``SEDE_INCIDENT_NOTICES`` (a list of texts) lists the notices in force until the
+    incident notices have their own model and back-office screen.
+    """
+    context = {"incidents": list(getattr(settings, "SEDE_INCIDENT_NOTICES", []))}
+    return render(request, "sede/incidencias.html", context)
+
+
+def verificacion(request):
+    """SEDE-1, SEDE-2: how to verify the sede certificate, the council's seals and CSV documents."""
+    return render(request, "sede/verificacion.html", _entry_points(request))
+
+
+def quejas(request):
+    """SEDE-2: complaints and suggestions."""
+    return render(request, "sede/quejas.html")
+
+
 def mapa(request):
     """Map of the sede: every page, including the SEDE-2 minimum contents."""
     return render(request, "sede/mapa.html", _entry_points(request))

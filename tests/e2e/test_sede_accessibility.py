@@ -45,6 +45,9 @@ PAGES = [
     "/fecha-y-calendario/",
     "/accesibilidad/",
     "/aviso-legal/",
+    "/verificacion/",
+    "/incidencias/",
+    "/quejas-y-sugerencias/",
     "/mapa/",
     "/no-existe/",
 ]

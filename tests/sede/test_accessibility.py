@@ -30,6 +30,9 @@ SEDE_PAGES = [
     "fecha_calendario",
     "accesibilidad",
     "aviso_legal",
+    "verificacion",
+    "incidencias",
+    "quejas",
     "mapa",
 ]
 LANGUAGES = ["es", "eu"]

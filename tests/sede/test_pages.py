@@ -68,6 +68,24 @@ PAGES = {
         "Protección de datos personales",
         "Datu pertsonalen babesa",
     ),
+    "verificacion": (
+        "Verificación de la sede, los sellos y los documentos",
+        "Egoitzaren, zigiluen eta dokumentuen egiaztapena",
+        "El certificado de la sede",
+        "Egoitzaren ziurtagiria",
+    ),
+    "incidencias": (
+        "Incidencias técnicas y ampliación de plazos",
+        "Gorabehera teknikoak eta epeen luzapena",
+        "Qué ocurre con sus plazos",
+        "Zer gertatzen da zure epeekin",
+    ),
+    "quejas": (
+        "Quejas y sugerencias",
+        "Kexak eta iradokizunak",
+        "Si no está de acuerdo con la respuesta",
+        "Erantzunarekin ados ez bazaude",
+    ),
     "mapa": (
         "Mapa de la sede",
         "Egoitzaren mapa",
@@ -168,6 +186,20 @@ class TestNormasRegistro:
         assert "todos los días del año, las 24 horas" in html
         assert "a las 00:00 del primer día hábil" in html
         assert 'href="/calendario/"' in html
+
+
+@pytest.mark.django_db
+class TestIncidencias:
+    def test_without_notices_it_says_there_is_no_incident(self, client):
+        """SEDE-2: incident notices and term extensions."""
+        html = client.get("/incidencias/").content.decode()
+        assert "no hay ninguna incidencia técnica" in html
+
+    def test_the_notices_in_force_are_listed(self, client, settings):
+        settings.SEDE_INCIDENT_NOTICES = ["Registro parado el 1 de diciembre; plazos ampliados."]
+        html = client.get("/incidencias/").content.decode()
+        assert "Registro parado el 1 de diciembre; plazos ampliados." in html
+        assert "no hay ninguna incidencia técnica" not in html
 
 
 @pytest.mark.django_db
