@@ -199,7 +199,10 @@ def peticion_create(
 def _lock_actionable(*, user, accion_ids: list[int]) -> list[AccionFirma]:
     ids = sorted({int(pk) for pk in accion_ids})
     acciones = list(
-        acciones_actionable().select_for_update().filter(pk__in=ids, firmante=user).order_by("pk")
+        acciones_actionable()
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids, firmante=user)
+        .order_by("pk")
     )
     if len(acciones) != len(ids) or not ids:
         raise AccionNoDisponibleError(ids)
@@ -382,7 +385,7 @@ def accion_sign_execute(*, accion_id: int) -> AccionFirma | None:
     from firma.signing import sign
 
     accion = (
-        AccionFirma.objects.select_for_update()
+        AccionFirma.objects.select_for_update(of=("self",))
         .select_related("firmante", "paso")
         .filter(pk=accion_id)
         .first()

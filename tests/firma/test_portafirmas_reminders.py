@@ -82,6 +82,8 @@ class TestReminders:
 
 class TestSweep:
     def test_a_signature_whose_task_was_lost_is_signed_by_the_sweep(self, jefa, alcaldesa):
+        from django.utils import timezone
+
         from firma.constants import EstadoAccion, EstadoPeticion
         from firma.models import AccionFirma, PeticionFirma
         from firma.selectors import inbox_for
@@ -89,18 +91,17 @@ class TestSweep:
         from tests.firma.test_portafirmas_fixtures import make_pdf
 
         doc = DocumentoSpec(content=make_pdf(), name="d.pdf", mime="application/pdf")
-        with time_machine.travel(START, tick=False):
-            peticion_create(
-                created_by=jefa,
-                asunto="Perdida",
-                documentos=[doc],
-                pasos=[[AccionSpec(firmante=alcaldesa)]],
-            )
-            # The on-commit enqueue never runs here: as if the broker lost the message.
-            acciones_sign(user=alcaldesa, accion_ids=[inbox_for(alcaldesa).get().pk])
-            assert AccionFirma.objects.get().estado == EstadoAccion.EN_COLA
-            assert portafirmas_sweep_task()["requeued"] == 0  # too recent to be lost
-        with time_machine.travel(START + dt.timedelta(minutes=30), tick=False):
+        peticion_create(
+            created_by=jefa,
+            asunto="Perdida",
+            documentos=[doc],
+            pasos=[[AccionSpec(firmante=alcaldesa)]],
+        )
+        # The on-commit enqueue never runs here: as if the broker lost the message.
+        acciones_sign(user=alcaldesa, accion_ids=[inbox_for(alcaldesa).get().pk])
+        assert AccionFirma.objects.get().estado == EstadoAccion.EN_COLA
+        assert portafirmas_sweep_task()["requeued"] == 0  # too recent to be lost
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=30), tick=False):
             assert portafirmas_sweep_task()["requeued"] == 1
         assert AccionFirma.objects.get().estado == EstadoAccion.HECHA
         assert PeticionFirma.objects.get().estado == EstadoPeticion.COMPLETADA
