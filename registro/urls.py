@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registro"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("asientos/<int:pk>/", views.asiento_detalle, name="asiento_detalle"),
+    path("asientos/<int:pk>/justificante.pdf", views.justificante_pdf, name="justificante_pdf"),
+    path("libro/", views.libro, name="libro"),
+    path("oficina/entrada/", views.oficina_entrada, name="oficina_entrada"),
+    path("oficina/salida/", views.oficina_salida, name="oficina_salida"),
+]

@@ -1,0 +1,202 @@
+"""Web views of the registro app: the filer's receipt, the registry book and the district
+desk for staff. Thin: parse, authorise, call one service or selector, render."""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from identidad.services import interesado_get_or_create
+
+from .constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
+from .forms import BookSearchForm, DeskEntradaForm, DeskSalidaForm
+from .justificante import receipt_context, receipt_filename, sealed_receipt_bytes
+from .selectors import BookFilters, asiento_get_for, is_registry_staff, registry_book
+from .services import DocumentoNuevo, asiento_register
+
+
+def staff_only(view):
+    """Registry staff only; anyone else gets a 404 (no hint that the page exists)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_registry_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@login_required
+def asiento_detalle(request, pk: int):
+    """The receipt at once: provisional (unsealed) until the sealed PDF is ready (REG-5)."""
+    asiento = asiento_get_for(request.user, pk)
+    if asiento is None:
+        raise Http404
+    context = receipt_context(asiento, csv=asiento.justificante_csv)
+    return render(request, "registro/asiento_detalle.html", context)
+
+
+@login_required
+def justificante_pdf(request, pk: int):
+    asiento = asiento_get_for(request.user, pk)
+    data = sealed_receipt_bytes(asiento) if asiento is not None else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(asiento)}"'
+    return response
+
+
+@staff_only
+def libro(request):
+    form = BookSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = BookFilters(
+            numero=data["numero"],
+            desde=data["desde"],
+            hasta=data["hasta"],
+            nif=data["nif"],
+            unidad=data["unidad"].pk if data["unidad"] else None,
+            direction=data["direction"],
+        )
+        page = registry_book(user=request.user, filters=filters, cursor=request.GET.get("c", ""))
+    elif not form.is_bound:
+        page = registry_book(user=request.user, filters=BookFilters(), cursor="")
+    next_query = None
+    if page is not None and page.next_cursor:
+        query = request.GET.copy()
+        query["c"] = page.next_cursor
+        next_query = query.urlencode()
+    return render(
+        request, "registro/libro.html", {"form": form, "page": page, "next_query": next_query}
+    )
+
+
+def _apply_errors(form, exc: ValidationError, mapping: dict[str, str]) -> None:
+    for field, messages in exc.message_dict.items():
+        target = mapping.get(field)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+def _form_key(request) -> str:
+    """A key per form shown: submitting the same form twice registers it once."""
+    key = request.POST.get("idempotency_key", "")
+    return key if key.isalnum() and len(key) == 32 else uuid.uuid4().hex
+
+
+def _desk_key(request) -> str | None:
+    key = request.POST.get("idempotency_key", "")
+    if not (key.isalnum() and len(key) == 32):
+        return None
+    return f"desk-{request.user.pk}-{key}"
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def oficina_entrada(request):
+    """District desk (Zuzenean): register a paper submission for a citizen (REG-12)."""
+    form = DeskEntradaForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            interesado = interesado_get_or_create(**form.party_data())
+            asiento = asiento_register(
+                direction=Direccion.ENTRADA,
+                oficina=data["oficina"],
+                canal=Canal.PRESENCIAL,
+                interesados=[interesado],
+                unidad_destino=data["unidad_destino"],
+                procedimiento=data["procedimiento"],
+                resumen=data["resumen"],
+                expone=data["expone"],
+                solicita=data["solicita"],
+                documentos=[
+                    DocumentoNuevo(
+                        nombre=data["escaneo"].name,
+                        content=data["escaneo"],
+                        mime=data["escaneo"].content_type or "",
+                        validez=ValidezDocumento.COPIA_AUTENTICA,
+                    )
+                ],
+                documentacion_fisica=(
+                    DocumentacionFisica.REQUERIDA
+                    if data["originales_custodiados"]
+                    else DocumentacionFisica.NINGUNA
+                ),
+                idioma=get_language()[:2],
+                registrado_por=request.user,
+                idempotency_key=_desk_key(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"documentos": "escaneo", "nif": "nif"})
+        else:
+            return redirect("registro:asiento_detalle", pk=asiento.pk)
+    return render(
+        request,
+        "registro/oficina_form.html",
+        {
+            "form": form,
+            "title": _("Registrar un escrito en papel"),
+            "entrada": True,
+            "idempotency_key": _form_key(request),
+        },
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def oficina_salida(request):
+    """Register an exit (salida) in the same registry (REG-6)."""
+    form = DeskSalidaForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        documentos = []
+        if data.get("documento"):
+            documentos.append(
+                DocumentoNuevo(
+                    nombre=data["documento"].name,
+                    content=data["documento"],
+                    mime=data["documento"].content_type or "",
+                )
+            )
+        try:
+            interesado = interesado_get_or_create(**form.party_data())
+            asiento = asiento_register(
+                direction=Direccion.SALIDA,
+                oficina=data["oficina"],
+                canal=Canal.PRESENCIAL,
+                interesados=[interesado],
+                unidad_origen=data["unidad_origen"],
+                resumen=data["resumen"],
+                documentos=documentos,
+                idioma=get_language()[:2],
+                registrado_por=request.user,
+                idempotency_key=_desk_key(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"documentos": "documento"})
+        else:
+            return redirect("registro:asiento_detalle", pk=asiento.pk)
+    return render(
+        request,
+        "registro/oficina_form.html",
+        {
+            "form": form,
+            "title": _("Registrar una salida"),
+            "entrada": False,
+            "idempotency_key": _form_key(request),
+        },
+    )

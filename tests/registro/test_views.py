@@ -1,0 +1,218 @@
+"""Web: the filer's receipt, the registry book and the district desk — each access rule
+tested both ways (the right person can; anyone else gets a 404)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from identidad.models import Interesado
+from registro.constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
+from registro.models import Asiento
+from registro.selectors import BookFilters, registry_book
+from registro.services import justificante_issue
+
+from .conftest import scan_pdf
+
+pytestmark = pytest.mark.django_db
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+class TestReceiptPage:
+    def test_the_filer_sees_the_provisional_receipt_at_once(self, client, ciudadana, register):
+        asiento = register()
+        client.force_login(ciudadana)
+        response = client.get(reverse("registro:asiento_detalle", args=[asiento.pk]))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert asiento.numero in body
+        assert "copia provisional sin sello" in body
+        assert asiento.documentos.get().sha256 in body
+
+    def test_someone_else_gets_404(self, client, otra_ciudadana, register):
+        asiento = register()
+        client.force_login(otra_ciudadana)
+        assert client.get(reverse("registro:asiento_detalle", args=[asiento.pk])).status_code == 404
+        assert (
+            client.get(reverse("registro:justificante_pdf", args=[asiento.pk])).status_code == 404
+        )
+
+    def test_an_anonymous_visitor_is_sent_to_log_in(self, client, register):
+        asiento = register()
+        response = client.get(reverse("registro:asiento_detalle", args=[asiento.pk]))
+        assert response.status_code == 302
+
+    def test_the_sealed_pdf_is_offered_once_ready(self, client, ciudadana, register, sello):
+        asiento = register()
+        client.force_login(ciudadana)
+        url = reverse("registro:justificante_pdf", args=[asiento.pk])
+        assert client.get(url).status_code == 404  # still pending
+        justificante_issue(asiento_id=asiento.pk)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        page = client.get(reverse("registro:asiento_detalle", args=[asiento.pk])).content.decode()
+        assert "Descargar el justificante" in page
+
+
+class TestRegistryBook:
+    def test_staff_see_the_book(self, client, funcionario, register):
+        asiento = register()
+        client.force_login(funcionario)
+        response = client.get(reverse("registro:libro"))
+        assert response.status_code == 200
+        assert asiento.numero in response.content.decode()
+
+    def test_a_citizen_gets_404(self, client, ciudadana, register):
+        register()
+        client.force_login(ciudadana)
+        assert client.get(reverse("registro:libro")).status_code == 404
+        assert registry_book(user=ciudadana, filters=BookFilters()).rows == []
+
+    def test_search_by_nif_number_date_and_unit(
+        self, client, funcionario, register, otra_ciudadana, urbanismo, ayuntamiento
+    ):
+        with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=MADRID), tick=False):
+            mine = register()
+        with time_machine.travel(datetime(2026, 3, 5, 10, tzinfo=MADRID), tick=False):
+            other = register(interesados=[otra_ciudadana.interesado], unidad_destino=ayuntamiento)
+        client.force_login(funcionario)
+        url = reverse("registro:libro")
+
+        def numbers(**params):
+            body = client.get(url, params).content.decode()
+            return {a.numero for a in (mine, other) if a.numero in body}
+
+        assert numbers(nif="11111111-h") == {other.numero}
+        assert numbers(numero="2026/e/1") == {mine.numero}
+        assert numbers(desde="2026-03-03", hasta="2026-03-31") == {other.numero}
+        assert numbers(unidad=urbanismo.pk) == {mine.numero}
+        assert numbers(direction=Direccion.SALIDA) == set()
+        body = client.get(url, {"numero": "cualquier cosa"}).content.decode()
+        assert "2026/E/42" in body  # the error explains the format
+
+    def test_keyset_pages_cover_every_entry_once(self, funcionario, register):
+        created = {register().numero for _ in range(7)}
+        seen, cursor = [], ""
+        while True:
+            page = registry_book(
+                user=funcionario, filters=BookFilters(), cursor=cursor, page_size=3
+            )
+            seen += [a.numero for a in page.rows]
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        assert sorted(seen) == sorted(created)
+        assert seen == sorted(seen, reverse=True)
+
+    def test_the_book_query_count_is_bounded(
+        self, funcionario, register, django_assert_max_num_queries
+    ):
+        for _ in range(5):
+            register()
+        with django_assert_max_num_queries(3):
+            page = registry_book(user=funcionario, filters=BookFilters(nif="12345678Z"))
+            [list(a.partes.all()) for a in page.rows]
+
+
+class TestDistrictDesk:
+    def post_entrada(self, client, oficina, urbanismo, **overrides):
+        data = {
+            "oficina": oficina.pk,
+            "nif": "00000000T",
+            "nombre": "Koldo",
+            "apellido1": "Arana",
+            "unidad_destino": urbanismo.pk,
+            "resumen": "Solicitud de vado",
+            "idempotency_key": "a" * 32,
+            "escaneo": SimpleUploadedFile("escrito.pdf", scan_pdf(300), "application/pdf"),
+        }
+        data.update(overrides)
+        return client.post(reverse("registro:oficina_entrada"), data)
+
+    def test_reg12_staff_register_a_paper_submission_for_a_new_citizen(
+        self, client, funcionario, oficina_distrito, urbanismo
+    ):
+        client.force_login(funcionario)
+        response = self.post_entrada(client, oficina_distrito, urbanismo)
+        asiento = Asiento.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("registro:asiento_detalle", args=[asiento.pk])
+        assert (asiento.canal, asiento.oficina) == (Canal.PRESENCIAL, oficina_distrito)
+        assert asiento.registrado_por == funcionario
+        assert asiento.documentacion_fisica == DocumentacionFisica.NINGUNA
+        doc = asiento.documentos.get()
+        assert (doc.validez, doc.resolution_ppi) == (ValidezDocumento.COPIA_AUTENTICA, 300)
+        assert Interesado.objects.get(nif="00000000T").display_name == "Koldo Arana"
+        receipt = client.get(response["Location"]).content.decode()
+        assert asiento.numero in receipt
+
+    def test_a_double_submission_registers_once(
+        self, client, funcionario, oficina_distrito, urbanismo
+    ):
+        client.force_login(funcionario)
+        self.post_entrada(client, oficina_distrito, urbanismo)
+        self.post_entrada(client, oficina_distrito, urbanismo)
+        assert Asiento.objects.count() == 1
+
+    def test_reg12_a_scan_below_200_ppi_is_refused_with_a_clear_error(
+        self, client, funcionario, oficina_distrito, urbanismo
+    ):
+        client.force_login(funcionario)
+        response = self.post_entrada(
+            client,
+            oficina_distrito,
+            urbanismo,
+            escaneo=SimpleUploadedFile("escrito.pdf", scan_pdf(100), "application/pdf"),
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "error-summary" in body
+        assert "100 ppp" in body
+        assert not Asiento.objects.exists()
+
+    def test_an_unknown_nif_without_a_name_is_asked_for_it(
+        self, client, funcionario, oficina_distrito, urbanismo
+    ):
+        client.force_login(funcionario)
+        response = self.post_entrada(client, oficina_distrito, urbanismo, nombre="", apellido1="")
+        assert response.status_code == 200
+        assert "para darlo de alta" in response.content.decode()
+        assert not Asiento.objects.exists()
+
+    def test_a_citizen_gets_404_at_the_desk(self, client, ciudadana, oficina_distrito, urbanismo):
+        client.force_login(ciudadana)
+        assert client.get(reverse("registro:oficina_entrada")).status_code == 404
+        assert self.post_entrada(client, oficina_distrito, urbanismo).status_code == 404
+        assert client.get(reverse("registro:oficina_salida")).status_code == 404
+        assert not Asiento.objects.exists()
+
+    def test_reg6_staff_register_an_exit(
+        self, client, funcionario, oficina_distrito, urbanismo, ciudadana
+    ):
+        client.force_login(funcionario)
+        response = client.post(
+            reverse("registro:oficina_salida"),
+            {
+                "oficina": oficina_distrito.pk,
+                "unidad_origen": urbanismo.pk,
+                "nif": "12345678Z",
+                "resumen": "Comunicación de inicio del procedimiento",
+                "idempotency_key": "b" * 32,
+            },
+        )
+        assert response.status_code == 302
+        asiento = Asiento.objects.get()
+        assert asiento.numero == f"{timezone.localdate().year}/S/00000001"
+        assert asiento.partes.get().interesado == ciudadana.interesado
+
+    def test_the_desk_pages_render_in_basque(self, client, funcionario):
+        client.force_login(funcionario)
+        response = client.get("/eu" + reverse("registro:oficina_entrada").removeprefix("/es"))
+        assert response.status_code == 200
