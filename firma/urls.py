@@ -1,14 +1,21 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "firma"
 
+# Public CSV verification (FIR-8). The QR codes point at SITE_URL/verificar/<code>/, so the
+# project mounts these at /verificar/ too:
+#     path("verificar/", include((firma.urls.verificar_urlpatterns, "verificar"))),
+# Until then they answer under /firma/verificar/. Reverse them with views.verify_reverse().
+verificar_urlpatterns = [
+    path("", views.verificar, name="form"),
+    path("<str:code>/", views.verificar_codigo, name="codigo"),
+    path("<str:code>/documento/", views.verificar_documento, name="documento"),
+]
+
 urlpatterns = [
-    # Public CSV verification (FIR-8). Meant to be mounted at /verificar/ as well.
-    path("verificar/", views.verificar, name="verificar"),
-    path("verificar/<str:code>/", views.verificar_codigo, name="verificar_codigo"),
-    path("verificar/<str:code>/documento/", views.verificar_documento, name="verificar_documento"),
+    path("verificar/", include((verificar_urlpatterns, "verificar"))),
     # Public: validate a signed document (report in the web; the API has the same).
     path("validar/", views.validar, name="validar"),
     # Staff: portafirmas (FIR-5).

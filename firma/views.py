@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -26,6 +26,24 @@ logger = logging.getLogger("firma.verificar")
 # --- Public verification (/verificar/) --------------------------------------------------
 
 
+def verify_reverse(name: str, **kwargs) -> str:
+    """URL of a verification page: at /verificar/ when the project mounts it there (namespace
+    "verificar"), else under /firma/verificar/."""
+    for namespace in ("verificar", "firma:verificar"):
+        try:
+            return reverse(f"{namespace}:{name}", kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(name)
+
+
+def _verify_urls(version=None) -> dict:
+    urls = {"form_url": verify_reverse("form")}
+    if version is not None:
+        urls["document_url"] = verify_reverse("documento", code=version.csv_display)
+    return urls
+
+
 def _verify_rate(group, request) -> str:  # noqa: ARG001
     return getattr(settings, "FIRMA_VERIFY_RATE", "20/m")
 
@@ -37,7 +55,7 @@ def _rate_limited(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if getattr(request, "limited", False):
-            return render(request, "firma/verificar_limite.html", status=429)
+            return render(request, "firma/verificar_limite.html", _verify_urls(), status=429)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -47,7 +65,10 @@ def _not_found(request):
     """The one answer for every failed look-up: malformed or unknown codes look the same,
     and what was typed is not echoed back."""
     return render(
-        request, "firma/verificar.html", {"form": VerificarForm(), "not_found": True}, status=404
+        request,
+        "firma/verificar.html",
+        {"form": VerificarForm(), "not_found": True, **_verify_urls()},
+        status=404,
     )
 
 
@@ -66,14 +87,14 @@ def _audit_access(request, version, what: str) -> None:
 def verificar(request):
     """The form where anyone types a CSV (no JavaScript)."""
     if "csv" not in request.GET:
-        return render(request, "firma/verificar.html", {"form": VerificarForm()})
+        return render(request, "firma/verificar.html", {"form": VerificarForm(), **_verify_urls()})
     form = VerificarForm(request.GET)
     if not form.is_valid():
-        return render(request, "firma/verificar.html", {"form": form}, status=400)
+        return render(request, "firma/verificar.html", {"form": form, **_verify_urls()}, status=400)
     version = selectors.csv_resolve(form.cleaned_data["csv"])
     if version is None:
         return _not_found(request)
-    return redirect("firma:verificar_codigo", code=version.csv_display)
+    return redirect(verify_reverse("codigo", code=version.csv_display))
 
 
 @require_GET
@@ -87,7 +108,11 @@ def verificar_codigo(request, code: str):
     return render(
         request,
         "firma/verificar_resultado.html",
-        {"version": version, "firmas": list(selectors.version_firmas(version))},
+        {
+            "version": version,
+            "firmas": list(selectors.version_firmas(version)),
+            **_verify_urls(version),
+        },
     )
 
 
@@ -126,7 +151,7 @@ def validar(request):
     form = ValidarForm(request.POST, request.FILES) if request.method == "POST" else ValidarForm()
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return render(request, "firma/verificar_limite.html", status=429)
+            return render(request, "firma/verificar_limite.html", _verify_urls(), status=429)
         if form.is_valid():
             contenido = form.cleaned_data.get("contenido")
             report = validate(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import translation
 
 from firma.services import csv_issue
+from firma.views import verify_reverse
 from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
 from tests.firma.test_portafirmas_fixtures import make_pdf
 
@@ -31,12 +31,12 @@ def version():
 
 
 def _code_url(code: str) -> str:
-    return reverse("firma:verificar_codigo", kwargs={"code": code})
+    return verify_reverse("codigo", code=code)
 
 
 class TestVerificar:
     def test_the_form_works_without_javascript(self, client):
-        response = client.get(reverse("firma:verificar"))
+        response = client.get(verify_reverse("form"))
         assert response.status_code == 200
         html = response.content.decode()
         # A plain HTML form that submits by itself: no script is needed to verify.
@@ -46,7 +46,7 @@ class TestVerificar:
 
     def test_fir8_the_form_takes_the_code_as_typed_and_shows_the_document(self, client, version):
         typed = version.csv_display.lower().replace("-", " ")
-        response = client.get(reverse("firma:verificar"), {"csv": typed}, follow=True)
+        response = client.get(verify_reverse("form"), {"csv": typed}, follow=True)
         assert response.status_code == 200
         html = response.content.decode()
         assert version.csv_display in html
@@ -56,7 +56,7 @@ class TestVerificar:
     def test_fir8_the_qr_url_shows_the_metadata_and_serves_the_document(self, client, version):
         response = client.get(_code_url(version.csv_display))
         assert response.status_code == 200
-        download = reverse("firma:verificar_documento", kwargs={"code": version.csv_display})
+        download = verify_reverse("documento", code=version.csv_display)
         assert download in response.content.decode()
 
         response = client.get(download)
@@ -87,8 +87,8 @@ class TestVerificar:
         reference = client.get(_code_url("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
         for response in (
             client.get(_code_url(code)),
-            client.get(reverse("firma:verificar"), {"csv": code}),
-            client.get(reverse("firma:verificar_documento", kwargs={"code": code})),
+            client.get(verify_reverse("form"), {"csv": code}),
+            client.get(verify_reverse("documento", code=code)),
         ):
             assert response.status_code == 404
             html = response.content.decode()
