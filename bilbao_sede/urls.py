@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from firma.urls import verificar_urlpatterns
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/", include("mozilla_django_oidc.urls")),
@@ -21,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("registro/", include("registro.urls")),
     path("expedientes/", include("expedientes.urls")),
     path("firma/", include("firma.urls")),
+    # CSV verification (FIR-8): the QR codes on issued documents point here.
+    path("verificar/", include((verificar_urlpatterns, "verificar"))),
     path("notificaciones/", include("notificaciones.urls")),
     path("apoderamientos/", include("apoderamientos.urls")),
     path("", include("sede.urls")),
