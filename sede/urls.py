@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("verificacion/", views.verificacion, name="verificacion"),
     path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),
+    path("tramites/", include("sede.filing_urls")),
 ]

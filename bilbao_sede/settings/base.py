@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600,
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
+    "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -330,6 +331,15 @@ FIRMA_TRUST_ANCHORS = env_str("FIRMA_TRUST_ANCHORS", str(FIRMA_PKI_DIR / "ca.pem
 FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", False)
 FIRMA_CRLS = env_list("FIRMA_CRLS", [])
 FIRMA_TSA_URL = env_str("FIRMA_TSA_URL", "")
+
+# --- Sede: citizen filing (sede.filing) ------------------------------------------------
+SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
+SEDE_MAX_FILE_BYTES = env_int("SEDE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
+SEDE_MAX_SUBMISSION_BYTES = env_int("SEDE_MAX_SUBMISSION_BYTES", 40 * 1024 * 1024, minimum=1024)
+SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
+SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "sede.scanning.NoScanBackend")
+SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -1,0 +1,619 @@
+"""Views of the filing flow: start, form steps, attachments, review, signature, submit,
+receipt. Thin: parse, authorise (selectors), call one service, render. No JavaScript needed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from identidad.constants import NivelGarantia
+from identidad.session import identification_level, identification_method
+
+from . import selectors, services
+from .constants import MetodoFirma
+from .filing.documento import solicitud_filename
+from .filing.engine import choice_label, get
+from .filing.uploads import UploadRefused
+from .forms import (
+    AdjuntoForm,
+    FirmaCertificadoForm,
+    FirmaConcertadaForm,
+    OnBehalfForm,
+    StepForm,
+)
+
+
+def _lang(request) -> str:
+    return (getattr(request, "LANGUAGE_CODE", "es") or "es")[:2]
+
+
+def _level_redirect(request, procedimiento):
+    """Send the citizen to identify again when the session's level is below the procedure's."""
+    minimum = int(procedimiento.min_identification_level)
+    if identification_level(request) >= minimum:
+        return None
+    messages.warning(
+        request,
+        _(
+            "Este trámite exige un nivel de garantía de identificación %(nivel)s o superior. "
+            "Identifíquese con un método de ese nivel, por ejemplo con certificado electrónico."
+        )
+        % {"nivel": NivelGarantia(minimum).label.lower()},
+    )
+    return redirect_to_login(request.get_full_path())
+
+
+def _borrador(request, public_id):
+    try:
+        return selectors.borrador_for_user(request.user, public_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _step_url(borrador, step_id: str) -> str:
+    return reverse("sede:filing_step", args=[borrador.public_id, step_id])
+
+
+def _progress(definition, borrador, current: str, lang: str) -> list[dict]:
+    steps = [
+        {"id": s.id, "title": s.title(lang), "url": _step_url(borrador, s.id)}
+        for s in definition.visible_steps(borrador.data)
+    ]
+    steps.append(
+        {
+            "id": "_revisar",
+            "title": _("Revisar y presentar"),
+            "url": reverse("sede:filing_review", args=[borrador.public_id]),
+        }
+    )
+    for s in steps:
+        s["current"] = s["id"] == current
+    return steps
+
+
+# --- Start -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, code: str):
+    """The procedure's start page: who the application is for, then a new draft."""
+    try:
+        procedimiento, formulario = selectors.procedimiento_for_filing(code)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    if (response := _level_redirect(request, procedimiento)) is not None:
+        return response
+    from apoderamientos.selectors import interesados_for
+
+    own = services.own_interesado(request.user)
+    interesados = interesados_for(request.user, procedimiento) if own else []
+    form = OnBehalfForm(
+        request.POST if request.method == "POST" else None,
+        interesados=interesados,
+        own_pk=own.pk if own else None,
+    )
+    drafts = selectors.borradores_of(request.user).filter(procedimiento=procedimiento)[:5]
+    if request.method == "POST" and form.is_valid():
+        wanted = form.cleaned_data["interesado"]
+        chosen = next((i for i in interesados if str(i.pk) == wanted), None)
+        try:
+            borrador = services.borrador_start(
+                user=request.user,
+                procedimiento=procedimiento,
+                formulario=formulario,
+                on_behalf_of=chosen if chosen and own and chosen.pk != own.pk else None,
+            )
+        except services.FilingRefused as exc:
+            form.add_error("interesado", exc.message)
+        else:
+            return redirect(_step_url(borrador, borrador.current_step))
+    return render(
+        request,
+        "sede/filing/start.html",
+        {
+            "procedimiento": procedimiento,
+            "form": form,
+            "drafts": drafts,
+            "represents_others": len(interesados) > 1,
+            "expiry_days": settings.SEDE_DRAFT_EXPIRY_DAYS,
+        },
+    )
+
+
+@login_required
+def resume(request, public_id):
+    borrador = _borrador(request, public_id)
+    definition = services.definition_of(borrador)
+    step_id = borrador.current_step or definition.steps[0].id
+    if definition.step(step_id) is None:
+        step_id = definition.steps[0].id
+    return redirect(_step_url(borrador, step_id))
+
+
+# --- Form steps ----------------------------------------------------------------------------
+
+
+def _condition_note(definition, fs, lang: str) -> str:
+    cond = fs.condition
+    spec = definition.field(cond["field"])
+    if spec is None:
+        return ""
+    values = [cond["equals"]] if "equals" in cond else cond.get("in", [])
+    shown = ", ".join(
+        (_("Sí") if v is True else _("No") if v is False else choice_label(spec.schema, v, lang))
+        for v in values
+    )
+    return _("Rellene este apartado solo si en «%(campo)s» ha respondido «%(valor)s».") % {
+        "campo": spec.label(lang),
+        "valor": shown,
+    }
+
+
+def _blocks(definition, step, data, lang: str, group_counts: dict | None = None):
+    """What the template renders: each fieldset (or group) with its field specs."""
+    blocks, specs = [], []
+    for fs in step.fieldsets:
+        visibility = definition.fieldset_visible(fs, data)
+        if visibility == "hidden":
+            continue
+        block = {
+            "id": fs.id,
+            "legend": fs.legend(lang),
+            "help": fs.help(lang),
+            "note": _condition_note(definition, fs, lang) if visibility == "conditional" else "",
+            "repeat": None,
+        }
+        if fs.repeat:
+            path = fs.repeat["path"]
+            count = (group_counts or {}).get(path, definition.group_count(fs, data))
+            groups = []
+            for i in range(count):
+                group_specs = definition.group_fields(fs, i)
+                specs.extend(group_specs)
+                groups.append({"index": i, "number": i + 1, "specs": group_specs})
+            block["repeat"] = {
+                "path": path,
+                "name": "-".join(p for p in path.split("/") if p),
+                "count": count,
+                "groups": groups,
+                "can_add": count < int(fs.repeat.get("max", 50)),
+                "can_remove": count > int(fs.repeat.get("min", 0)),
+            }
+        else:
+            block["specs"] = definition.fieldset_fields(fs)
+            specs.extend(block["specs"])
+        blocks.append(block)
+    return blocks, specs
+
+
+def _bind(blocks, form):
+    for block in blocks:
+        if block["repeat"]:
+            for group in block["repeat"]["groups"]:
+                group["fields"] = [form[s.name] for s in group["specs"]]
+        else:
+            block["fields"] = [form[s.name] for s in block["specs"]]
+
+
+def _group_counts(definition, step, post) -> dict[str, int]:
+    counts = {}
+    for fs in step.fieldsets:
+        if fs.repeat:
+            name = "-".join(p for p in fs.repeat["path"].split("/") if p)
+            try:
+                count = int(post.get(f"count-{name}", ""))
+            except ValueError:
+                count = 0
+            maximum = int(fs.repeat.get("max", 50))
+            counts[fs.repeat["path"]] = max(min(count, maximum), int(fs.repeat.get("min", 0)))
+    return counts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request, public_id, step_id: str):
+    borrador = _borrador(request, public_id)
+    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+        return response
+    definition = services.definition_of(borrador)
+    current = definition.step(step_id)
+    if current is None:
+        raise Http404
+    lang = _lang(request)
+    if definition.is_attachments_step(current):
+        return _attachments_step(request, borrador, definition, current, lang)
+
+    errors: dict[str, list[str]] = {}
+    post = None
+    counts = None
+    data = borrador.data
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        counts = _group_counts(definition, current, request.POST)
+        remove = None
+        if action.startswith("add:"):
+            path = action[4:]
+            if path in counts:
+                fs = next(f for f in current.fieldsets if f.repeat and f.repeat["path"] == path)
+                counts[path] = min(counts[path] + 1, int(fs.repeat.get("max", 50)))
+        elif action.startswith("remove:"):
+            path, _sep, index = action[7:].rpartition(":")
+            if path in counts and index.isdigit():
+                remove = (path, int(index))
+        data, coerce_errors = definition.parse_step(
+            current, request.POST, borrador.data, group_counts=counts
+        )
+        if remove is not None:
+            items = get(data, remove[0], [])
+            if isinstance(items, list) and remove[1] < len(items):
+                del items[remove[1]]
+                counts[remove[0]] = len(items)
+        services.borrador_save(borrador=borrador, data=data, step_id=current.id)
+        if action.startswith(("add:", "remove:")):
+            return _render_step(request, borrador, definition, current, lang, data, {}, counts)
+        if action == "back":
+            previous = definition.previous_step(current.id, data)
+            return redirect(
+                _step_url(borrador, previous.id)
+                if previous
+                else reverse("sede:filing_start", args=[borrador.procedimiento.code])
+            )
+        if action == "save":
+            messages.success(
+                request,
+                _("Borrador guardado. Puede continuar más tarde desde Mi carpeta."),
+            )
+            return redirect(_step_url(borrador, current.id))
+        errors = definition.validate(data, step=current)
+        errors.update(coerce_errors)
+        if not errors:
+            nxt = definition.next_step(current.id, data)
+            if nxt is None:
+                return redirect("sede:filing_review", public_id=borrador.public_id)
+            borrador.current_step = nxt.id
+            borrador.save(update_fields=["current_step", "updated_at"])
+            return redirect(_step_url(borrador, nxt.id))
+        post = request.POST
+    return _render_step(
+        request, borrador, definition, current, lang, data, errors, counts, post=post
+    )
+
+
+def _render_step(request, borrador, definition, current, lang, data, errors, counts, post=None):
+    blocks, specs = _blocks(definition, current, data, lang, counts)
+    form = StepForm(specs, lang=lang, data_json=data, post=post)
+    group_errors = []
+    if errors:
+        form.set_errors(errors)
+        known = {s.pointer for s in specs}
+        group_errors = [m for p, ms in errors.items() if p not in known for m in ms]
+        if group_errors:
+            form._errors["__all__"] = form.error_class(group_errors)
+    _bind(blocks, form)
+    return render(
+        request,
+        "sede/filing/step.html",
+        {
+            "borrador": borrador,
+            "procedimiento": borrador.procedimiento,
+            "step": current,
+            "step_title": current.title(lang),
+            "blocks": blocks,
+            "form": form,
+            "progress": _progress(definition, borrador, current.id, lang),
+            "is_first": definition.previous_step(current.id, data) is None,
+        },
+    )
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+def _attachments_step(request, borrador, definition, current, lang):
+    slots = services.slot_names(borrador, lang)
+    error_form = None
+    continue_problems: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action.startswith("remove:"):
+            try:
+                services.adjunto_remove(borrador=borrador, adjunto_id=int(action[7:]))
+            except (ValueError, ObjectDoesNotExist) as exc:
+                raise Http404 from exc
+            messages.info(request, _("Documento quitado."))
+            return redirect(_step_url(borrador, current.id))
+        if action.startswith("upload:"):
+            slot = action[7:]
+            prefix = f"slot{slot}" if slot else "libre"
+            form = AdjuntoForm(request.POST, request.FILES, prefix=prefix)
+            if form.is_valid():
+                upload = form.cleaned_data["fichero"]
+                try:
+                    services.adjunto_add(
+                        borrador=borrador,
+                        upload=services.Upload(nombre=upload.name, data=upload.read()),
+                        slot=slot,
+                        description=form.cleaned_data.get("description", ""),
+                    )
+                except UploadRefused as exc:
+                    form.add_error("fichero", str(exc))
+                except services.FilingRefused as exc:
+                    form.add_error("fichero", exc.message)
+                else:
+                    messages.success(
+                        request, _("Documento «%(nombre)s» adjuntado.") % {"nombre": upload.name}
+                    )
+                    return redirect(_step_url(borrador, current.id))
+            error_form = (prefix, form)
+        elif action == "back":
+            previous = definition.previous_step(current.id, borrador.data)
+            target = previous.id if previous else current.id
+            return redirect(_step_url(borrador, target))
+        elif action in ("next", "save"):
+            errors = services.borrador_errors(borrador, lang)
+            problems = errors.get("adjuntos", []) + [
+                m
+                for p, ms in errors.items()
+                for fs in current.fieldsets
+                if fs.repeat and (p == fs.repeat["path"] or p.startswith(fs.repeat["path"] + "/"))
+                for m in ms
+            ]
+            if action == "save":
+                messages.success(request, _("Borrador guardado."))
+                return redirect(_step_url(borrador, current.id))
+            if not problems:
+                nxt = definition.next_step(current.id, borrador.data)
+                borrador.current_step = nxt.id if nxt else current.id
+                borrador.save(update_fields=["current_step", "updated_at"])
+                if nxt is None:
+                    return redirect("sede:filing_review", public_id=borrador.public_id)
+                return redirect(_step_url(borrador, nxt.id))
+            continue_problems = problems
+    adjuntos = list(borrador.adjuntos.all())
+    by_slot = {}
+    for a in adjuntos:
+        by_slot.setdefault(a.slot, []).append(a)
+    slot_rows = []
+    for s in slots:
+        prefix = f"slot{s['slot']}"
+        form = (
+            error_form[1] if error_form and error_form[0] == prefix else AdjuntoForm(prefix=prefix)
+        )
+        slot_rows.append({**s, "adjuntos": by_slot.get(s["slot"], []), "form": form})
+    free_form = (
+        error_form[1] if error_form and error_form[0] == "libre" else AdjuntoForm(prefix="libre")
+    )
+    return render(
+        request,
+        "sede/filing/attachments.html",
+        {
+            "borrador": borrador,
+            "procedimiento": borrador.procedimiento,
+            "step": current,
+            "step_title": current.title(lang),
+            "slots": slot_rows,
+            "free": by_slot.get("", []),
+            "free_form": free_form,
+            "summary_form": error_form[1] if error_form else None,
+            "continue_problems": continue_problems,
+            "progress": _progress(definition, borrador, current.id, lang),
+            "max_file_mb": settings.SEDE_MAX_FILE_BYTES // (1024 * 1024),
+            "max_total_mb": settings.SEDE_MAX_SUBMISSION_BYTES // (1024 * 1024),
+            "max_files": settings.SEDE_MAX_FILES,
+        },
+        status=200,
+    )
+
+
+# --- Review, signature, submission ------------------------------------------------------
+
+
+def _review_context(request, borrador, definition, lang):
+    errors = services.borrador_errors(borrador, lang)
+    problems = []
+    for pointer, msgs in errors.items():
+        target = definition.step_of(pointer) if pointer != "adjuntos" else None
+        if pointer == "adjuntos" or target is None:
+            target = next((s for s in definition.steps if definition.is_attachments_step(s)), None)
+        spec = definition.field(pointer) if pointer.startswith("/") else None
+        label = spec.label(lang) if spec and spec.key else ""
+        for message in msgs:
+            problems.append(
+                {
+                    "label": label,
+                    "message": message,
+                    "url": _step_url(borrador, target.id) if target else "",
+                }
+            )
+    summary = definition.summary(borrador.data, lang)
+    for block in summary:
+        block["url"] = _step_url(borrador, block["step"].id)
+    attachments_step = next(
+        (s for s in definition.steps if definition.is_attachments_step(s)), None
+    )
+    return {
+        "borrador": borrador,
+        "procedimiento": borrador.procedimiento,
+        "summary": summary,
+        "adjuntos": list(borrador.adjuntos.all()),
+        "attachments_url": _step_url(borrador, attachments_step.id) if attachments_step else "",
+        "problems": problems,
+        "progress": _progress(definition, borrador, "_revisar", lang),
+    }
+
+
+@login_required
+def review(request, public_id):
+    borrador = _borrador(request, public_id)
+    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+        return response
+    definition = services.definition_of(borrador)
+    context = _review_context(request, borrador, definition, _lang(request))
+    return render(request, "sede/filing/review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request, public_id):
+    """CAT-5: (a) identified citizen with a strong level + council seal; (b) the PDF signed
+    with the citizen's own certificate, validated by firma."""
+    borrador = _borrador(request, public_id)
+    procedimiento = borrador.procedimiento
+    if (response := _level_redirect(request, procedimiento)) is not None:
+        return response
+    if not procedimiento.signature_required:
+        return redirect("sede:filing_review", public_id=borrador.public_id)
+    lang = _lang(request)
+    level = identification_level(request)
+    minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
+    concertada = FirmaConcertadaForm()
+    certificado = FirmaCertificadoForm()
+    if request.method == "POST":
+        method = request.POST.get("method")
+        signed = None
+        if method == MetodoFirma.CLAVE_CONCERTADA:
+            concertada = FirmaConcertadaForm(request.POST)
+            ok = concertada.is_valid()
+            form = concertada
+        else:
+            method = MetodoFirma.CERTIFICADO
+            certificado = FirmaCertificadoForm(request.POST, request.FILES)
+            ok = certificado.is_valid()
+            form = certificado
+            if ok:
+                signed = certificado.cleaned_data["firmado"].read()
+        if ok:
+            try:
+                presentacion = services.borrador_submit(
+                    borrador=borrador,
+                    user=request.user,
+                    language=lang,
+                    session_level=level,
+                    session_method=identification_method(request) or "",
+                    firma_method=method,
+                    signed_pdf=signed,
+                )
+            except services.FilingRefused as exc:
+                form.add_error(
+                    None if method == MetodoFirma.CLAVE_CONCERTADA else "firmado", exc.message
+                )
+            else:
+                return redirect("sede:filing_receipt", public_id=presentacion.public_id)
+    definition = services.definition_of(borrador)
+    return render(
+        request,
+        "sede/filing/sign.html",
+        {
+            "borrador": borrador,
+            "procedimiento": procedimiento,
+            "concertada": concertada,
+            "certificado": certificado,
+            "strong_enough": level >= minimum,
+            "login_url": reverse("identidad:login") + "?next=" + request.path,
+            "minimum_label": NivelGarantia(minimum).label.lower(),
+            "metodo_concertada": MetodoFirma.CLAVE_CONCERTADA.value,
+            "metodo_certificado": MetodoFirma.CERTIFICADO.value,
+            "progress": _progress(definition, borrador, "_revisar", lang),
+        },
+    )
+
+
+@login_required
+def solicitud_pdf(request, public_id):
+    borrador = _borrador(request, public_id)
+    pdf = services.solicitud_prepare(borrador=borrador)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = solicitud_filename(borrador)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, public_id):
+    """Submit without a signature (procedures that need identification only, CAT-5).
+    A second POST of the same draft shows the same receipt (idempotent)."""
+    from .models import Presentacion
+
+    existing = Presentacion.objects.filter(borrador__public_id=public_id, user=request.user).first()
+    if existing is not None:
+        return redirect("sede:filing_receipt", public_id=existing.public_id)
+    borrador = _borrador(request, public_id)
+    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+        return response
+    if borrador.procedimiento.signature_required:
+        return redirect("sede:filing_sign", public_id=borrador.public_id)
+    try:
+        presentacion = services.borrador_submit(
+            borrador=borrador,
+            user=request.user,
+            language=_lang(request),
+            session_level=identification_level(request),
+            session_method=identification_method(request) or "",
+        )
+    except services.FilingRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("sede:filing_review", public_id=borrador.public_id)
+    return redirect("sede:filing_receipt", public_id=presentacion.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, public_id):
+    borrador = _borrador(request, public_id)
+    if request.method == "POST":
+        services.borrador_delete(borrador=borrador, actor=request.user)
+        messages.info(request, _("Borrador eliminado."))
+        return redirect("sede:mi_carpeta")
+    return render(request, "sede/filing/delete.html", {"borrador": borrador})
+
+
+# --- Receipt -----------------------------------------------------------------------------
+
+
+def _presentacion(request, public_id):
+    try:
+        return selectors.presentacion_for_user(request.user, public_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def receipt(request, public_id):
+    presentacion = _presentacion(request, public_id)
+    asiento = presentacion.asiento
+    return render(
+        request,
+        "sede/filing/receipt.html",
+        {
+            "presentacion": presentacion,
+            "asiento": asiento,
+            "procedimiento": presentacion.procedimiento,
+            "documentos": list(asiento.documentos.all()),
+            "moved": asiento.effective_at != asiento.presented_at,
+        },
+    )
+
+
+@login_required
+def receipt_pdf(request, public_id):
+    """REG-5: the sealed receipt when ready, else a provisional one rendered now."""
+    from registro.justificante import receipt_filename, render_receipt_pdf, sealed_receipt_bytes
+
+    presentacion = _presentacion(request, public_id)
+    asiento = presentacion.asiento
+    pdf = sealed_receipt_bytes(asiento) if asiento.is_sealed else None
+    if pdf is None:
+        pdf = render_receipt_pdf(asiento)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(asiento)}"'
+    return response

@@ -1,0 +1,155 @@
+"""The sede's own rows: a citizen's drafts, their attachments and the submissions made."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .constants import EstadoBorrador, MetodoFirma
+
+
+class Borrador(models.Model):
+    """A filing in progress: the answers so far (JSON), saved at every step."""
+
+    public_id = models.UUIDField(
+        _("identificador"), default=uuid.uuid4, unique=True, editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona usuaria"),
+        on_delete=models.CASCADE,
+        related_name="borradores",
+    )
+    procedimiento = models.ForeignKey(
+        "procedimientos.Procedimiento",
+        verbose_name=_("procedimiento"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    formulario = models.ForeignKey(
+        "procedimientos.FormularioVersion",
+        verbose_name=_("versión del formulario"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_behalf_of = models.ForeignKey(
+        "identidad.Interesado",
+        verbose_name=_("en nombre de"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Vacío cuando la persona actúa en su propio nombre."),
+    )
+    data = models.JSONField(_("datos"), default=dict, blank=True)
+    current_step = models.CharField(_("paso actual"), max_length=60, blank=True)
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=EstadoBorrador.choices, default=EstadoBorrador.BORRADOR
+    )
+    idempotency_key = models.CharField(_("clave de idempotencia"), max_length=80, unique=True)
+    # The application PDF as last rendered for signing (path b): the citizen signs these bytes.
+    solicitud_file = models.CharField(max_length=200, blank=True)
+    solicitud_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificado"), auto_now=True)
+    expires_at = models.DateTimeField(_("caduca"))
+
+    class Meta:
+        verbose_name = _("borrador")
+        verbose_name_plural = _("borradores")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["user", "estado", "-updated_at"], name="sede_borr_user_idx"),
+            models.Index(fields=["estado", "expires_at"], name="sede_borr_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedimiento_id} · {self.user_id} · {self.public_id}"
+
+
+class Adjunto(models.Model):
+    """A file attached to a draft: a required-document slot or a free attachment."""
+
+    borrador = models.ForeignKey(
+        Borrador, verbose_name=_("borrador"), on_delete=models.CASCADE, related_name="adjuntos"
+    )
+    slot = models.CharField(
+        _("documento requerido"),
+        max_length=20,
+        blank=True,
+        help_text=_("Índice del documento requerido; vacío para un adjunto libre."),
+    )
+    description = models.CharField(_("descripción"), max_length=200, blank=True)
+    nombre = models.CharField(_("nombre del fichero"), max_length=255)
+    mime = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveBigIntegerField(_("tamaño (bytes)"))
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    file = models.CharField(_("fichero almacenado"), max_length=200)
+    uploaded_at = models.DateTimeField(_("subido"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adjunto")
+        verbose_name_plural = _("adjuntos")
+        ordering = ["borrador", "slot", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class Presentacion(models.Model):
+    """A submitted application: the registry entry it produced and how it was signed."""
+
+    public_id = models.UUIDField(
+        _("identificador"), default=uuid.uuid4, unique=True, editable=False
+    )
+    borrador = models.OneToOneField(
+        Borrador,
+        verbose_name=_("borrador"),
+        on_delete=models.PROTECT,
+        related_name="presentacion",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presentada por"),
+        on_delete=models.PROTECT,
+        related_name="presentaciones",
+    )
+    interesado = models.ForeignKey(
+        "identidad.Interesado",
+        verbose_name=_("interesado"),
+        on_delete=models.PROTECT,
+        related_name="presentaciones_sede",
+    )
+    procedimiento = models.ForeignKey(
+        "procedimientos.Procedimiento",
+        verbose_name=_("procedimiento"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asiento = models.OneToOneField(
+        "registro.Asiento",
+        verbose_name=_("asiento de registro"),
+        on_delete=models.PROTECT,
+        related_name="presentacion_sede",
+    )
+    submitted_at = models.DateTimeField(_("presentada"))
+    firma_method = models.CharField(
+        _("firma"), max_length=20, choices=MetodoFirma.choices, default=MetodoFirma.NINGUNA
+    )
+    firma_detail = models.JSONField(_("detalle de la firma"), default=dict, blank=True)
+    expediente_ref = models.CharField(_("expediente"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("solicitud presentada")
+        verbose_name_plural = _("solicitudes presentadas")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["user", "-submitted_at"], name="sede_pres_user_idx"),
+            models.Index(fields=["interesado", "-submitted_at"], name="sede_pres_int_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asiento_id} · {self.public_id}"

@@ -1,0 +1,581 @@
+"""Every write of the filing flow: drafts, attachments, signature and submission.
+
+``borrador_submit`` makes ONE registry entry per draft (idempotent: the draft's key is the
+registry's idempotency key), with the application PDF (TD14) and the attachments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from identidad.constants import NivelGarantia
+from identidad.models import Interesado, Unidad, User
+from identidad.services import audit_record
+
+from .constants import EstadoBorrador, MetodoFirma
+from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_filename
+from .filing.engine import Definition, put
+from .filing.uploads import CheckedUpload, check_upload
+from .models import Adjunto, Borrador, Presentacion
+
+logger = logging.getLogger(__name__)
+
+
+class FilingRefused(Exception):  # noqa: N818 - a refusal, not an error
+    """A step of the filing cannot go ahead; ``message`` says why, for the citizen."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+def definition_of(borrador: Borrador) -> Definition:
+    return Definition(borrador.formulario.schema, borrador.formulario.layout)
+
+
+def _expiry(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=int(settings.SEDE_DRAFT_EXPIRY_DAYS))
+
+
+def own_interesado(user: User) -> Interesado | None:
+    from apoderamientos.decision import person_interesado
+
+    return person_interesado(user)
+
+
+# --- Drafts ------------------------------------------------------------------------------
+
+
+def _identity_prefill(interesado: Interesado | None, user: User) -> dict:
+    if interesado is None:
+        return {
+            "tipo_persona": "fisica",
+            "nif": user.nif or "",
+            "nombre": user.first_name,
+            "apellido1": (user.last_name or "").split(" ")[0],
+        }
+    data = {"tipo_persona": interesado.tipo, "nif": interesado.nif}
+    if interesado.tipo == "juridica":
+        data["razon_social"] = interesado.razon_social
+    else:
+        data.update(
+            nombre=interesado.nombre, apellido1=interesado.apellido1, apellido2=interesado.apellido2
+        )
+    return {k: v for k, v in data.items() if v}
+
+
+@transaction.atomic
+def borrador_start(
+    *, user: User, procedimiento, formulario, on_behalf_of: Interesado | None = None
+) -> Borrador:
+    """Open a draft, prefilled from the identity (name, NIF). Acting for someone else needs
+    a power that covers this procedure (apoderamientos decides)."""
+    own = own_interesado(user)
+    if on_behalf_of is not None and own is not None and on_behalf_of.pk == own.pk:
+        on_behalf_of = None
+    if on_behalf_of is not None:
+        from apoderamientos.decision import can_act
+
+        decision = can_act(person=user, interesado=on_behalf_of, procedimiento=procedimiento)
+        if not decision.allowed:
+            raise FilingRefused(str(decision.reason))
+    definition = Definition(formulario.schema, formulario.layout)
+    data = definition.prefill({"email": user.email or (own.email if own else "")})
+    props = formulario.schema.get("properties", {})
+    if "solicitante" in props:
+        data["solicitante"] = _identity_prefill(on_behalf_of or own, user)
+    if on_behalf_of is not None and "representante" in props:
+        data["actua_por_representante"] = True
+        data["representante"] = _identity_prefill(own, user)
+    borrador = Borrador.objects.create(
+        user=user,
+        procedimiento=procedimiento,
+        formulario=formulario,
+        on_behalf_of=on_behalf_of,
+        data=data,
+        current_step=definition.steps[0].id,
+        idempotency_key=f"sede-{uuid.uuid4()}",
+        expires_at=_expiry(),
+    )
+    audit_record(actor=user, action="sede.borrador.start", obj=borrador)
+    return borrador
+
+
+def _forget_solicitud(borrador: Borrador) -> None:
+    if borrador.solicitud_file:
+        default_storage.delete(borrador.solicitud_file)
+    borrador.solicitud_file = ""
+    borrador.solicitud_sha256 = ""
+
+
+@transaction.atomic
+def borrador_save(*, borrador: Borrador, data: dict, step_id: str) -> Borrador:
+    """Save the answers so far (every step saves; expiry counts from the last change)."""
+    if borrador.estado != EstadoBorrador.BORRADOR:
+        raise FilingRefused(_("Esta solicitud ya se ha presentado y no se puede cambiar."))
+    if data != borrador.data:
+        _forget_solicitud(borrador)
+    borrador.data = data
+    borrador.current_step = step_id
+    borrador.expires_at = _expiry()
+    borrador.save()
+    return borrador
+
+
+def _delete_files(borrador: Borrador) -> None:
+    for name in borrador.adjuntos.values_list("file", flat=True):
+        default_storage.delete(name)
+    if borrador.solicitud_file:
+        default_storage.delete(borrador.solicitud_file)
+
+
+@transaction.atomic
+def borrador_delete(*, borrador: Borrador, actor: User | None = None) -> None:
+    if borrador.estado != EstadoBorrador.BORRADOR:
+        raise FilingRefused(_("Una solicitud presentada no se puede eliminar."))
+    files = list(borrador.adjuntos.values_list("file", flat=True))
+    solicitud = borrador.solicitud_file
+    audit_record(actor=actor, action="sede.borrador.delete", obj=borrador)
+    borrador.delete()
+    transaction.on_commit(lambda: [default_storage.delete(n) for n in [*files, solicitud] if n])
+
+
+@transaction.atomic
+def borradores_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Delete drafts not touched for SEDE_DRAFT_EXPIRY_DAYS (beat task). Returns how many."""
+    now = now or timezone.now()
+    expired = list(
+        Borrador.objects.filter(estado=EstadoBorrador.BORRADOR, expires_at__lt=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not expired:
+        return 0
+    files = list(Adjunto.objects.filter(borrador_id__in=expired).values_list("file", flat=True))
+    files += [
+        f
+        for f in Borrador.objects.filter(pk__in=expired).values_list("solicitud_file", flat=True)
+        if f
+    ]
+    Borrador.objects.filter(pk__in=expired).delete()
+    transaction.on_commit(lambda: [default_storage.delete(n) for n in files])
+    return len(expired)
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    nombre: str
+    data: bytes
+
+
+@transaction.atomic
+def adjunto_add(
+    *, borrador: Borrador, upload: Upload, slot: str = "", description: str = ""
+) -> Adjunto:
+    """Check (size, type by content, malware), hash and store one attachment.
+
+    A file for a required-document slot replaces the one there before."""
+    if borrador.estado != EstadoBorrador.BORRADOR:
+        raise FilingRefused(_("Esta solicitud ya se ha presentado y no se puede cambiar."))
+    slots = {str(i) for i in range(len(borrador.procedimiento.required_documents or []))}
+    if slot and slot not in slots:
+        raise FilingRefused(_("Ese documento no lo pide este trámite."))
+    existing = list(borrador.adjuntos.exclude(slot__in=[slot] if slot else []))
+    checked: CheckedUpload = check_upload(
+        nombre=upload.nombre,
+        data=upload.data,
+        already_count=len(existing),
+        already_bytes=sum(a.size for a in existing),
+    )
+    if slot:
+        for old in borrador.adjuntos.filter(slot=slot):
+            default_storage.delete(old.file)
+            old.delete()
+    name = default_storage.save(
+        f"sede/adjuntos/{borrador.public_id}/{checked.sha256}", ContentFile(checked.data)
+    )
+    adjunto = Adjunto.objects.create(
+        borrador=borrador,
+        slot=slot,
+        description=(description or "").strip()[:200],
+        nombre=checked.nombre,
+        mime=checked.mime,
+        size=len(checked.data),
+        sha256=checked.sha256,
+        file=name,
+    )
+    _forget_solicitud(borrador)
+    borrador.expires_at = _expiry()
+    borrador.save()
+    return adjunto
+
+
+@transaction.atomic
+def adjunto_remove(*, borrador: Borrador, adjunto_id: int) -> None:
+    if borrador.estado != EstadoBorrador.BORRADOR:
+        raise FilingRefused(_("Esta solicitud ya se ha presentado y no se puede cambiar."))
+    adjunto = borrador.adjuntos.get(pk=adjunto_id)  # DoesNotExist → 404 in the view
+    name = adjunto.file
+    adjunto.delete()
+    _forget_solicitud(borrador)
+    borrador.save()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# --- Validation of the whole application ------------------------------------------------
+
+
+def slot_names(borrador: Borrador, language: str) -> list[dict]:
+    out = []
+    for i, doc in enumerate(borrador.procedimiento.required_documents or []):
+        name = (doc.get("name_eu") if language == "eu" else None) or doc.get("name_es", "")
+        out.append({"slot": str(i), "name": name, "mandatory": doc.get("mandatory", True)})
+    return out
+
+
+def data_with_attachments(borrador: Borrador, adjuntos: list[Adjunto], language: str) -> dict:
+    """The answers with each attachments array (fields with contentMediaType) filled from
+    the uploaded attachments: {"tipo": document name, "fichero": "sha256:<hex>"}."""
+    import copy
+
+    definition = definition_of(borrador)
+    data = copy.deepcopy(borrador.data)
+    names = {s["slot"]: s["name"] for s in slot_names(borrador, language)}
+    for step in definition.steps:
+        for fs in step.fieldsets:
+            if not (fs.repeat and definition.is_attachments_fieldset(fs)):
+                continue
+            items = []
+            for adjunto in adjuntos:
+                item = {}
+                for spec in definition.group_fields(fs, 0):
+                    if spec.kind == "file":
+                        item[spec.key] = f"sha256:{adjunto.sha256}"
+                    elif spec.schema.get("type") == "string":
+                        item[spec.key] = (
+                            names.get(adjunto.slot) or adjunto.description or adjunto.nombre
+                        )[:200]
+                items.append(item)
+            put(data, fs.repeat["path"], items)
+    return data
+
+
+def borrador_errors(borrador: Borrador, language: str) -> dict[str, list[str]]:
+    """Every problem left before submitting: form errors by pointer, plus missing documents
+    under the key ``"adjuntos"``."""
+    adjuntos = list(borrador.adjuntos.all())
+    definition = definition_of(borrador)
+    errors = definition.validate(data_with_attachments(borrador, adjuntos, language))
+    present = {a.slot for a in adjuntos}
+    missing = [
+        s["name"]
+        for s in slot_names(borrador, language)
+        if s["mandatory"] and s["slot"] not in present
+    ]
+    for name in missing:
+        errors.setdefault("adjuntos", []).append(
+            _("Falta el documento «%(nombre)s».") % {"nombre": name}
+        )
+    return errors
+
+
+# --- The application PDF and the signature (CAT-5) --------------------------------------
+
+
+def _render(borrador: Borrador, firma: dict | None = None) -> bytes:
+    return render_solicitud_pdf(
+        borrador=borrador,
+        definition=definition_of(borrador),
+        adjuntos=list(borrador.adjuntos.all()),
+        firma=firma,
+    )
+
+
+@transaction.atomic
+def solicitud_prepare(*, borrador: Borrador) -> bytes:
+    """The application PDF the citizen downloads to sign with their own certificate
+    (path b). Rendered once and kept, so that the bytes signed are the bytes checked."""
+    if borrador.solicitud_file and default_storage.exists(borrador.solicitud_file):
+        with default_storage.open(borrador.solicitud_file, "rb") as fh:
+            return fh.read()
+    pdf = _render(borrador)
+    digest = hashlib.sha256(pdf).hexdigest()
+    borrador.solicitud_file = default_storage.save(
+        f"sede/solicitudes/{borrador.public_id}/{digest}.pdf", ContentFile(pdf)
+    )
+    borrador.solicitud_sha256 = digest
+    borrador.save(update_fields=["solicitud_file", "solicitud_sha256", "updated_at"])
+    return pdf
+
+
+NIF_IN_SUBJECT = re.compile(r"(?:IDCES-|\b)([0-9XYZKLMABCDEFGHJNPQRSUVW][0-9]{7}[0-9A-Z])\b")
+
+
+def signer_nif(subject: str) -> str | None:
+    """The NIF in a certificate subject (serialNumber ``IDCES-<NIF>`` or a bare NIF)."""
+    for match in NIF_IN_SUBJECT.finditer(subject.upper()):
+        return match.group(1)
+    return None
+
+
+def check_signed_solicitud(*, borrador: Borrador, user: User, signed: bytes) -> dict:
+    """Path (b): the uploaded PDF must be the application we rendered, signed by the
+    citizen's own certificate, and the signature valid (firma.validation)."""
+    from firma.validation import VALID, validate
+
+    if not borrador.solicitud_file:
+        raise FilingRefused(_("Descargue primero la solicitud en PDF, fírmela y súbala firmada."))
+    with default_storage.open(borrador.solicitud_file, "rb") as fh:
+        original = fh.read()
+    if not signed.startswith(b"%PDF-"):
+        raise FilingRefused(_("El fichero subido no es un PDF."))
+    if not signed.startswith(original) or len(signed) == len(original):
+        raise FilingRefused(
+            _(
+                "El PDF subido no es la solicitud que descargó (o no tiene firma). Descargue "
+                "la solicitud de nuevo, fírmela sin modificarla y súbala."
+            )
+        )
+    report = validate(signed)
+    if report.result != VALID or not report.signatures:
+        reasons = "; ".join(str(r) for r in (report.reasons or [])[:3])
+        raise FilingRefused(
+            _("La firma del PDF no es válida: %(motivo)s") % {"motivo": reasons or report.result}
+        )
+    signature = report.signatures[0]
+    nif = signer_nif(signature.signer_subject or "")
+    if not nif or nif != (user.nif or ""):
+        raise FilingRefused(
+            _(
+                "La solicitud está firmada con un certificado de otra persona (%(nif)s). Debe "
+                "firmarla con su propio certificado."
+            )
+            % {"nif": nif or "?"}
+        )
+    return {
+        "signer_subject": signature.signer_subject,
+        "signer_nif": nif,
+        "signing_time": signature.signing_time.isoformat() if signature.signing_time else None,
+        "result": report.result,
+    }
+
+
+# --- Submission ----------------------------------------------------------------------------
+
+
+def oficina_sede():
+    """The registry office of the sede itself (created the first time it is needed)."""
+    from registro.constants import TipoOficina
+    from registro.models import Oficina
+
+    oficina = Oficina.objects.filter(kind=TipoOficina.SEDE, active=True).order_by("pk").first()
+    if oficina is None:
+        council, _created = Unidad.objects.get_or_create(
+            dir3=settings.COUNCIL_DIR3,
+            defaults={
+                "name_es": settings.COUNCIL_NAME,
+                "name_eu": settings.COUNCIL_NAME_EU,
+                "kind": "entidad",
+            },
+        )
+        oficina = Oficina.objects.create(
+            code=f"O{settings.COUNCIL_DIR3[-8:]}",
+            name_es="Sede electrónica",
+            name_eu="Egoitza elektronikoa",
+            kind=TipoOficina.SEDE,
+            unidad=council,
+        )
+    return oficina
+
+
+def _open_expediente(presentacion: Presentacion) -> str:
+    """Open the case file when the expedientes app offers a service for it (not yet)."""
+    if importlib.util.find_spec("expedientes.services") is None:
+        return ""
+    module = importlib.import_module("expedientes.services")
+    opener = getattr(module, "expediente_open_from_asiento", None)
+    if opener is None:
+        return ""
+    expediente = opener(asiento=presentacion.asiento)
+    return str(getattr(expediente, "identificador", "") or getattr(expediente, "pk", ""))
+
+
+def borrador_submit(
+    *,
+    borrador: Borrador,
+    user: User,
+    language: str,
+    session_level: int,
+    session_method: str = "",
+    firma_method: str = MetodoFirma.NINGUNA,
+    signed_pdf: bytes | None = None,
+) -> Presentacion:
+    """Register the application: ONE entry (a second call returns the first result)."""
+    from apoderamientos.exceptions import RepresentacionDenegada
+    from apoderamientos.services import representation_record
+    from registro.constants import Canal, Direccion, TipoAnexo
+    from registro.services import DocumentoNuevo, asiento_register
+
+    with transaction.atomic():
+        borrador = Borrador.objects.select_for_update().get(pk=borrador.pk)
+        if borrador.estado == EstadoBorrador.PRESENTADO:
+            return borrador.presentacion
+        if borrador.user_id != user.pk:
+            raise FilingRefused(_("Este borrador no es suyo."))
+        procedimiento = borrador.procedimiento
+        if session_level < procedimiento.min_identification_level:
+            raise FilingRefused(
+                _("Este trámite exige un nivel de identificación %(nivel)s o superior.")
+                % {"nivel": NivelGarantia(procedimiento.min_identification_level).label.lower()}
+            )
+        errors = borrador_errors(borrador, language)
+        if errors:
+            raise FilingRefused(_("La solicitud tiene datos que corregir."), errors)
+        own = own_interesado(user)
+        if own is None:
+            raise FilingRefused(_("No consta su NIF: identifíquese de nuevo."))
+        interesado = borrador.on_behalf_of or own
+        declared_nif = (borrador.data.get("solicitante") or {}).get("nif")
+        if declared_nif and declared_nif != interesado.nif:
+            raise FilingRefused(
+                _(
+                    "El NIF de la persona solicitante (%(nif)s) no es el suyo ni el de alguien "
+                    "a quien represente en este trámite."
+                )
+                % {"nif": declared_nif}
+            )
+        representacion = None
+        if borrador.on_behalf_of is not None:
+            try:
+                representacion = representation_record(
+                    person=user, interesado=interesado, procedimiento=procedimiento
+                )
+            except RepresentacionDenegada as exc:
+                raise FilingRefused(str(exc.decision.reason)) from exc
+
+        # CAT-5: the signature, when the procedure requires one.
+        firma_detail: dict = {}
+        if procedimiento.signature_required:
+            if firma_method == MetodoFirma.CLAVE_CONCERTADA:
+                minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
+                if session_level < minimum:
+                    raise FilingRefused(
+                        _(
+                            "Para firmar con su identificación necesita un nivel %(nivel)s o "
+                            "superior. Identifíquese con Giltza, Cl@ve o certificado, o firme "
+                            "con su certificado."
+                        )
+                        % {"nivel": NivelGarantia(minimum).label.lower()}
+                    )
+                firma_detail = {
+                    "signer_nif": user.nif,
+                    "signer_name": user.full_name if hasattr(user, "full_name") else str(user),
+                    "method": session_method,
+                    "level": session_level,
+                    "at": timezone.now().isoformat(),
+                }
+                solicitud = _seal(_render(borrador, firma_detail))
+            elif firma_method == MetodoFirma.CERTIFICADO and signed_pdf is not None:
+                firma_detail = check_signed_solicitud(
+                    borrador=borrador, user=user, signed=signed_pdf
+                )
+                solicitud = signed_pdf
+            else:
+                raise FilingRefused(_("Este trámite exige firmar la solicitud."))
+        else:
+            firma_method = MetodoFirma.NINGUNA
+            solicitud = _render(borrador)
+
+        data = borrador.data
+        asunto = str(data.get("asunto") or "").strip()
+        resumen = procedimiento.title_es + (f": {asunto}" if asunto else "")
+        destino = procedimiento.unit
+        if data.get("unidad_destino"):
+            destino = Unidad.objects.filter(dir3=data["unidad_destino"]).first() or destino
+        documentos = [
+            DocumentoNuevo(
+                nombre=solicitud_filename(borrador),
+                content=solicitud,
+                mime="application/pdf",
+                tipo_anexo=TipoAnexo.FORMULARIO,
+            )
+        ]
+        for adjunto in borrador.adjuntos.all():
+            with default_storage.open(adjunto.file, "rb") as fh:
+                documentos.append(
+                    DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
+                )
+        try:
+            asiento = asiento_register(
+                direction=Direccion.ENTRADA,
+                oficina=oficina_sede(),
+                canal=Canal.SEDE,
+                interesados=[interesado],
+                representante=own if borrador.on_behalf_of is not None else None,
+                representacion=representacion,
+                resumen=resumen[:240],
+                unidad_destino=destino,
+                expone=str(data.get("expone") or "")[:4000],
+                solicita=str(data.get("solicita") or "")[:4000],
+                procedimiento=procedimiento,
+                formulario=borrador.formulario,
+                documentos=documentos,
+                idioma=language,
+                registrado_por=user,
+                idempotency_key=borrador.idempotency_key,
+            )
+        except ValidationError as exc:
+            raise FilingRefused(" ".join(exc.messages)) from exc
+        presentacion = Presentacion.objects.create(
+            borrador=borrador,
+            user=user,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            asiento=asiento,
+            submitted_at=asiento.presented_at,
+            firma_method=firma_method,
+            firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
+        )
+        presentacion.expediente_ref = _open_expediente(presentacion)
+        if presentacion.expediente_ref:
+            presentacion.save(update_fields=["expediente_ref"])
+        borrador.estado = EstadoBorrador.PRESENTADO
+        borrador.save(update_fields=["estado", "updated_at"])
+        audit_record(
+            actor=user,
+            action="sede.presentacion.submit",
+            obj=presentacion,
+            detail={"asiento": asiento.numero, "firma": firma_method},
+        )
+    return presentacion
+
+
+def _seal(pdf: bytes) -> bytes:
+    """The council seals the application server-side (the "clave concertada" path)."""
+    from firma.keys import get_signer
+    from firma.signing import sign
+
+    return sign(
+        pdf,
+        fmt="pades",
+        signer=get_signer("sello"),
+        reason="Solicitud firmada por la persona interesada mediante identificación en sede",
+    ).data

@@ -1,0 +1,102 @@
+"""Fixtures of the filing tests (import them with ``from tests.sede.filing_support import *``):
+the starter catalogue's procedures with published forms, a logged-in citizen with a level of
+assurance, the firma PKI (council seal) and small files of each type."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import zipfile
+
+import pytest
+import yaml
+
+from identidad.constants import MetodoIdentificacion, NivelGarantia
+from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
+from procedimientos.demo import STARTER_CATALOGUE
+from tests.firma.conftest import firma_settings, make_pdf, test_pki  # noqa: F401
+
+FORM_CODES = (
+    "instancia-general",
+    "aes",
+    "plan-renove",
+    "declaracion-responsable-obras",
+    "ota-residentes",
+    "bilbao-gazte-partekatzen",
+)
+
+__all__ = [
+    "FORM_CODES",
+    "catalogo",
+    "client_as",
+    "docx_bytes",
+    "firma_settings",
+    "login",
+    "make_pdf",
+    "odt_bytes",
+    "png_bytes",
+    "test_pki",
+]
+
+
+@functools.cache
+def _starter() -> dict:
+    return yaml.safe_load(STARTER_CATALOGUE.read_text(encoding="utf-8"))
+
+
+def starter_subset(codes=FORM_CODES) -> dict:
+    data = copy.deepcopy(_starter())
+    procs = [p for p in data["procedimientos"] if p["code"] in codes]
+    data["procedimientos"] = procs
+    materias = {p["materia"] for p in procs}
+    data["materias"] = [m for m in data["materias"] if m["slug"] in materias]
+    return data
+
+
+@pytest.fixture
+def catalogo(db):
+    """The procedures of the starter catalogue that have a published form, by code."""
+    from procedimientos.catalogo_io import import_catalogue
+    from procedimientos.models import Procedimiento
+
+    import_catalogue(starter_subset())
+    return {p.code: p for p in Procedimiento.objects.filter(code__in=FORM_CODES)}
+
+
+def login(client, user, *, level=NivelGarantia.SUSTANCIAL, method=MetodoIdentificacion.BAKQ):
+    client.force_login(user)
+    session = client.session
+    session[SESSION_LEVEL_KEY] = int(level)
+    session[SESSION_METHOD_KEY] = str(method)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(client):
+    return functools.partial(login, client)
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def odt_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+def docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
