@@ -7,6 +7,7 @@ app_name = "registro"
 urlpatterns = [
     path("asientos/<int:pk>/", views.asiento_detalle, name="asiento_detalle"),
     path("asientos/<int:pk>/justificante.pdf", views.justificante_pdf, name="justificante_pdf"),
+    path("asientos/<int:pk>/sicres.xml", views.sicres_export, name="sicres_export"),
     path("libro/", views.libro, name="libro"),
     path("oficina/entrada/", views.oficina_entrada, name="oficina_entrada"),
     path("oficina/salida/", views.oficina_salida, name="oficina_salida"),
