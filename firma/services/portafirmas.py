@@ -137,6 +137,8 @@ def peticion_create(
         raise ValidationError(_("Indique el asunto."))
     if not documentos:
         raise ValidationError(_("La petición necesita al menos un documento."))
+    if fecha_limite is not None and fecha_limite <= timezone.now():
+        raise ValidationError(_("La fecha límite debe ser posterior a este momento."))
     _check_circuit(pasos)
     has_signatures = any(spec.tipo == TipoAccion.FIRMA for paso in pasos for spec in paso)
 
@@ -189,6 +191,8 @@ def peticion_create(
             )
             for spec in paso_specs
         )
+        if orden == 1:
+            _notify_step(paso.pk)
     logger.info("firma: peticion %s created by user %s", peticion.pk, created_by.pk)
     return peticion
 
@@ -298,6 +302,7 @@ def _advance(paso_id: int) -> None:
     if siguiente is not None:
         siguiente.estado = EstadoPaso.EN_CURSO
         siguiente.save(update_fields=["estado"])
+        _notify_step(siguiente.pk)
         return
     _finish(paso.peticion_id)
 
@@ -463,6 +468,35 @@ def acciones_requeue_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> 
     for pk in ids:
         accion_sign_task.delay(pk)
     return len(ids)
+
+
+def _notify_step(paso_id: int) -> None:
+    """When a step opens, tell its people by e-mail (after the commit, never before)."""
+
+    def send() -> None:
+        acciones = AccionFirma.objects.filter(
+            paso_id=paso_id, estado=EstadoAccion.PENDIENTE
+        ).select_related("firmante", "paso__peticion")
+        for accion in acciones:
+            if not accion.firmante.email:
+                continue
+            peticion = accion.paso.peticion
+            subject = _("Petición de firma pendiente: %(asunto)s") % {"asunto": peticion.asunto}
+            body = "\n\n".join(
+                [
+                    _("Tiene una petición de firma pendiente: %(asunto)s.")
+                    % {"asunto": peticion.asunto},
+                    _("Acción pendiente: %(tipo)s") % {"tipo": accion.get_tipo_display()},
+                    _("Puede hacerlo desde su bandeja del portafirmas: %(url)s")
+                    % {"url": f"{settings.SITE_URL}/firma/portafirmas/"},
+                ]
+            )
+            try:
+                send_mail(subject, body, None, [accion.firmante.email])
+            except OSError:  # the mail server is down: the inbox and reminders still work
+                logger.exception("firma: could not notify action %s", accion.pk)
+
+    transaction.on_commit(send)
 
 
 # --- Deadlines and reminders ---------------------------------------------------------

@@ -293,3 +293,29 @@ class TestCreation:
     def test_citizens_cannot_be_signers(self, jefa, ciudadana):
         with pytest.raises(ValidationError):
             _request(jefa, [[AccionSpec(firmante=ciudadana, tipo=TipoAccion.VISTO_BUENO)]])
+
+
+class TestNotifications:
+    def test_each_step_s_people_are_told_when_their_step_opens(
+        self, jefa, alcaldesa, secretario, run_on_commit, mailoutbox
+    ):
+        with run_on_commit():
+            _request(jefa, [[AccionSpec(firmante=alcaldesa)], [AccionSpec(firmante=secretario)]])
+        assert [m.to for m in mailoutbox] == [["alcaldesa@bilbao.example"]]
+        assert "Decreto 1/2026" in mailoutbox[0].subject
+        _sign(alcaldesa, run_on_commit, _only(alcaldesa))
+        assert [m.to for m in mailoutbox][1:] == [["secretario@bilbao.example"]]
+
+    def test_a_deadline_in_the_past_is_refused(self, jefa, alcaldesa):
+        from django.utils import timezone
+
+        with pytest.raises(ValidationError):
+            peticion_create(
+                created_by=jefa,
+                asunto="Tarde",
+                documentos=[
+                    DocumentoSpec(content=make_pdf(), name="a.pdf", mime="application/pdf")
+                ],
+                pasos=[[AccionSpec(firmante=alcaldesa)]],
+                fecha_limite=timezone.now() - timezone.timedelta(hours=1),
+            )
