@@ -38,6 +38,11 @@ DEMO_STAFF = [
 ]
 
 
+# Demo certificates are valid from a fixed date in the past, so that tests which travel in
+# time (deadlines, reminders) can still sign.
+VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -73,7 +78,7 @@ def make_ca(
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or now - dt.timedelta(days=1))
+        .not_valid_before(not_before or min(VALID_FROM, now - dt.timedelta(days=1)))
         .not_valid_after(not_after or now + dt.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
@@ -122,7 +127,7 @@ def issue(
         .issuer_name(ca_cert.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or now - dt.timedelta(days=1))
+        .not_valid_before(not_before or min(VALID_FROM, now - dt.timedelta(days=1)))
         .not_valid_after(not_after or now + dt.timedelta(days=3 * 365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(

@@ -39,13 +39,17 @@ def sign(
     appearance: dict | None = None,
     timestamp: bool = False,
     pades_level: str = "B-B",
+    check_signer: bool = True,
 ) -> SignedResult:
     """Sign ``data`` in format ``fmt`` with ``signer`` (see :func:`firma.keys.get_signer`).
 
     ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T).
     ``pades_level`` B-T and B-LT imply it. ``appearance`` (PAdES only) draws a visible
     signature, e.g. ``{"signer_name": ..., "on_behalf_of": ..., "mode": "delegacion"}``.
-    Raises :class:`SigningError` for unusable input or an unreachable TSA.
+    Raises :class:`SigningError` for unusable input or an unreachable TSA, and (FIR-3,
+    NTI-FIRMA III.4) when the signer's certificate is not valid now, or, with
+    ``FIRMA_REVOCATION_CHECK`` on, is revoked, of unknown status or not trusted.
+    ``check_signer=False`` skips that (tests that need a bad signature on purpose).
     """
     if fmt not in FORMATS:
         raise SigningError(f"Unknown signature format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -53,6 +57,10 @@ def sign(
         raise SigningError("Nothing to sign: the document is empty.")
     data = bytes(data)
     signed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if check_signer:
+        from .signer_check import check_signer_certificate
+
+        check_signer_certificate(signer, at=signed_at)
     wants_ts = timestamp or (fmt == "pades" and pades_level in ("B-T", "B-LT"))
     timestamper = None
     if wants_ts:

@@ -25,6 +25,7 @@ from firma.keys.demo_pki import (
     pkcs12_bytes,
     simple_subject,
 )
+from firma.signing.signer_check import forget_checks
 from firma.validation.trust import clear_trust_cache
 
 PASSWORD = "test-firma"  # noqa: S105
@@ -89,6 +90,7 @@ def firma_settings(settings, test_pki):
     yield settings
     clear_signer_cache()
     clear_trust_cache()
+    forget_checks()
 
 
 def make_pdf(text: str = "Resolución de prueba", pages: int = 1) -> bytes:

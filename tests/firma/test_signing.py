@@ -207,3 +207,26 @@ class TestAppearance:
     def test_without_appearance_the_seal_is_invisible(self, sample_pdf):
         result = sign(sample_pdf, fmt="pades", signer=get_signer("sello"))
         assert _appearance_text(result.data) == ""
+
+
+class TestSignerChecks:
+    """FIR-3: signing aborts when the signer's certificate fails its checks."""
+
+    def test_an_expired_certificate_cannot_sign(self):
+        with pytest.raises(SigningError, match="caducó"):
+            sign(b"x", fmt="cades-attached", signer=get_signer("caducado"))
+
+    def test_a_revoked_certificate_cannot_sign_when_revocation_is_checked(self, settings):
+        sign(b"x", fmt="cades-attached", signer=get_signer("revocado"))  # check off: signs
+        settings.FIRMA_REVOCATION_CHECK = True
+        with pytest.raises(SigningError, match="revocado"):
+            sign(b"x", fmt="cades-attached", signer=get_signer("revocado"))
+
+    def test_an_untrusted_certificate_cannot_sign_when_checks_are_on(self, settings):
+        settings.FIRMA_REVOCATION_CHECK = True
+        with pytest.raises(SigningError, match="confianza"):
+            sign(b"x", fmt="cades-attached", signer=get_signer("ajeno"))
+
+    def test_a_good_certificate_signs_with_checks_on(self, settings):
+        settings.FIRMA_REVOCATION_CHECK = True
+        assert sign(b"x", fmt="cades-attached", signer=get_signer("funcionaria")).data
