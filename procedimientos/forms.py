@@ -33,6 +33,6 @@ class CatalogoFiltroForm(forms.Form):
         self.fields["unit"].choices = [("", _("Todas"))] + [(u.dir3, u.name) for u in unidades]
 
     def filtro(self) -> CatalogoFiltro:
-        if not self.is_valid():
+        if not self.is_bound or not self.is_valid():
             return CatalogoFiltro(q=(self.data.get("q") or "")[:100])
         return CatalogoFiltro(**self.cleaned_data)

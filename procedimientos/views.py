@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from .avance import avance_history, avance_history_csv, compute_avance
 from .chart import render_chart
+from .constants import ESTADOS_ADAPTADOS
 from .forms import CatalogoFiltroForm
-from .models import AvanceReportado
+from .models import AvanceReportado, Procedimiento
 from .selectors import (
     materias_with_counts,
     procedimiento_public_get,
@@ -28,7 +29,7 @@ def catalogo_list(request: HttpRequest) -> HttpResponse:
         materias=list(materias_with_counts()),
         unidades=list(unidades_with_procedures()),
     )
-    filtro = form.filtro() if request.GET else CatalogoFiltroForm().filtro()
+    filtro = form.filtro()
     page = Paginator(procedimiento_public_list(filtro), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,11 +83,9 @@ def avance_csv(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 def avance_staff(request: HttpRequest) -> HttpResponse:
     """Staff view: the same figures plus each procedure's contribution, to plan the work."""
-    from .models import Procedimiento
-
     pending = (
         Procedimiento.objects.filter(active=True, is_example=False)
-        .exclude(adaptation_status__in=["normalizado", "publicado"])
+        .exclude(adaptation_status__in=ESTADOS_ADAPTADOS)
         .select_related("unit", "adaptation_owner")
         .order_by("priority", "title_es")[:200]
     )

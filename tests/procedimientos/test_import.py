@@ -147,3 +147,16 @@ class TestCatalogoImport:
         call_command("catalogo_generate", "--count", "30")
         assert Procedimiento.objects.filter(is_example=True).count() == 30
         assert Unidad.objects.filter(is_example=False, dir3__startswith="LA0999").count() == 0
+
+
+@pytest.mark.django_db
+def test_load_demo_imports_the_starter_catalogue_and_is_idempotent():
+    from procedimientos.demo import load_demo
+    from procedimientos.models import AccionPlan, AvanceSnapshot
+
+    load_demo()
+    counts = (Procedimiento.objects.count(), AccionPlan.objects.count())
+    load_demo()
+    assert counts == (Procedimiento.objects.count(), AccionPlan.objects.count())
+    assert counts[0] >= 60
+    assert AvanceSnapshot.objects.count() == 1
