@@ -11,7 +11,12 @@ from asn1crypto import cms, core, pem, tsp
 from django.utils.translation import gettext as _
 
 from . import cms_verify as cv
-from .certs import check_policy, check_signer_certificate, describe_certificate
+from .certs import (
+    check_policy,
+    check_signer_certificate,
+    describe_certificate,
+    report_certificate_mismatch,
+)
 from .report import SignatureReport, ValidationReport, cannot_validate, finish
 
 FMT = "cades"
@@ -120,6 +125,7 @@ def validate_signer_info(
                 else:
                     reason = _("El valor de la firma no corresponde a los datos firmados.")
                 report.add("integrity_failed", reason)
+    check_signing_certificate_attr(report, signer_info, cert)
     # Policy.
     oid, policy_digest = _policy(signer_info)
     check_policy(report, oid, policy_digest, "cades")
@@ -128,6 +134,15 @@ def validate_signer_info(
     # Certificate.
     check_signer_certificate(report, cert, others)
     return report
+
+
+def check_signing_certificate_attr(report, signer_info, cert) -> None:
+    try:
+        matches = cv.signing_certificate_matches(signer_info, cert)
+    except (ValueError, TypeError, KeyError, IndexError, cv.UnsupportedAlgorithmError):
+        matches = False
+    if matches is False:
+        report_certificate_mismatch(report)
 
 
 def _policy(signer_info: cms.SignerInfo) -> tuple[str | None, bytes | None]:

@@ -159,3 +159,10 @@ def check_signer_certificate(
     describe_certificate(report, cert)
     check_validity_period(report, cert)
     check_chain(report, cert, other_certs)
+
+
+def report_certificate_mismatch(report: SignatureReport) -> None:
+    report.add(
+        "signer_certificate_mismatch",
+        _("El certificado incluido no es el que la firma declara como certificado del firmante."),
+    )

@@ -173,5 +173,29 @@ def _der_sorted_attrs(signer_info: cms.SignerInfo) -> bytes | None:
     return header.dump()
 
 
+OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12"
+OID_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"
+
+
+def signing_certificate_matches(signer_info: cms.SignerInfo, cert: asn1_x509.Certificate):
+    """ESS signing-certificate(-v2) attribute against ``cert``: True, False or None (absent)."""
+    from asn1crypto import tsp
+
+    for oid, spec, default_hash in (
+        (OID_SIGNING_CERTIFICATE_V2, tsp.SigningCertificateV2, "sha256"),
+        (OID_SIGNING_CERTIFICATE, tsp.SigningCertificate, "sha1"),
+    ):
+        value = signed_attr(signer_info, oid)
+        if value is None:
+            continue
+        parsed = spec.load(value.dump())
+        first = parsed["certs"][0]
+        algo = default_hash
+        if "hash_algorithm" in first and first["hash_algorithm"].native:
+            algo = first["hash_algorithm"]["algorithm"].native
+        return hmac.compare_digest(first["cert_hash"].native, digest(algo, cert.dump()))
+    return None
+
+
 def sha256(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()

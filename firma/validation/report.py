@@ -37,6 +37,7 @@ INDETERMINATE_CODES = {
     "revocation_unknown",
     "detached_content_missing",
     "signer_certificate_missing",
+    "signer_certificate_mismatch",
     "unsupported_algorithm",
 }
 

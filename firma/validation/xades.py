@@ -103,6 +103,8 @@ def _signing_certificate(signature, certs: list[x509.Certificate]) -> x509.Certi
             for algo in (hashes.SHA256(), hashes.SHA1(), hashes.SHA512(), hashes.SHA384()):
                 if cert.fingerprint(algo) == wanted:
                     return cert
+    if digest_node is not None:
+        return None  # declared signing certificate not among those included
     issuers = {c.issuer for c in certs}
     leaves = [c for c in certs if c.subject not in issuers or c.subject == c.issuer]
     leaves = [c for c in leaves if c.subject != c.issuer] or certs
@@ -160,10 +162,15 @@ def _validate_one(
         except ValueError:
             report.warn(_("La fecha de firma declarada no es legible."))
     if leaf is None:
-        report.add(
-            "signer_certificate_missing",
-            _("La firma no incluye el certificado del firmante."),
-        )
+        if certs and _find_xades(signature, "SignedSignatureProperties") is not None:
+            from .certs import report_certificate_mismatch
+
+            report_certificate_mismatch(report)
+        else:
+            report.add(
+                "signer_certificate_missing",
+                _("La firma no incluye el certificado del firmante."),
+            )
         return report
     asn1_leaf = asn1_x509.Certificate.load(leaf.public_bytes(_der()))
     describe_certificate(report, asn1_leaf)

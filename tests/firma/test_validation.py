@@ -7,6 +7,7 @@ wrong policy each fail validation with the right reason; FIR-1/FIR-2 policy chec
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import io
 import json
@@ -197,6 +198,16 @@ class TestCertificates:
         report = validate(signed.data)
         assert report.result == "indeterminate"
         assert report.signatures[0].codes == ["revocation_unknown"]
+
+    def test_a_swapped_signer_certificate_is_detected(self, sample_xml):
+        signed = sign(sample_xml, fmt="xades-enveloped", signer=get_signer("sello")).data
+        other = get_signer("funcionaria").certificate_der
+        root = etree.fromstring(signed)
+        node = root.find(".//{http://www.w3.org/2000/09/xmldsig#}X509Certificate")
+        node.text = base64.b64encode(other).decode()
+        report = validate(etree.tostring(root))
+        assert report.result != "valid"
+        assert "signer_certificate_mismatch" in report.signatures[0].codes
 
 
 class TestPolicy:
