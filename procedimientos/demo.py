@@ -16,5 +16,31 @@ def load_demo() -> None:
     from .catalogo_io import import_catalogue, load_file
 
     import_catalogue(load_file(STARTER_CATALOGUE))
+    _catalogue_managers_group()
     plan_import(yaml.safe_load(PLAN.read_text(encoding="utf-8")))
     avance_snapshot_take()
+
+
+def _catalogue_managers_group() -> None:
+    """The group whose members may edit any procedure (issue 3, back office)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .constants import GRUPO_GESTORES_CATALOGO
+
+    group, _ = Group.objects.get_or_create(name=GRUPO_GESTORES_CATALOGO)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="procedimientos",
+            codename__in=[
+                "gestionar_catalogo",
+                "view_procedimiento",
+                "change_procedimiento",
+                "add_procedimiento",
+                "view_formularioversion",
+                "change_formularioversion",
+                "add_formularioversion",
+                "view_accionplan",
+                "change_accionplan",
+            ],
+        )
+    )

@@ -194,3 +194,13 @@ class TestProcedurePage:
         body = client.get(LIST_EU).content.decode()
         assert 'lang="eu"' in body
         assert "Izapideen katalogoa" in body
+
+
+def test_cat2_the_list_shows_each_term_silence_and_dir3(client, make_proc):
+    make_proc(
+        "vado", title_es="Licencia de vado", max_term_value=1, silence_effect="desestimatorio"
+    )
+    body = client.get(LIST).content.decode()
+    assert "1 mes" in body
+    assert "Desestimatorio (negativo)" in body
+    assert "LA0900004" in body
