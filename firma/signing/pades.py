@@ -132,7 +132,7 @@ def sign_pades(
     pdf_signer = signers.PdfSigner(
         meta,
         signer=signer.pyhanko_signer,
-        timestamper=timestamper if level != "B-B" or timestamper else None,
+        timestamper=timestamper,
         stamp_style=stamp_style,
         new_field_spec=field_spec,
     )

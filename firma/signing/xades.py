@@ -72,11 +72,11 @@ _POLICY = XAdESSignaturePolicy(
 )
 
 
-def _signer(signed_at: dt.datetime) -> _PolicySigner:
+def _signer(signed_at: dt.datetime, key_type: str = "rsa") -> _PolicySigner:
     return _PolicySigner(
         signed_at=signed_at,
         signature_policy=_POLICY,
-        signature_algorithm="rsa-sha256",
+        signature_algorithm="ecdsa-sha256" if key_type == "ec" else "rsa-sha256",
         digest_algorithm="sha256",
     )
 
@@ -91,11 +91,7 @@ def sign_xades(
     timestamp: bool = False,
     mime_type: str = "application/octet-stream",
 ) -> bytes:
-    xml_signer = _signer(signed_at)
-    if signer.key_type == "ec":
-        xml_signer.sign_alg = type(xml_signer.sign_alg)(
-            "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
-        )
+    xml_signer = _signer(signed_at, signer.key_type)
     certs = [signer.certificate, *signer.chain]
     if detached:
         root = etree.Element(f"{{{AFIRMA_NS}}}AFIRMA", nsmap={"afirma": AFIRMA_NS})

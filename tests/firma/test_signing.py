@@ -230,3 +230,25 @@ class TestSignerChecks:
     def test_a_good_certificate_signs_with_checks_on(self, settings):
         settings.FIRMA_REVOCATION_CHECK = True
         assert sign(b"x", fmt="cades-attached", signer=get_signer("funcionaria")).data
+
+
+def test_an_ecdsa_p256_signer_works_in_every_format(test_pki, sample_pdf, sample_xml):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from firma.keys.demo_pki import issue, pkcs12_bytes, simple_subject
+    from firma.keys.pkcs12 import load_pkcs12_signer
+    from firma.validation import validate
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert, _ = issue(
+        test_pki.ca_cert, test_pki.ca_key, simple_subject("FIRMANTE EC (DEMO)"), key=key
+    )
+    signer = load_pkcs12_signer("ec", pkcs12_bytes("ec", key, cert, [test_pki.ca_cert], "p"), "p")
+    for fmt, data in [
+        ("pades", sample_pdf),
+        ("xades-enveloped", sample_xml),
+        ("xades-detached", b"x"),
+        ("cades-attached", b"x"),
+    ]:
+        report = validate(sign(data, fmt=fmt, signer=signer).data)
+        assert report.result == "valid", (fmt, report.summary)
