@@ -112,3 +112,27 @@ class TestFormVersionAdmin:
         response = client.get(f"/admin/procedimientos/formularioversion/{draft.pk}/change/")
         assert response.status_code == 302
         assert FormularioVersion.objects.count() == 1
+
+
+def test_a_draft_added_in_the_admin_gets_the_next_version_and_can_be_published(
+    client, proc, urbanismo_staff
+):
+    import json
+
+    from django.contrib.auth.models import Permission
+
+    urbanismo_staff.user_permissions.add(Permission.objects.get(codename="add_formularioversion"))
+    client.force_login(urbanismo_staff)
+    response = client.post(
+        "/admin/procedimientos/formularioversion/add/",
+        {"procedimiento": proc.pk, "schema": json.dumps(SCHEMA), "layout": json.dumps(LAYOUT)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = FormularioVersion.objects.get()
+    assert (draft.version, draft.status) == (1, "borrador")
+    client.post(
+        "/admin/procedimientos/formularioversion/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == "publicado"
