@@ -13,14 +13,15 @@ from firma.selectors import csv_resolve, inbox_for
 from firma.services import (
     AccionNoDisponibleError,
     AccionSpec,
+    DocumentoSpec,
     accion_approve,
     accion_reject,
     acciones_sign,
+    appearance_for,
     csv_issue,
     documento_read,
     peticion_create,
 )
-from firma.services.portafirmas import DocumentoSpec, appearance_for
 from firma.tasks import accion_sign_task
 from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
 from tests.firma.test_portafirmas_fixtures import make_pdf, page_texts, signature_count
