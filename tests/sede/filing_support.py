@@ -29,10 +29,12 @@ FORM_CODES = (
 __all__ = [
     "FORM_CODES",
     "catalogo",
+    "citizen_signer",
     "client_as",
     "docx_bytes",
     "firma_settings",
     "login",
+    "make_power",
     "make_pdf",
     "odt_bytes",
     "png_bytes",
@@ -65,7 +67,8 @@ def catalogo(db):
 
 
 def login(client, user, *, level=NivelGarantia.SUSTANCIAL, method=MetodoIdentificacion.BAKQ):
-    client.force_login(user)
+    # As Giltza would (a citizen never logs in with a password).
+    client.force_login(user, backend="identidad.backends.oidc.GiltzaOIDCBackend")
     session = client.session
     session[SESSION_LEVEL_KEY] = int(level)
     session[SESSION_METHOD_KEY] = str(method)
@@ -100,3 +103,38 @@ def docx_bytes() -> bytes:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document/>")
     return buf.getvalue()
+
+
+def citizen_signer(pki, nif: str, name: str = "CIUDADANA DEMO"):
+    """A citizen's own certificate (serialNumber IDCES-<NIF>) issued by the test CA."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from firma.keys.base import LocalKeySigner
+    from firma.keys.demo_pki import issue
+
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ES"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"IDCES-{nif}"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{name} - {nif}"),
+        ]
+    )
+    cert, key = issue(pki.ca_cert, pki.ca_key, subject)
+    return LocalKeySigner(name="ciudadano", certificate=cert, chain=[pki.ca_cert], private_key=key)
+
+
+def make_power(*, poderdante, apoderado, procedimientos=()):
+    """A power registered and accepted now (the apoderado presented it: REA-6 implicit)."""
+    from apoderamientos.constants import CanalOtorgamiento, TipoApoderamiento
+    from apoderamientos.services import apoderamiento_register
+
+    return apoderamiento_register(
+        poderdantes=[poderdante],
+        apoderado=apoderado,
+        tipo=TipoApoderamiento.TRAMITES if procedimientos else TipoApoderamiento.GENERAL,
+        canal=CanalOtorgamiento.OFICINA,
+        registered_by=None,
+        presentante=apoderado,
+        procedimientos=procedimientos,
+    )

@@ -1,0 +1,199 @@
+"""Submission: one registry entry per draft (idempotent), acting on behalf of someone
+(apoderamientos), identification level, and the representation context on the entry."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from identidad.constants import NivelGarantia
+from registro.models import Asiento
+from sede.constants import EstadoBorrador
+from sede.models import Presentacion
+from sede.services import FilingRefused, borrador_start, borrador_submit
+from tests.sede.filing_support import *  # noqa: F403
+from tests.sede.filing_support import make_power
+
+pytestmark = pytest.mark.django_db
+
+
+def complete_instancia(borrador, nif="12345678Z", **person):
+    borrador.data = {
+        "solicitante": {
+            "tipo_persona": "fisica",
+            "nif": nif,
+            "nombre": person.get("nombre", "Miren"),
+            "apellido1": person.get("apellido1", "Etxeberria"),
+        },
+        "notificacion": {"canal": "electronica", "email": "miren@example.org"},
+        "declaracion": True,
+        "asunto": "Licencia de vado",
+        "expone": "Necesito entrar con el coche al garaje.",
+        "solicita": "Que se conceda el vado.",
+    }
+    borrador.save()
+    return borrador
+
+
+@pytest.fixture
+def sin_firma(catalogo):
+    """The instancia general set to need identification only (CAT-5: e.g. a queja)."""
+    procedimiento = catalogo["instancia-general"]
+    procedimiento.signature_required = False
+    procedimiento.save()
+    return procedimiento
+
+
+def new_draft(user, procedimiento, **kwargs):
+    return borrador_start(
+        user=user,
+        procedimiento=procedimiento,
+        formulario=procedimiento.formularios.get(status="publicado"),
+        **kwargs,
+    )
+
+
+class TestIdempotentSubmit:
+    def test_a_double_post_registers_one_entry_and_shows_the_same_receipt(
+        self, sin_firma, client_as, ciudadana
+    ):
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        url = reverse("sede:filing_submit", args=[borrador.public_id])
+        first = client.post(url)
+        second = client.post(url)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Asiento.objects.count() == 1
+        assert Presentacion.objects.count() == 1
+        borrador.refresh_from_db()
+        assert borrador.estado == EstadoBorrador.PRESENTADO
+
+    def test_the_service_called_twice_returns_the_first_submission(self, sin_firma, ciudadana):
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        kwargs = dict(user=ciudadana, language="es", session_level=NivelGarantia.SUSTANCIAL)
+        first = borrador_submit(borrador=borrador, **kwargs)
+        again = borrador_submit(borrador=borrador, **kwargs)
+        assert first.pk == again.pk
+        asiento = Asiento.objects.get()
+        assert asiento.idempotency_key == borrador.idempotency_key
+        assert asiento.procedimiento_id == sin_firma.pk
+        assert asiento.unidad_destino_id == sin_firma.unit_id
+        assert asiento.resumen.startswith("Instancia general: Licencia de vado")
+        solicitud = asiento.documentos.get(orden=0)
+        assert solicitud.tipo_anexo == "01" and solicitud.mime == "application/pdf"
+
+    def test_an_incomplete_draft_is_refused_with_the_errors(self, sin_firma, ciudadana):
+        borrador = new_draft(ciudadana, sin_firma)
+        with pytest.raises(FilingRefused) as exc:
+            borrador_submit(borrador=borrador, user=ciudadana, language="es", session_level=2)
+        assert "/asunto" in exc.value.errors
+        assert Asiento.objects.count() == 0
+
+    def test_it_refuses_a_solicitante_nif_that_is_not_the_citizens(self, sin_firma, ciudadana):
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma), nif="11111111H")
+        with pytest.raises(FilingRefused, match="11111111H"):
+            borrador_submit(borrador=borrador, user=ciudadana, language="es", session_level=2)
+        assert Asiento.objects.count() == 0
+
+    def test_the_review_page_lists_what_is_missing_with_links_to_the_step(
+        self, sin_firma, client_as, ciudadana
+    ):
+        client = client_as(ciudadana)
+        borrador = new_draft(ciudadana, sin_firma)
+        page = client.get(reverse("sede:filing_review", args=[borrador.public_id]))
+        html = page.content.decode()
+        assert "error-summary" in html
+        assert reverse("sede:filing_step", args=[borrador.public_id, "solicitud"]) in html
+        assert "Presentar la solicitud" not in html
+
+
+class TestIdentificationLevel:
+    def test_a_low_level_session_is_sent_to_identify_again(self, catalogo, client_as, ciudadana):
+        client = client_as(ciudadana, level=NivelGarantia.BAJO)
+        response = client.get(reverse("sede:filing_start", args=["instancia-general"]))
+        assert response.status_code == 302
+        assert reverse("identidad:login") in response["Location"]
+
+    def test_a_procedure_without_a_published_form_is_not_found(
+        self, catalogo, client_as, ciudadana
+    ):
+        client = client_as(ciudadana)
+        assert client.get(reverse("sede:filing_start", args=["no-existe"])).status_code == 404
+
+
+class TestOnBehalfOf:
+    def test_the_picker_lists_who_empowered_me_and_the_entry_carries_the_representation(
+        self, sin_firma, client_as, ciudadana, representante
+    ):
+        from apoderamientos.decision import person_interesado
+
+        miren = person_interesado(ciudadana)
+        jon = person_interesado(representante)
+        make_power(poderdante=miren, apoderado=jon)
+        client = client_as(representante)
+        page = client.get(reverse("sede:filing_start", args=["instancia-general"]))
+        assert "12345678Z" in page.content.decode()  # Miren is offered
+        response = client.post(
+            reverse("sede:filing_start", args=["instancia-general"]), {"interesado": miren.pk}
+        )
+        assert response.status_code == 302
+        borrador = representante.borradores.get()
+        assert borrador.on_behalf_of == miren
+        assert borrador.data["solicitante"]["nif"] == "12345678Z"
+        assert borrador.data["representante"]["nif"] == "87654321X"
+        borrador.data.update(complete_instancia(borrador).data)
+        borrador.data["actua_por_representante"] = True
+        borrador.data["representante"] = {
+            "tipo_persona": "fisica",
+            "nif": "87654321X",
+            "nombre": "Jon",
+            "apellido1": "Garcia",
+        }
+        borrador.save()
+        presentacion = borrador_submit(
+            borrador=borrador, user=representante, language="es", session_level=2
+        )
+        asiento = presentacion.asiento
+        roles = {p.rol: p.nif for p in asiento.partes.all()}
+        assert roles == {"interesado": "12345678Z", "representante": "87654321X"}
+        assert asiento.representacion["via"] == "apoderamiento"
+        assert asiento.representacion_id is not None
+        # Miren sees the submission made for her; Jon sees it too (he filed it).
+        assert (
+            client_as(ciudadana)
+            .get(reverse("sede:filing_receipt", args=[presentacion.public_id]))
+            .status_code
+            == 200
+        )
+
+    def test_acting_for_someone_without_a_power_is_refused_clearly(
+        self, sin_firma, client_as, ciudadana, representante
+    ):
+        from apoderamientos.decision import person_interesado
+
+        miren = person_interesado(ciudadana)
+        client = client_as(representante)
+        page = client.get(reverse("sede:filing_start", args=["instancia-general"]))
+        assert "12345678Z" not in page.content.decode()
+        response = client.post(
+            reverse("sede:filing_start", args=["instancia-general"]), {"interesado": miren.pk}
+        )
+        assert response.status_code == 200  # the choice is not offered: form error
+        assert not representante.borradores.exists()
+        with pytest.raises(FilingRefused, match="apoderamiento"):
+            new_draft(representante, sin_firma, on_behalf_of=miren)
+
+    def test_a_power_revoked_after_the_draft_was_opened_stops_the_submission(
+        self, sin_firma, ciudadana, representante
+    ):
+        from apoderamientos.decision import person_interesado
+        from apoderamientos.services import apoderamiento_revoke
+
+        miren = person_interesado(ciudadana)
+        power = make_power(poderdante=miren, apoderado=person_interesado(representante))
+        borrador = complete_instancia(new_draft(representante, sin_firma, on_behalf_of=miren))
+        apoderamiento_revoke(apoderamiento=power, actor=ciudadana)
+        with pytest.raises(FilingRefused):
+            borrador_submit(borrador=borrador, user=representante, language="es", session_level=2)
+        assert Asiento.objects.count() == 0
