@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 class FirmaPyHankoSigner(signers.Signer):
     def __init__(self, signer: Signer):
-        registry = SimpleCertificateStore.from_certs([signer.asn1_certificate, *signer.asn1_chain])
+        # pyHanko embeds the signing certificate itself: the registry holds its issuers.
+        registry = SimpleCertificateStore.from_certs(signer.asn1_chain)
         super().__init__(
             signing_cert=signer.asn1_certificate,
             cert_registry=registry,

@@ -75,7 +75,7 @@ def validate(data: bytes, *, detached_content: bytes | None = None) -> Validatio
 
             return validate_cades(data, detached_content=detached_content)
     except Exception:  # noqa: BLE001 (never crash on an uploaded file)
-        logger.exception("Unexpected error validating a %s signature", fmt)
+        logger.warning("Unexpected error validating a %s signature", fmt, exc_info=True)
         return cannot_validate(
             fmt or "unknown", _("la firma tiene una estructura que no se puede analizar.")
         )

@@ -68,8 +68,22 @@ def validate_cades(data: bytes, *, detached_content: bytes | None = None) -> Val
     attached = encapsulated_content(signed_data)
     fmt = "cades-attached" if attached is not None else "cades-detached"
     content = attached if attached is not None else detached_content
-    reports = [validate_signer_info(signed_data, si, content) for si in signer_infos]
+    reports = [_safe_validate(signed_data, si, content) for si in signer_infos]
     return finish(fmt, reports)
+
+
+def _safe_validate(signed_data, signer_info, content) -> SignatureReport:
+    """A damaged structure (certificate, attribute) makes that signature fail, with a reason."""
+    try:
+        return validate_signer_info(signed_data, signer_info, content)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        report = SignatureReport(integrity_ok=False)
+        report.add(
+            "integrity_failed",
+            _("La firma está dañada y no se puede analizar: %(detail)s")
+            % {"detail": str(exc).splitlines()[0][:200]},
+        )
+        return report
 
 
 def _time(value) -> dt.datetime | None:

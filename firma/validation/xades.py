@@ -231,11 +231,12 @@ def _validate_one(
                 "integrity_failed",
                 _("El valor de la firma no corresponde a los datos firmados."),
             )
-        except InvalidInput as exc:
+        except (InvalidInput, etree.LxmlError, ValueError) as exc:
             report.integrity_ok = False
             report.add(
                 "integrity_failed",
-                _("La firma no se puede verificar: %(detail)s") % {"detail": exc},
+                _("La firma no se puede verificar: %(detail)s")
+                % {"detail": str(exc).splitlines()[0][:200]},
             )
     # XAdES: signed properties must be covered by the signature.
     signed_props_ref = signature.xpath(

@@ -353,3 +353,31 @@ def _cms_with_attrs_out_of_order(content: bytes) -> bytes:
     reparsed = cms.ContentInfo.load(raw)["content"]["signer_infos"][0]["signed_attrs"]
     assert body in raw and reparsed.contents == body
     return raw
+
+
+class TestDamagedFiles:
+    @pytest.mark.parametrize("fmt", ["pades", "xades-enveloped", "cades-attached"])
+    def test_random_damage_is_reported_per_signature_never_crashes(
+        self, fmt, sample_pdf, sample_xml, caplog
+    ):
+        import random
+
+        data = sign(_payload(fmt, sample_pdf, sample_xml), fmt=fmt, signer=get_signer("sello")).data
+        rng = random.Random(fmt)
+        for _ in range(25):
+            damaged = bytearray(data)
+            damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+            report = validate(bytes(damaged))
+            assert report.result in {"valid", "invalid", "indeterminate", "cannot_validate"}
+            assert report.summary
+        # Every damage was understood by the format's validator, not the last-resort handler.
+        assert not [r for r in caplog.records if r.name == "firma.validation"]
+
+    def test_damage_inside_the_signer_certificate_is_never_valid(self):
+        signer = get_signer("sello")
+        data = sign(b"hola", fmt="cades-attached", signer=signer).data
+        start = data.find(signer.certificate_der)
+        for offset in range(40, len(signer.certificate_der), 97):
+            damaged = bytearray(data)
+            damaged[start + offset] ^= 0x01
+            assert validate(bytes(damaged)).result != "valid", offset
