@@ -60,6 +60,11 @@ def acciones_of(user) -> QuerySet[AccionFirma]:
     return AccionFirma.objects.filter(firmante=user).select_related("paso__peticion")
 
 
+def acciones_signing(user) -> QuerySet[AccionFirma]:
+    """The user's signatures queued and not yet made (they leave the inbox at once)."""
+    return acciones_of(user).filter(estado=EstadoAccion.EN_COLA).order_by("queued_at", "pk")
+
+
 def peticiones_for(user) -> QuerySet[PeticionFirma]:
     """Requests ``user`` created or takes part in; nobody else sees them."""
     if not user.is_authenticated or not user.is_staff:

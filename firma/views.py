@@ -196,7 +196,10 @@ def staff_required(view):
 def bandeja(request):
     """The signer's inbox: what waits for them now, with batch signing."""
     acciones = list(selectors.inbox_for(request.user))
-    return render(request, "firma/portafirmas/bandeja.html", {"acciones": acciones})
+    en_cola = list(selectors.acciones_signing(request.user))
+    return render(
+        request, "firma/portafirmas/bandeja.html", {"acciones": acciones, "en_cola": en_cola}
+    )
 
 
 @staff_required

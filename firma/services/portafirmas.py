@@ -163,12 +163,17 @@ def peticion_create(
             peticion=peticion, orden=orden, documento=version.documento, borrador=version
         )
         if has_signatures:
-            from firma.stamping import stamp_pdf
+            from firma.stamping import StampingError, stamp_pdf
 
             code = csv_unique_code()
-            stamped = stamp_pdf(
-                documento_read(version), code=csv_format(code), url=csv_verification_url(code)
-            )
+            try:
+                stamped = stamp_pdf(
+                    documento_read(version), code=csv_format(code), url=csv_verification_url(code)
+                )
+            except StampingError as exc:
+                raise ValidationError(
+                    _("%(name)s no es un PDF válido o está protegido.") % {"name": version.name}
+                ) from exc
             pd.csv_reservado = code
             pd.trabajo.save(version.name, ContentFile(stamped), save=False)
         pd.save()

@@ -320,3 +320,9 @@ class TestNotifications:
                 pasos=[[AccionSpec(firmante=alcaldesa)]],
                 fecha_limite=timezone.now() - timezone.timedelta(hours=1),
             )
+
+
+def test_a_document_claimed_as_pdf_that_is_not_one_is_refused(jefa, alcaldesa):
+    doc = DocumentoSpec(content=b"not a pdf", name="falso.pdf", mime="application/pdf")
+    with pytest.raises(ValidationError):
+        _request(jefa, [[AccionSpec(firmante=alcaldesa)]], documentos=[doc])

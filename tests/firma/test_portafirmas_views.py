@@ -84,6 +84,16 @@ class TestActing:
             result = peticion.documentos.get().resultado
             assert signature_count(documento_read(result)) == 1
 
+    def test_queued_signatures_are_shown_until_they_are_made(self, client, jefa, alcaldesa):
+        _request(jefa, [[AccionSpec(firmante=alcaldesa)]], asunto="Licencia de obra 3/2026")
+        client.force_login(alcaldesa)
+        accion = AccionFirma.objects.get()
+        # Without running the on-commit enqueue: the signature stays queued.
+        response = client.post(reverse("firma:firmar_lote"), {"acciones": [accion.pk]}, follow=True)
+        html = response.content.decode()
+        assert "Firmándose ahora" in html
+        assert "Licencia de obra 3/2026" in html
+
     def test_rejecting_from_the_page_needs_a_reason(self, client, jefa, alcaldesa):
         peticion = _request(jefa, [[AccionSpec(firmante=alcaldesa)]])
         accion = AccionFirma.objects.get()
