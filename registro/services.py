@@ -9,6 +9,7 @@ it is pending (an outbox), and ``justificantes_sweep`` finishes any receipt left
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -317,11 +318,8 @@ def _register(
         registrado_por=registrado_por,
         idempotency_key=idempotency_key,
     )
-    # A repeated idempotency key fails here, on the unique index, before any number is taken.
-    asiento.save(force_insert=True)
     partes = [
         AsientoInteresado(
-            asiento=asiento,
             interesado=p,
             rol=RolInteresado.INTERESADO,
             orden=i,
@@ -334,7 +332,6 @@ def _register(
         r = cleaned.representante
         partes.append(
             AsientoInteresado(
-                asiento=asiento,
                 interesado=r,
                 rol=RolInteresado.REPRESENTANTE,
                 orden=len(partes),
@@ -342,10 +339,8 @@ def _register(
                 nombre=r.display_name[:400],
             )
         )
-    AsientoInteresado.objects.bulk_create(partes)
     docs = [
         AsientoDocumento(
-            asiento=asiento,
             orden=i,
             nombre=d.nombre,
             mime=d.mime,
@@ -358,9 +353,18 @@ def _register(
         )
         for i, (d, name) in enumerate(zip(cleaned.documentos, stored, strict=True))
     ]
-    if docs:
-        AsientoDocumento.objects.bulk_create(docs)
     digest = chain.asiento_digest(asiento, partes, docs)
+    postgres = connection.vendor == "postgresql"
+    if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
+        asiento.pk = _pg_insert_children(partes, docs)
+    else:
+        # A repeated idempotency key fails here, on the unique index, before any number.
+        asiento.save(force_insert=True)
+        for row in (*partes, *docs):
+            row.asiento = asiento
+        AsientoInteresado.objects.bulk_create(partes)
+        if docs:
+            AsientoDocumento.objects.bulk_create(docs)
 
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
     contador_id, seq, prev_hash = _take_number(asiento.year, asiento.direction)
@@ -370,28 +374,86 @@ def _register(
         effective_at = provisional_effective if moved else presented_at
     else:  # crossed midnight since: ask the calendar again (rare)
         effective_at = effective_instant(presented_at)
-    numero = format_numero(asiento.year, asiento.direction, seq)
-    entry_hash = chain.entry_hash(
+    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+    asiento.prev_hash = prev_hash
+    asiento.hash = chain.entry_hash(
         prev_hash=prev_hash,
-        numero=numero,
+        numero=format_numero(asiento.year, asiento.direction, seq),
         presented_at=presented_at,
         effective_at=effective_at,
         digest=digest,
     )
-    _finish(
-        contador_id=contador_id,
-        asiento_id=asiento.pk,
-        seq=seq,
-        presented_at=presented_at,
-        effective_at=effective_at,
-        prev_hash=prev_hash,
-        entry_hash=entry_hash,
-    )
-    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
-    asiento.prev_hash, asiento.hash = prev_hash, entry_hash
+    if postgres:
+        # One statement: the entry row, written once, and the new chain head. A repeated
+        # idempotency key fails here and the rollback gives the number back.
+        _pg_insert_asiento(asiento, contador_id)
+        asiento._state.adding = False
+        for row in (*partes, *docs):
+            row.asiento = asiento
+    else:
+        _finish(contador_id=contador_id, asiento=asiento)
     asiento_id = asiento.pk
     transaction.on_commit(lambda: justificante_enqueue(asiento_id=asiento_id))
     return asiento
+
+
+@functools.cache
+def _pg_columns(model) -> tuple[list, str]:
+    """The child model's inserted fields and one typed VALUES row for them."""
+    from django.db import connections
+
+    pg = connections["default"]
+    cols = [f for f in model._meta.concrete_fields if f.name not in ("id", "asiento")]
+    return cols, "(" + ", ".join(f"%s::{f.db_type(pg)}" for f in cols) + ")"
+
+
+@functools.cache
+def _pg_children_sql(n_partes: int, n_docs: int) -> str:
+    asiento = Asiento._meta.db_table
+    sql = [f"WITH i AS (SELECT nextval(pg_get_serial_sequence('{asiento}', 'id')) AS id)"]
+    for name, model, count in (
+        ("p", AsientoInteresado, n_partes),
+        ("d", AsientoDocumento, n_docs),
+    ):
+        if count:
+            cols, one = _pg_columns(model)
+            sql.append(
+                f", {name} AS (INSERT INTO {model._meta.db_table} "
+                f"(asiento_id, {', '.join(f.column for f in cols)}) "
+                f"SELECT i.id, v.* FROM i CROSS JOIN (VALUES {', '.join([one] * count)}) AS v)"
+            )
+    sql.append(" SELECT id FROM i")
+    return "".join(sql)
+
+
+def _pg_insert_children(partes: list, docs: list) -> int:
+    params: list = []
+    for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
+        cols = _pg_columns(model)[0]
+        for row in rows:
+            params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in cols]
+    with connection.cursor() as cursor:
+        cursor.execute(_pg_children_sql(len(partes), len(docs)), params)
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _pg_asiento_sql() -> tuple[list, str]:
+    fields = list(Asiento._meta.concrete_fields)
+    sql = (
+        f"WITH head AS (UPDATE {Contador._meta.db_table} SET last_hash = %s WHERE id = %s) "
+        f"INSERT INTO {Asiento._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    return fields, sql
+
+
+def _pg_insert_asiento(asiento: Asiento, contador_id: int) -> None:
+    fields, sql = _pg_asiento_sql()
+    params = [asiento.hash, contador_id]
+    params += [f.get_db_prep_save(f.pre_save(asiento, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _take_number(year: int, direction: str) -> tuple[int, int, str]:
@@ -413,37 +475,25 @@ def _take_number(year: int, direction: str) -> tuple[int, int, str]:
     return row[0], row[1], row[2]
 
 
-def _finish(
-    *,
-    contador_id: int,
-    asiento_id: int,
-    seq: int,
-    presented_at: datetime,
-    effective_at: datetime,
-    prev_hash: str,
-    entry_hash: str,
-) -> None:
+def _finish(*, contador_id: int, asiento: Asiento) -> None:
     """Store the number and hash on the entry and the new chain head on the counter."""
-    contador = Contador._meta.db_table
-    asiento = Asiento._meta.db_table
-    set_asiento = (
-        f"UPDATE {asiento} SET seq = %s, presented_at = %s, effective_at = %s, "  # noqa: S608
-        "prev_hash = %s, hash = %s WHERE id = %s"
-    )
-    asiento_params = [seq, presented_at, effective_at, prev_hash, entry_hash, asiento_id]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one round trip while the lock is held
-            cursor.execute(
-                f"WITH head AS (UPDATE {contador} SET last_hash = %s WHERE id = %s) "  # noqa: S608
-                + set_asiento,
-                [entry_hash, contador_id, *asiento_params],
-            )
-        else:
-            cursor.execute(
-                f"UPDATE {contador} SET last_hash = %s WHERE id = %s",  # noqa: S608
-                [entry_hash, contador_id],
-            )
-            cursor.execute(set_asiento, asiento_params)
+        cursor.execute(
+            f"UPDATE {Contador._meta.db_table} SET last_hash = %s WHERE id = %s",  # noqa: S608
+            [asiento.hash, contador_id],
+        )
+        cursor.execute(
+            f"UPDATE {Asiento._meta.db_table} SET seq = %s, presented_at = %s, "  # noqa: S608
+            "effective_at = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [
+                asiento.seq,
+                asiento.presented_at,
+                asiento.effective_at,
+                asiento.prev_hash,
+                asiento.hash,
+                asiento.pk,
+            ],
+        )
 
 
 # --- Receipt (REG-5) ------------------------------------------------------------------

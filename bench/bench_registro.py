@@ -1,0 +1,365 @@
+"""Benchmark of the registry: registrations/s through ``asiento_register`` against the bare
+pattern, and the registry book's search latency at a large row count.
+
+Registration (the issue's figure): CLIENTS processes (8) register entries concurrently, each
+an entry with one interesado and one (distinct) PDF document, through the real service
+(validation, document hashing and storage, hash chain, gapless counter). The baseline, in the
+same run and with the same number of processes, is the bare pattern on PostgreSQL's limit for
+one hot row: ``UPDATE counter ... RETURNING`` + one ``INSERT``, via psycopg2, one
+transaction each. Receipts are not rendered here: the service only records them as pending
+(the outbox) and the Celery worker seals them elsewhere; publishing is switched off.
+
+Search: BENCH_ROWS entries (default 1,000,000 on PostgreSQL) are bulk-loaded with SQL, then
+the book's queries (first page, by NIF, by date range, by unit, by number, next page) are
+timed, p50/p95.
+
+Needs PostgreSQL for the concurrent part (DATABASE_URL=postgres://...); on SQLite it runs
+with one client and a smaller book. Uses a throwaway test database.
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilbao_sede DEBUG=true \
+     .venv/bin/python bench/bench_registro.py
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilbao_sede.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
+
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+PER_CLIENT = int(os.environ.get("BENCH_PER_CLIENT", "300"))
+SEARCH_ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "200"))
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _fixtures() -> dict:
+    from identidad.constants import TipoUnidad
+    from identidad.models import Unidad, User
+    from identidad.services import interesado_get_or_create
+    from registro.constants import TipoOficina
+    from registro.models import Oficina
+
+    council = Unidad.objects.create(
+        dir3="L01480209", name_es="Ayuntamiento", kind=TipoUnidad.ENTIDAD
+    )
+    urbanismo = Unidad.objects.create(dir3="LA0001234", name_es="Urbanismo", kind=TipoUnidad.AREA)
+    oficina = Oficina.objects.create(
+        code="O00099999", name_es="Sede", kind=TipoOficina.SEDE, unidad=council
+    )
+    interesado = interesado_get_or_create(nif="12345678Z", nombre="Miren", apellido1="Etxeberria")
+    staff = User.objects.create_user("bench-staff", is_staff=True)
+    return {
+        "oficina": oficina.pk,
+        "unidad": urbanismo.pk,
+        "council": council.pk,
+        "interesado": interesado.pk,
+        "staff": staff.pk,
+    }
+
+
+# --- Registration throughput ------------------------------------------------------------
+
+
+def _service_client(index: int, ids: dict, barrier, results) -> None:
+    connections.close_all()  # a forked process opens its own connection
+    import registro.services as services
+    from identidad.models import Interesado, Unidad
+    from registro.models import Oficina
+
+    services.justificante_enqueue = lambda *, asiento_id: True  # the outbox keeps them
+    oficina = Oficina.objects.get(pk=ids["oficina"])
+    unidad = Unidad.objects.get(pk=ids["unidad"])
+    interesado = Interesado.objects.get(pk=ids["interesado"])
+    documents = [PDF + f"% {index}-{i}\n".encode() for i in range(PER_CLIENT)]
+    barrier.wait()
+    began = time.perf_counter()
+    for i in range(PER_CLIENT):
+        services.asiento_register(
+            direction="E",
+            oficina=oficina,
+            canal="sede",
+            interesados=[interesado],
+            unidad_destino=unidad,
+            resumen="Solicitud de licencia de obra menor",
+            documentos=[services.DocumentoNuevo(nombre="solicitud.pdf", content=documents[i])],
+            idioma="es",
+            idempotency_key=f"bench-{index}-{i}",
+        )
+    results.put(time.perf_counter() - began)
+    connections.close_all()
+
+
+def _bare_client(index: int, dsn: dict, barrier, results) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(**dsn)
+    cur = conn.cursor()
+    barrier.wait()
+    began = time.perf_counter()
+    for i in range(PER_CLIENT):
+        cur.execute("UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n")
+        (n,) = cur.fetchone()
+        cur.execute(
+            "INSERT INTO bench_rows (n, summary, created_at) VALUES (%s, %s, now())",
+            [n, f"Solicitud {index}-{i}"],
+        )
+        conn.commit()
+    results.put(time.perf_counter() - began)
+    conn.close()
+
+
+def _run_clients(target, args_for) -> float:
+    """Start CLIENTS processes, release them together, return entries per second."""
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(CLIENTS + 1)
+    results = ctx.Queue()
+    connections.close_all()
+    procs = [
+        ctx.Process(target=target, args=(i, args_for, barrier, results)) for i in range(CLIENTS)
+    ]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for _ in procs:
+        results.get(timeout=600)
+    elapsed = time.perf_counter() - began
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a client failed (exit {p.exitcode})")
+    return CLIENTS * PER_CLIENT / elapsed
+
+
+def _dsn() -> dict:
+    db = settings.DATABASES["default"]
+    return {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
+
+
+def throughput_postgresql(ids: dict) -> tuple[float, float]:
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint NOT NULL)")
+        cur.execute("INSERT INTO bench_counter VALUES (1, 0)")
+        cur.execute(
+            "CREATE TABLE bench_rows (id bigserial PRIMARY KEY, n bigint NOT NULL UNIQUE, "
+            "summary varchar(240) NOT NULL, created_at timestamptz NOT NULL)"
+        )
+    baseline = _run_clients(_bare_client, _dsn())
+    value = _run_clients(_service_client, ids)
+    return value, baseline
+
+
+def throughput_single(ids: dict) -> tuple[float, float]:
+    """SQLite (no concurrent writers): one client, same loop in this process."""
+    import registro.services as services
+    from identidad.models import Interesado, Unidad
+    from registro.models import Oficina
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint NOT NULL)")
+        cur.execute("INSERT INTO bench_counter VALUES (1, 0)")
+        cur.execute(
+            "CREATE TABLE bench_rows (id integer PRIMARY KEY, n bigint UNIQUE, summary text)"
+        )
+    n_total = PER_CLIENT * 2
+    began = time.perf_counter()
+    for i in range(n_total):
+        with connection.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n")
+            (n,) = cur.fetchone()
+            cur.execute("INSERT INTO bench_rows (n, summary) VALUES (%s, %s)", [n, f"S {i}"])
+            cur.execute("COMMIT")
+    baseline = n_total / (time.perf_counter() - began)
+    services.justificante_enqueue = lambda *, asiento_id: True
+    oficina = Oficina.objects.get(pk=ids["oficina"])
+    unidad = Unidad.objects.get(pk=ids["unidad"])
+    interesado = Interesado.objects.get(pk=ids["interesado"])
+    began = time.perf_counter()
+    for i in range(n_total):
+        services.asiento_register(
+            direction="E",
+            oficina=oficina,
+            canal="sede",
+            interesados=[interesado],
+            unidad_destino=unidad,
+            resumen="Solicitud",
+            documentos=[services.DocumentoNuevo(nombre="s.pdf", content=PDF + f"%{i}".encode())],
+            idioma="es",
+        )
+    return n_total / (time.perf_counter() - began), baseline
+
+
+# --- Registry book search ---------------------------------------------------------------
+
+
+def load_book(rows: int, ids: dict) -> float:
+    """Bulk-load ``rows`` entries (year 2020) with one party each, straight in SQL."""
+    from registro.models import Asiento, AsientoInteresado
+
+    a, p = Asiento._meta.db_table, AsientoInteresado._meta.db_table
+    began = time.perf_counter()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"""INSERT INTO {a} (year, direction, seq, presented_at, effective_at, oficina_id,
+                    canal, unidad_destino_id, resumen, expone, solicita, documentacion_fisica,
+                    representacion, idioma, estado, justificante_attempts, justificante_error,
+                    justificante_csv, prev_hash, hash)
+                SELECT 2020, 'E', g,
+                    timestamptz '2020-01-01 08:00+01' + g * interval '30 seconds',
+                    timestamptz '2020-01-01 08:00+01' + g * interval '30 seconds',
+                    %s, 'sede', CASE WHEN g %% 3 = 0 THEN %s ELSE %s END,
+                    'Solicitud ' || g, '', '', '3', '{{}}'::jsonb, 'es', 'sellado', 1, '', '',
+                    '', ''
+                FROM generate_series(1, %s) AS g""",  # noqa: S608
+                [ids["oficina"], ids["council"], ids["unidad"], rows],
+            )
+            cur.execute(
+                f"""INSERT INTO {p} (asiento_id, interesado_id, rol, orden, nif, nombre)
+                SELECT id, %s, 'interesado', 0, lpad((seq %% 50000)::text, 8, '0') || 'T', 'Bench'
+                FROM {a} WHERE year = 2020""",  # noqa: S608
+                [ids["interesado"]],
+            )
+            cur.execute(f"ANALYZE {a}")
+            cur.execute(f"ANALYZE {p}")
+        else:
+            cur.execute(
+                f"""WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s)
+                INSERT INTO {a} (year, direction, seq, presented_at, effective_at, oficina_id,
+                    canal, unidad_destino_id, resumen, expone, solicita, documentacion_fisica,
+                    representacion, idioma, estado, justificante_attempts, justificante_error,
+                    justificante_csv, prev_hash, hash)
+                SELECT 2020, 'E', n, datetime('2020-01-01 07:00', '+' || (n * 30) || ' seconds'),
+                    datetime('2020-01-01 07:00', '+' || (n * 30) || ' seconds'), %s, 'sede',
+                    CASE WHEN n %% 3 = 0 THEN %s ELSE %s END, 'Solicitud ' || n, '', '', '3',
+                    '{{}}', 'es', 'sellado', 1, '', '', '', '' FROM g""",  # noqa: S608
+                [rows, ids["oficina"], ids["council"], ids["unidad"]],
+            )
+            cur.execute(
+                f"""INSERT INTO {p} (asiento_id, interesado_id, rol, orden, nif, nombre)
+                SELECT id, %s, 'interesado', 0, substr('00000000' || (seq %% 50000), -8) || 'T',
+                'Bench' FROM {a} WHERE year = 2020""",  # noqa: S608
+                [ids["interesado"]],
+            )
+            cur.execute("ANALYZE")
+    return time.perf_counter() - began
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def search_latency(ids: dict) -> dict[str, list[float]]:
+    from datetime import date
+
+    from identidad.models import User
+    from registro.selectors import BookFilters, registry_book
+
+    staff = User.objects.get(pk=ids["staff"])
+    first = registry_book(user=staff, filters=BookFilters())
+    cases = {
+        "first page": lambda i: (BookFilters(), ""),
+        "next page": lambda i: (BookFilters(), first.next_cursor or ""),
+        "by NIF": lambda i: (BookFilters(nif=f"{(i * 7919) % 50000:08}T"), ""),
+        "by date range": lambda i: (
+            BookFilters(desde=date(2020, 3, 1 + i % 28), hasta=date(2020, 3, 2 + i % 28)),
+            "",
+        ),
+        "by unit": lambda i: (BookFilters(unidad=ids["council"]), ""),
+        "by number": lambda i: (BookFilters(numero=f"2020/E/{1 + (i * 104729) % 900000}"), ""),
+        "unit + dates": lambda i: (
+            BookFilters(unidad=ids["unidad"], desde=date(2020, 6, 1), hasta=date(2020, 6, 30)),
+            "",
+        ),
+    }
+    timings: dict[str, list[float]] = {}
+    for name, make in cases.items():
+        values = []
+        for i in range(SEARCH_ROUNDS):
+            filters, cursor = make(i)
+            began = time.perf_counter()
+            page = registry_book(user=staff, filters=filters, cursor=cursor)
+            for row in page.rows:
+                list(row.partes.all())
+            values.append((time.perf_counter() - began) * 1000)
+        timings[name] = values
+    return timings
+
+
+def main() -> None:
+    media = tempfile.mkdtemp(prefix="bench-registro-")
+    settings.MEDIA_ROOT = media
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    try:
+        ids = _fixtures()
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            value, baseline = throughput_postgresql(ids)
+            mode = f"{CLIENTS} client processes, PostgreSQL"
+        else:
+            print("(not PostgreSQL: one client, SQLite; set DATABASE_URL for the real figure)")
+            value, baseline = throughput_single(ids)
+            mode = "1 client, SQLite"
+        from registro.verify import verify_all
+
+        assert not verify_all(), "the benchmark's entries must verify"
+        print(f"registrations through asiento_register ({mode}): {value:,.0f}/s")
+        print(f"baseline, bare UPDATE ... RETURNING + INSERT:          {baseline:,.0f}/s")
+        print(
+            f"RESULT registro_register value={value:.1f} baseline={baseline:.1f} "
+            f"ratio={value / baseline:.2f}"
+        )
+
+        rows = int(os.environ.get("BENCH_ROWS", "1000000" if postgres else "100000"))
+        if rows:
+            loaded = load_book(rows, ids)
+            print(f"registry book: loaded {rows:,} entries in {loaded:.1f}s")
+            connections.close_all()
+            timings = search_latency(ids)
+            for name, values in timings.items():
+                print(f"  {name:14} p50={pct(values, 0.5):7.2f}ms  p95={pct(values, 0.95):7.2f}ms")
+            everything = [v for values in timings.values() for v in values]
+            print(
+                f"RESULT registro_book_search rows={rows} p50={pct(everything, 0.5):.2f}ms "
+                f"p95={pct(everything, 0.95):.2f}ms mean={statistics.mean(everything):.2f}ms"
+            )
+    finally:
+        connections.close_all()
+        teardown_databases(old, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()
