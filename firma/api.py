@@ -283,7 +283,11 @@ class AccionBatchSignApi(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=LoteSerializer, responses={202: AccionOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="firma_acciones_firmar_lote",
+        request=LoteSerializer,
+        responses={202: AccionOutputSerializer(many=True)},
+    )
     def post(self, request):
         serializer = LoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
