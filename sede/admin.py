@@ -33,7 +33,14 @@ class BorradorAdmin(ReadOnlyAdmin):
 
 @admin.register(Presentacion)
 class PresentacionAdmin(ReadOnlyAdmin):
-    list_display = ("asiento", "procedimiento", "interesado", "user", "submitted_at", "firma_method")
+    list_display = (
+        "asiento",
+        "procedimiento",
+        "interesado",
+        "user",
+        "submitted_at",
+        "firma_method",
+    )
     list_filter = ("firma_method",)
     search_fields = ("public_id", "interesado__nif", "user__nif")
     list_select_related = ("asiento", "procedimiento", "interesado", "user")
