@@ -259,3 +259,44 @@ class TestApi:
             "/api/apoderamientos/oficina/{id}/bastanteo/",
         ):
             assert path in schema
+
+
+def test_office_api_registers_and_verifies(client, desk_staff, empresa, representante, holidays):
+    with time_machine.travel(at(2026, 3, 2, 10), tick=False):
+        login(client, desk_staff)
+        created = client.post(
+            "/api/apoderamientos/oficina/",
+            {
+                "poderdantes": [empresa.nif],
+                "apoderado": representante.nif,
+                "presentante": "apoderado",
+                "tipo": "general",
+                "escritura": SimpleUploadedFile("poder.pdf", b"%PDF-1.4 poder", "application/pdf"),
+            },
+        )
+        assert created.status_code == 201, created.content
+        assert created.json()["estado"] == E.PENDIENTE_BASTANTEO
+        pk = created.json()["id"]
+        verified = client.post(
+            f"/api/apoderamientos/oficina/{pk}/bastanteo/",
+            {"note": "Escritura 7/2026: facultades suficientes"},
+            content_type="application/json",
+        )
+    assert verified.status_code == 200
+    assert verified.json()["estado"] == E.ACTIVO
+
+
+def test_office_api_refuses_unrelated_staff(client, unrelated_staff, empresa, representante):
+    login(client, unrelated_staff)
+    response = client.post(
+        "/api/apoderamientos/oficina/",
+        {
+            "poderdantes": [empresa.nif],
+            "apoderado": representante.nif,
+            "presentante": "apoderado",
+            "tipo": "general",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not Apoderamiento.objects.exists()
