@@ -534,8 +534,11 @@ def _unit_entry(unit: Unidad) -> dict[str, Any]:
         "is_example": unit.is_example,
         "active": unit.active,
     }
-    if prov is not None:
-        entry.update(name_eu_verified=prov.name_eu_verified, sources=prov.sources, notes=prov.notes)
+    entry.update(
+        name_eu_verified=prov.name_eu_verified if prov else False,
+        sources=prov.sources if prov else [],
+        notes=prov.notes if prov else "",
+    )
     return entry
 
 

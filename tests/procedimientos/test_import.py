@@ -160,3 +160,12 @@ def test_load_demo_imports_the_starter_catalogue_and_is_idempotent():
     assert counts == (Procedimiento.objects.count(), AccionPlan.objects.count())
     assert counts[0] >= 60
     assert AvanceSnapshot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_unit_created_elsewhere_round_trips_too(make_proc):
+    """Units made by identidad (no provenance row) export with default provenance."""
+    make_proc("vado")
+    exported = export_catalogue()
+    assert import_catalogue(exported)["procedimientos_updated"] == 0
+    assert export_catalogue() == exported
