@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
 from .avance import PuntoHistorico
@@ -49,11 +50,22 @@ def render_chart(
         start, end = points[0].date, points[-1].date
         if start == end:
             start = date(start.year - 1, start.month, min(start.day, 28))
-        for d in sorted({start, end}):
+        for d, anchor in ((start, "start"), (end, "end")):
             parts.append(
-                f'<text x="{_x(d, start, end):.1f}" y="{H - BOTTOM + 18}" text-anchor="middle" '
+                f'<text x="{_x(d, start, end):.1f}" y="{H - BOTTOM + 18}" text-anchor="{anchor}" '
                 f'font-size="11" fill="#333">{d.strftime("%d/%m/%Y")}</text>'
             )
+        for year in range(start.year + 1, end.year + 1):
+            x = _x(date(year, 1, 1), start, end)
+            if LEFT + 60 < x < W - RIGHT - 60:
+                parts.append(
+                    f'<line x1="{x:.1f}" y1="{H - BOTTOM}" x2="{x:.1f}" y2="{H - BOTTOM + 5}" '
+                    'stroke="#333" stroke-width="1"/>'
+                )
+                parts.append(
+                    f'<text x="{x:.1f}" y="{H - BOTTOM + 18}" text-anchor="middle" '
+                    f'font-size="11" fill="#333">{year}</text>'
+                )
         computed = [p for p in points if not p.reported]
         if computed:
             coords = " ".join(
@@ -77,7 +89,7 @@ def render_chart(
             )
             parts.append(
                 f'<text x="{x + 10:.1f}" y="{y - 8:.1f}" font-size="11" fill="#c8102e">'
-                f"{escape(reported_label)} {p.value}%</text>"
+                f"{escape(reported_label)} {number_format(p.value, 2)}%</text>"
             )
     ly = H - 10
     parts.append(f'<circle cx="{LEFT + 6}" cy="{ly - 4}" r="4" fill="#00529b"/>')
