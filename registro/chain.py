@@ -48,6 +48,7 @@ def asiento_fields(a) -> dict[str, Any]:
         "canal": a.canal,
         "origen": a.unidad_origen_id,
         "destino": a.unidad_destino_id,
+        "unidad": a.unidad_id,
         "resumen": a.resumen,
         "expone": a.expone,
         "solicita": a.solicita,

@@ -113,7 +113,11 @@ class Asiento(models.Model):
         help_text=_("En día inhábil, las 00:00 del primer día hábil siguiente (art. 31.2.b)."),
     )
     oficina = models.ForeignKey(
-        Oficina, verbose_name=_("oficina"), on_delete=models.PROTECT, related_name="asientos"
+        Oficina,
+        verbose_name=_("oficina"),
+        on_delete=models.PROTECT,
+        related_name="asientos",
+        db_index=False,
     )
     canal = models.CharField(_("canal"), max_length=20, choices=Canal.choices)
     unidad_origen = models.ForeignKey(
@@ -123,6 +127,7 @@ class Asiento(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     unidad_destino = models.ForeignKey(
         "identidad.Unidad",
@@ -131,6 +136,19 @@ class Asiento(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
+    )
+    unidad = models.ForeignKey(
+        "identidad.Unidad",
+        verbose_name=_("unidad"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text=_(
+            "La unidad del asiento: la de destino en una entrada, la de origen en una salida."
+        ),
     )
     resumen = models.CharField(_("resumen"), max_length=MAX_RESUMEN)
     expone = models.TextField(_("expone"), blank=True)
@@ -142,6 +160,7 @@ class Asiento(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     formulario = models.ForeignKey(
         "procedimientos.FormularioVersion",
@@ -150,6 +169,7 @@ class Asiento(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     documentacion_fisica = models.CharField(
         _("documentación física"),
@@ -200,8 +220,7 @@ class Asiento(models.Model):
         ]
         indexes = [
             models.Index(fields=["presented_at", "id"], name="registro_as_present_idx"),
-            models.Index(fields=["unidad_destino", "presented_at"], name="registro_as_destino_idx"),
-            models.Index(fields=["unidad_origen", "presented_at"], name="registro_as_origen_idx"),
+            models.Index(fields=["unidad", "presented_at", "id"], name="registro_as_unidad_idx"),
             models.Index(
                 fields=["justificante_claimed_at"],
                 name="registro_as_pendiente_idx",

@@ -111,7 +111,7 @@ def registry_book(
             )
         )
     if filters.unidad:
-        qs = qs.filter(Q(unidad_destino_id=filters.unidad) | Q(unidad_origen_id=filters.unidad))
+        qs = qs.filter(unidad_id=filters.unidad)
     after = _parse_cursor(cursor) if cursor else None
     if after is not None:
         at, pk = after

@@ -306,6 +306,7 @@ def _register(
         canal=cleaned.canal,
         unidad_origen=unidad_origen,
         unidad_destino=unidad_destino,
+        unidad=unidad_destino if cleaned.direction == Direccion.ENTRADA else unidad_origen,
         resumen=resumen,
         expone=expone,
         solicita=solicita,
