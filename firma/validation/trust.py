@@ -108,7 +108,7 @@ def build_validation_context(
         "crls": crls,
         "allow_fetching": check,
         "revocation_mode": "require" if check else "soft-fail",
-        "weak_hash_algos": set(),
+        "weak_hash_algos": {"md2", "md5"},  # SHA-1 still accepted for legacy signatures
     }
     if for_signing:
         kwargs["revocation_mode"] = "soft-fail"
