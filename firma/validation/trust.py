@@ -35,6 +35,8 @@ def trust_anchors() -> list[asn1_x509.Certificate]:
             paths = [setting] if isinstance(setting, str | Path) else list(setting)
             anchors = []
             for path in paths:
+                if not str(path).strip():
+                    continue
                 path = Path(path)
                 if path.is_dir():
                     files = sorted(path.glob("*.pem")) + sorted(path.glob("*.crt"))

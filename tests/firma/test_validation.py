@@ -170,6 +170,13 @@ class TestCertificates:
         signed = sign(sample_pdf, fmt="pades", signer=get_signer("ajeno"))
         assert validate(signed.data).result == "valid"
 
+    def test_no_trust_anchors_configured_means_nothing_is_trusted(self, settings):
+        settings.FIRMA_TRUST_ANCHORS = ""
+        signed = sign(b"x", fmt="cades-attached", signer=get_signer("sello"))
+        report = validate(signed.data)
+        assert report.result == "indeterminate"
+        assert report.signatures[0].codes == ["chain_untrusted"]
+
     def test_revocation_is_not_checked_unless_switched_on(self):
         signed = sign(b"x", fmt="xades-detached", signer=get_signer("revocado"))
         report = validate(signed.data)
