@@ -59,3 +59,36 @@ def presentaciones_of(user: User) -> QuerySet[Presentacion]:
 
 def presentacion_for_user(user: User, public_id) -> Presentacion:
     return presentaciones_of(user).get(public_id=public_id)
+
+
+# --- Mi carpeta ------------------------------------------------------------------------
+
+MI_CARPETA_PAGE_SIZE = 10
+
+
+def representaciones_of(user: User):
+    """The powers the user is party to (poderdante or apoderado): REA-7, nothing else."""
+    from apoderamientos.selectors import apoderamientos_for_user
+
+    return apoderamientos_for_user(user).order_by("-registered_at", "-pk")
+
+
+MI_CARPETA_SOURCES = {
+    "borradores": borradores_of,
+    "solicitudes": presentaciones_of,
+    "apoderamientos": representaciones_of,
+}
+
+
+def mi_carpeta_page(user: User, key: str, page_number=None):
+    """One page of a Mi carpeta section (a ``Page``), or [] for a section without source
+    yet (case files, notifications). A bounded number of queries whatever the volume: the
+    access rule is a filter in SQL, each page is one slice plus one count."""
+    from django.core.paginator import Paginator
+
+    source = MI_CARPETA_SOURCES.get(key)
+    if source is None:
+        return []
+    page = Paginator(source(user), MI_CARPETA_PAGE_SIZE).get_page(page_number)
+    page.section_key = key
+    return page

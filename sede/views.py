@@ -54,7 +54,9 @@ MI_CARPETA_SECTIONS = [
 
 def _mi_carpeta_items(request, key: str) -> list:
     """The items of one Mi carpeta section for the logged-in user (empty until wired)."""
-    return []
+    from .selectors import mi_carpeta_page
+
+    return mi_carpeta_page(request.user, key, request.GET.get(key))
 
 
 @login_required
