@@ -16,6 +16,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+# Citizens log in through an identity provider (Giltza, OIDC); its session backend here.
+CITIZEN_BACKEND = "identidad.backends.oidc.GiltzaOIDCBackend"
+
 
 @pytest.fixture(autouse=True)
 def _reset_language():
@@ -118,7 +121,7 @@ class TestAxe:
         self, browser, live_server, ciudadana, language
     ):
         client = Client()
-        client.force_login(ciudadana)
+        client.force_login(ciudadana, backend=CITIZEN_BACKEND)
         session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         context = browser.new_context(bypass_csp=True)
         context.add_cookies(

@@ -38,6 +38,9 @@ SEDE_PAGES = [
 LANGUAGES = ["es", "eu"]
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "image", "reset"}
 
+# Citizens log in through an identity provider (Giltza, OIDC); its session backend here.
+CITIZEN_BACKEND = "identidad.backends.oidc.GiltzaOIDCBackend"
+
 
 @pytest.fixture(autouse=True)
 def _reset_language():
@@ -145,7 +148,7 @@ def _url(name: str, language: str) -> str:
 
 
 def _logged_in(client, user):
-    client.force_login(user)
+    client.force_login(user, backend=CITIZEN_BACKEND)
     session = client.session
     session[SESSION_METHOD_KEY] = str(MetodoIdentificacion.BAKQ)
     session[SESSION_LEVEL_KEY] = 2

@@ -14,6 +14,9 @@ from identidad.constants import MetodoIdentificacion, NivelGarantia
 from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
 from tests.sede.test_accessibility import parse
 
+# Citizens log in through an identity provider (Giltza, OIDC); its session backend here.
+CITIZEN_BACKEND = "identidad.backends.oidc.GiltzaOIDCBackend"
+
 
 @pytest.fixture(autouse=True)
 def _reset_language():
@@ -23,7 +26,7 @@ def _reset_language():
 
 
 def _login(client, user, method=MetodoIdentificacion.BAKQ, level=NivelGarantia.SUSTANCIAL):
-    client.force_login(user)
+    client.force_login(user, backend=CITIZEN_BACKEND)
     session = client.session
     session[SESSION_METHOD_KEY] = str(method)
     session[SESSION_LEVEL_KEY] = int(level)
