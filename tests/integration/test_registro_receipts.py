@@ -1,0 +1,59 @@
+"""REG-5 with a real Celery worker (separate process, Redis, PostgreSQL): the sealed receipt
+appears after the commit, and an entry registered while the broker is down is sealed later
+by the sweep — no receipt is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from registro.constants import EstadoAsiento
+from registro.justificante import sealed_receipt_bytes
+from registro.models import Asiento
+from registro.services import justificantes_sweep
+from tests.registro.conftest import PKI_PASSWORD, oficina_sede, urbanismo  # noqa: F401
+from tests.registro.conftest import register as register  # noqa: F401
+from tests.registro.conftest import registro_pki as registro_pki  # noqa: F401
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def worker_pki(monkeypatch, registro_pki):
+    """The worker process reads FIRMA_* from its environment: point it at a demo PKI."""
+    monkeypatch.setenv("FIRMA_PKI_DIR", str(registro_pki))
+    monkeypatch.setenv("FIRMA_KEYSTORE_PASSWORD", PKI_PASSWORD)
+    return registro_pki
+
+
+def sealed(asiento_id: int):
+    return Asiento.objects.filter(pk=asiento_id, estado=EstadoAsiento.JUSTIFICANTE_SELLADO).first()
+
+
+def test_reg5_the_worker_seals_the_receipt_after_the_commit(worker_pki, celery_worker, register):
+    asiento = register()  # autocommit: the task is published on commit
+    assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+    done = celery_worker(lambda: sealed(asiento.pk), timeout=120)
+    assert done.justificante_csv
+    data = sealed_receipt_bytes(done)
+    assert data.startswith(b"%PDF") and b"/ByteRange" in data
+
+
+def test_reg5_with_the_broker_down_the_entry_is_kept_and_the_sweep_seals_it_later(
+    worker_pki, celery_worker, register, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from registro import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    with monkeypatch.context() as down:
+        down.setattr(tasks.justificante_issue_task, "delay", broker_down)
+        asiento = register()
+    assert asiento.numero.endswith("/E/00000001")
+    assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+
+    assert justificantes_sweep() == 1  # broker back: the periodic sweep publishes it
+    done = celery_worker(lambda: sealed(asiento.pk), timeout=120)
+    assert sealed_receipt_bytes(done).startswith(b"%PDF")
