@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -318,16 +319,10 @@ def peticion_documento(request, pk: int, doc: int):
     peticion = get_object_or_404(selectors.peticiones_for(request.user), pk=pk)
     pd = get_object_or_404(selectors.peticion_documentos(peticion), pk=doc)
     data, name, mime = selectors.peticion_documento_content(pd)
-    from django.http import HttpResponse
-
     response = HttpResponse(data, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(c for c in name if c.isalnum() or c in "._- ")[:150] or "documento"
 
 
 @staff_required
