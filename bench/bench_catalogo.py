@@ -32,8 +32,8 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
-from procedimientos.catalogo_io import import_catalogue  # noqa: E402
-from procedimientos.generator import generate_catalogue  # noqa: E402
+from procedimientos.catalogo_io import catalogo_import  # noqa: E402
+from procedimientos.generator import catalogo_generate  # noqa: E402
 from procedimientos.models import Procedimiento  # noqa: E402
 from procedimientos.selectors import CatalogoFiltro, procedimiento_public_list  # noqa: E402
 
@@ -74,7 +74,7 @@ def main() -> None:
     old = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     try:
         began = time.perf_counter()
-        import_catalogue(generate_catalogue(count=COUNT))
+        catalogo_import(data=catalogo_generate(count=COUNT))
         print(
             f"loaded {Procedimiento.objects.count()} procedures in "
             f"{time.perf_counter() - began:.1f}s ({settings.DATABASES['default']['ENGINE']})"

@@ -246,7 +246,7 @@ def _where(data: dict, path: list) -> str:
     return "file, field " + (".".join(str(p) for p in path) or "(root)")
 
 
-def validate_catalogue(data: Any) -> list[str]:
+def catalogo_validate(*, data: Any) -> list[str]:
     """Structural and cross-reference errors of a catalogue, each naming entry and field."""
     if not isinstance(data, dict):
         return ["file: the catalogue must be a mapping with 'format' and 'procedimientos'"]
@@ -381,15 +381,15 @@ def _upsert(model, lookup: dict, values: dict, stats: dict, label: str):
     return obj
 
 
-def import_catalogue(
-    data: Any, *, progress: Callable[[Iterable], Iterable] | None = None
+def catalogo_import(
+    *, data: Any, progress: Callable[[Iterable], Iterable] | None = None
 ) -> dict[str, int]:
     """Validate then write the whole catalogue in one transaction; idempotent.
 
     Raises ``CatalogoImportError`` (nothing written) when any entry is invalid.
     Returns counters: created / updated per kind (an unchanged entry counts nowhere).
     """
-    errors = validate_catalogue(data)
+    errors = catalogo_validate(data=data)
     if errors:
         raise CatalogoImportError(errors)
     stats: dict[str, int] = {
@@ -600,7 +600,7 @@ def _procedure_entry(p: Procedimiento) -> dict[str, Any]:
     return entry
 
 
-def export_catalogue(*, include_examples: bool = True) -> dict[str, Any]:
+def catalogo_export(*, include_examples: bool = True) -> dict[str, Any]:
     """The whole catalogue as a dict ready for YAML/JSON (stable order)."""
     procs = (
         Procedimiento.objects.select_related("materia", "unit", "guia")

@@ -13,9 +13,9 @@ PLAN = DATA / "plan.yaml"
 
 def load_demo() -> None:
     from .avance import avance_snapshot_take, plan_import
-    from .catalogo_io import import_catalogue, load_file
+    from .catalogo_io import catalogo_import, load_file
 
-    import_catalogue(load_file(STARTER_CATALOGUE))
+    catalogo_import(data=load_file(STARTER_CATALOGUE))
     _catalogue_managers_group()
     plan_import(yaml.safe_load(PLAN.read_text(encoding="utf-8")))
     avance_snapshot_take()

@@ -33,7 +33,7 @@ _QUALIFIERS = [
 SYNTHETIC_UNIT = "LA0999999"
 
 
-def generate_catalogue(*, count: int = 500, seed: int = 2020) -> dict[str, Any]:
+def catalogo_generate(*, count: int = 500, seed: int = 2020) -> dict[str, Any]:
     """A catalogue dict (same format as the starter file) with ``count`` procedures."""
     rng = random.Random(seed)  # noqa: S311 - test data
     materias = [

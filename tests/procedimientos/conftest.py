@@ -8,7 +8,7 @@ import pytest
 
 from identidad.constants import TipoUnidad
 from identidad.models import Unidad
-from procedimientos.catalogo_io import import_catalogue, load_file
+from procedimientos.catalogo_io import catalogo_import, load_file
 from procedimientos.demo import STARTER_CATALOGUE
 from procedimientos.models import Materia, Procedimiento
 from procedimientos.services import procedimiento_save
@@ -27,7 +27,7 @@ def starter_data() -> dict:
 @pytest.fixture
 def starter(db, starter_data) -> dict:
     """The starter catalogue imported into the test database."""
-    import_catalogue(starter_data)
+    catalogo_import(data=starter_data)
     return starter_data
 
 

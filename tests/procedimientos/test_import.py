@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from identidad.models import Unidad
 from procedimientos.catalogo_io import (
     CatalogoImportError,
+    catalogo_export,
+    catalogo_import,
     dump,
-    export_catalogue,
-    import_catalogue,
     load_file,
 )
 from procedimientos.models import FormularioVersion, Guia, Procedimiento
@@ -39,7 +39,7 @@ class TestCatalogoImportValidation:
     def test_errors_name_the_entry_and_the_field(self):
         data = _minimal(audience="turistas")
         with pytest.raises(CatalogoImportError) as exc:
-            import_catalogue(data)
+            catalogo_import(data=data)
         assert any("procedimiento 'vado' (#1), field audience" in e for e in exc.value.errors)
 
     def test_nothing_is_written_when_any_entry_is_invalid(self):
@@ -47,7 +47,7 @@ class TestCatalogoImportValidation:
         bad = dict(data["procedimientos"][0], code="otro", unit="LA0000000")
         data["procedimientos"].append(bad)
         with pytest.raises(CatalogoImportError) as exc:
-            import_catalogue(data)
+            catalogo_import(data=data)
         assert "procedimiento 'otro' (#2), field unit: unknown DIR3 code 'LA0000000'" in (
             exc.value.errors
         )
@@ -58,23 +58,23 @@ class TestCatalogoImportValidation:
         """CAT-1: ≤6 months unless a law says otherwise (Ley 39/2015 art. 21.2)."""
         data = _minimal(max_term={"value": 8, "unit": "meses"})
         with pytest.raises(CatalogoImportError) as exc:
-            import_catalogue(data)
+            catalogo_import(data=data)
         assert any("field max_term" in e for e in exc.value.errors)
         data["procedimientos"][0]["max_term"]["exception_basis"] = "Ley X, art. 1"
-        import_catalogue(data)
+        catalogo_import(data=data)
         assert Procedimiento.objects.get(code="vado").max_term_value == 8
 
     def test_an_invalid_form_schema_is_reported_with_its_entry(self):
         data = _minimal(form={"schema": {"type": "objeto"}, "layout": {}})
         with pytest.raises(CatalogoImportError) as exc:
-            import_catalogue(data)
+            catalogo_import(data=data)
         assert any(e.startswith("procedimiento 'vado' (#1), field form") for e in exc.value.errors)
 
     def test_a_malformed_dir3_code_is_rejected(self):
         data = _minimal(unit="bilbao")
         data["unidades"].append({"dir3": "bilbao", "name_es": "X", "kind": "area"})
         with pytest.raises(CatalogoImportError) as exc:
-            import_catalogue(data)
+            catalogo_import(data=data)
         assert any("unidad 'bilbao' (#2), field dir3" in e for e in exc.value.errors)
 
     def test_the_command_prints_the_errors_and_fails(self, tmp_path):
@@ -89,12 +89,12 @@ class TestCatalogoImportValidation:
 class TestCatalogoImport:
     def test_cat1_default_term_is_three_months(self):
         """CAT-1: a procedure without a term gets 3 months (Ley 39/2015 art. 21.3)."""
-        import_catalogue(_minimal())
+        catalogo_import(data=_minimal())
         proc = Procedimiento.objects.get(code="vado")
         assert (proc.max_term_value, proc.max_term_unit) == (3, "meses")
 
     def test_importing_twice_changes_nothing(self, starter_data):
-        first = import_catalogue(starter_data)
+        first = catalogo_import(data=starter_data)
         assert first["procedimientos_created"] == len(starter_data["procedimientos"])
         before = {p.code: p.updated_at for p in Procedimiento.objects.all()}
         counts = (
@@ -102,7 +102,7 @@ class TestCatalogoImport:
             Guia.objects.count(),
             FormularioVersion.objects.count(),
         )
-        second = import_catalogue(starter_data)
+        second = catalogo_import(data=starter_data)
         assert all(v == 0 for v in second.values()), second
         assert {p.code: p.updated_at for p in Procedimiento.objects.all()} == before
         assert counts == (
@@ -112,16 +112,16 @@ class TestCatalogoImport:
         )
 
     def test_export_then_import_round_trips_unchanged(self, starter, tmp_path):
-        exported = export_catalogue()
+        exported = catalogo_export()
         path = tmp_path / "catalogo.yaml"
         path.write_text(dump(exported))
-        stats = import_catalogue(load_file(path))
+        stats = catalogo_import(data=load_file(path))
         assert all(v == 0 for v in stats.values()), stats
-        assert export_catalogue() == exported
+        assert catalogo_export() == exported
 
     def test_an_edit_in_the_file_updates_the_row(self, starter, starter_data):
         starter_data["procedimientos"][0]["title_es"] = "Título cambiado"
-        stats = import_catalogue(starter_data)
+        stats = catalogo_import(data=starter_data)
         assert stats["procedimientos_updated"] == 1
         code = starter_data["procedimientos"][0]["code"]
         proc = Procedimiento.objects.get(code=code)
@@ -131,7 +131,7 @@ class TestCatalogoImport:
     def test_a_changed_form_becomes_a_new_published_version(self, starter, starter_data):
         entry = next(p for p in starter_data["procedimientos"] if p["code"] == "aes")
         entry["form"]["schema"]["properties"]["observaciones"] = {"type": "string"}
-        import_catalogue(starter_data)
+        catalogo_import(data=starter_data)
         versions = FormularioVersion.objects.filter(procedimiento__code="aes").order_by("version")
         assert [(v.version, v.status) for v in versions] == [(1, "sustituido"), (2, "publicado")]
 
@@ -141,7 +141,7 @@ class TestCatalogoImport:
         data = json.loads(path.read_text())
         assert len(data["procedimientos"]) == Procedimiento.objects.count()
         call_command("catalogo_import", str(path), "--no-progress")
-        assert export_catalogue() == data
+        assert catalogo_export() == data
 
     def test_generate_makes_a_synthetic_catalogue_marked_as_examples(self):
         call_command("catalogo_generate", "--count", "30")
@@ -166,6 +166,6 @@ def test_load_demo_imports_the_starter_catalogue_and_is_idempotent():
 def test_a_unit_created_elsewhere_round_trips_too(make_proc):
     """Units made by identidad (no provenance row) export with default provenance."""
     make_proc("vado")
-    exported = export_catalogue()
-    assert import_catalogue(exported)["procedimientos_updated"] == 0
-    assert export_catalogue() == exported
+    exported = catalogo_export()
+    assert catalogo_import(data=exported)["procedimientos_updated"] == 0
+    assert catalogo_export() == exported

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from identidad.validators import validate_dir3
-from procedimientos.catalogo_io import validate_catalogue
+from procedimientos.catalogo_io import catalogo_validate
 from procedimientos.forms_schema import form_definition_errors
 
 NAMED = {
@@ -21,7 +21,7 @@ NAMED = {
 
 @pytest.mark.django_db
 def test_the_starter_catalogue_is_valid(starter_data):
-    assert validate_catalogue(starter_data) == []
+    assert catalogo_validate(data=starter_data) == []
 
 
 def test_it_has_at_least_60_procedures_in_spanish_and_basque(starter_data):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from procedimientos.catalogo_io import dump, export_catalogue
+from procedimientos.catalogo_io import catalogo_export, dump
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, format=None, no_examples=False, **options):  # noqa: A002
         fmt = format or ("json" if output and output.endswith(".json") else "yaml")
-        text = dump(export_catalogue(include_examples=not no_examples), fmt)
+        text = dump(catalogo_export(include_examples=not no_examples), fmt)
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stdout.write(self.style.SUCCESS(f"Catalogue written to {output}"))

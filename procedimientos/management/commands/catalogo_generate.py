@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from procedimientos.catalogo_io import dump, import_catalogue
-from procedimientos.generator import generate_catalogue
+from procedimientos.catalogo_io import catalogo_import, dump
+from procedimientos.generator import catalogo_generate
 
 
 class Command(BaseCommand):
@@ -16,12 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="write the file instead of importing it")
 
     def handle(self, *args, count: int, seed: int, output=None, **options):
-        data = generate_catalogue(count=count, seed=seed)
+        data = catalogo_generate(count=count, seed=seed)
         if output:
             Path(output).write_text(dump(data, "json" if output.endswith(".json") else "yaml"))
             self.stdout.write(
                 self.style.SUCCESS(f"{count} synthetic procedures written to {output}")
             )
             return
-        stats = import_catalogue(data, progress=lambda items: tqdm(items, file=self.stderr))
+        stats = catalogo_import(data=data, progress=lambda items: tqdm(items, file=self.stderr))
         self.stdout.write(self.style.SUCCESS(f"Synthetic catalogue imported: {stats}"))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from procedimientos.catalogo_io import CatalogoImportError, import_catalogue, load_file
+from procedimientos.catalogo_io import CatalogoImportError, catalogo_import, load_file
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         except FileNotFoundError as exc:
             raise CommandError(f"{file}: no such file") from exc
         try:
-            stats = import_catalogue(
-                data,
+            stats = catalogo_import(
+                data=data,
                 progress=None
                 if no_progress
                 else lambda items: tqdm(
