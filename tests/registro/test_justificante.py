@@ -1,0 +1,160 @@
+"""The receipt (REG-5): rendered, stamped with its CSV and QR on every page, sealed with the
+council's seal (PAdES) after the commit; pending work survives a broker outage."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from firma.models import DocumentoVersion
+from registro.constants import EstadoAsiento
+from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
+from registro.models import Asiento
+from registro.services import DocumentoNuevo, justificante_issue, justificantes_sweep
+
+from .conftest import make_pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_pages_text(data: bytes) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the receipt's text")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "r.pdf"
+        path.write_bytes(data)
+        text = subprocess.run(  # noqa: S603
+            ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def validate_seal(data: bytes, ca_pem: Path):
+    import io
+
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    _, _, der = pem.unarmor(ca_pem.read_bytes())
+    context = ValidationContext(trust_roots=[x509.Certificate.load(der)])
+    reader = PdfFileReader(io.BytesIO(data))
+    assert len(reader.embedded_signatures) == 1
+    return validate_pdf_signature(reader.embedded_signatures[0], context)
+
+
+def register_and_commit(register, django_capture_on_commit_callbacks, **kwargs) -> Asiento:
+    with django_capture_on_commit_callbacks(execute=True):
+        asiento = register(**kwargs)
+    return Asiento.objects.get(pk=asiento.pk)
+
+
+class TestSealedReceipt:
+    def test_reg5_after_the_commit_the_receipt_is_sealed_with_number_csv_and_hashes(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        content = make_pdf_bytes("Memoria")
+        asiento = register_and_commit(
+            register,
+            django_capture_on_commit_callbacks,
+            documentos=[DocumentoNuevo(nombre="memoria.pdf", content=content)],
+        )
+        assert asiento.estado == EstadoAsiento.JUSTIFICANTE_SELLADO
+        assert asiento.justificante_csv
+        data = sealed_receipt_bytes(asiento)
+        text = "\n".join(pdf_pages_text(data))
+        assert asiento.numero in text
+        assert "Justificante de registro" in text
+        assert hashlib.sha256(content).hexdigest() in text.replace(" ", "").replace("\n", "")
+        version = DocumentoVersion.objects.get(pk=asiento.justificante_version_id)
+        assert version.csv == asiento.justificante_csv
+        assert version.format_csv() if hasattr(version, "format_csv") else True
+        status = validate_seal(data, sello.ca_pem)
+        assert status.intact and status.valid and status.trusted
+        assert "SELLO" in status.signing_cert.subject.human_friendly.upper()
+
+    def test_reg5_the_csv_and_its_qr_are_on_every_page(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        docs = [
+            DocumentoNuevo(nombre=f"anexo-{n:02}.pdf", content=make_pdf_bytes(f"Anexo {n}"))
+            for n in range(30)
+        ]
+        asiento = register_and_commit(register, django_capture_on_commit_callbacks, documentos=docs)
+        pages = pdf_pages_text(sealed_receipt_bytes(asiento))
+        assert len(pages) >= 2
+        from firma.csv import csv_format
+
+        code = csv_format(asiento.justificante_csv)
+        for page in pages:
+            assert code in page.replace(" ", "") or code in page
+            assert "/verificar/" in page
+
+    def test_reg5_the_receipt_is_in_the_filers_language(self, register):
+        asiento = register(idioma="eu")
+        text = "\n".join(pdf_pages_text(render_receipt_pdf(asiento)))
+        assert "Erregistro-egiaztagiria" in text
+        assert asiento.numero in text
+
+    def test_issuing_twice_keeps_one_sealed_receipt(self, sello, register):
+        asiento = register()
+        first = justificante_issue(asiento_id=asiento.pk)
+        again = justificante_issue(asiento_id=asiento.pk)
+        assert again.justificante_csv == first.justificante_csv
+        assert DocumentoVersion.objects.count() == 1
+
+
+class TestBrokerDown:
+    def test_reg5_with_the_broker_down_the_entry_is_registered_and_the_sweep_seals_it(
+        self, sello, register, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from kombu.exceptions import OperationalError
+
+        from registro import tasks
+
+        def broker_down(*args, **kwargs):
+            raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(tasks.justificante_issue_task, "delay", broker_down)
+            asiento = register_and_commit(register, django_capture_on_commit_callbacks)
+            assert asiento.numero.endswith("00000001")
+            assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+            assert justificantes_sweep() == 0  # still down: stays pending, nothing lost
+        assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+
+        # Broker back: the claim of the failed attempt has expired for the next sweep.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        assert justificantes_sweep(now=timezone.now() + timedelta(minutes=11)) == 1
+        asiento.refresh_from_db()
+        assert asiento.estado == EstadoAsiento.JUSTIFICANTE_SELLADO
+        assert sealed_receipt_bytes(asiento).startswith(b"%PDF")
+
+    def test_the_sweep_leaves_sealed_and_freshly_claimed_receipts_alone(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        register_and_commit(register, django_capture_on_commit_callbacks)
+        assert justificantes_sweep() == 0
+
+    def test_a_failed_seal_is_recorded_and_the_entry_stays_registered(
+        self, settings, register, django_capture_on_commit_callbacks
+    ):
+        settings.FIRMA_KEYSTORES = {
+            "sello": {"backend": "pkcs12", "path": "/nonexistent.p12", "password": "x"}
+        }
+        asiento = register_and_commit(register, django_capture_on_commit_callbacks)
+        assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+        assert asiento.justificante_error
+        assert asiento.justificante_attempts == 1
