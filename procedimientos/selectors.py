@@ -9,8 +9,8 @@ from django.http import Http404
 
 from identidad.models import Unidad
 
-from .constants import Audiencia
-from .models import Materia, Procedimiento
+from .constants import Audiencia, EstadoFormulario
+from .models import FormularioVersion, Materia, Procedimiento
 from .models.i18n import active_lang
 from .text import search_terms
 
@@ -94,4 +94,17 @@ def unidades_with_procedures() -> QuerySet[Unidad]:
         .distinct()
         .only("id", "dir3", "name_es", "name_eu")
         .order_by("name_es")
+    )
+
+
+def formulario_publicado_get(*, code: str) -> FormularioVersion | None:
+    """The published form version of an active procedure (what a new submission points at)."""
+    return (
+        FormularioVersion.objects.filter(
+            procedimiento__code=code,
+            procedimiento__active=True,
+            status=EstadoFormulario.PUBLICADO,
+        )
+        .select_related("procedimiento")
+        .first()
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from identidad.constants import NivelGarantia
 
@@ -242,6 +243,15 @@ class Procedimiento(models.Model):
             {"concept": pick_dict(f, "concept"), "amount_eur": f.get("amount_eur")}
             for f in self.fees
         ]
+
+    @property
+    def max_term_label(self) -> str:
+        """«3 meses» / «10 días hábiles» in the active language (for CAT-2 and CAT-3 texts)."""
+        if self.max_term_unit == UnidadPlazo.MESES:
+            text = ngettext("%(n)s mes", "%(n)s meses", self.max_term_value)
+        else:
+            text = ngettext("%(n)s día hábil", "%(n)s días hábiles", self.max_term_value)
+        return text % {"n": self.max_term_value}
 
     @property
     def max_term_in_days_approx(self) -> int:

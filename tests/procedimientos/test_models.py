@@ -178,3 +178,25 @@ class TestFormVersions:
         }
         with pytest.raises(ValidationError, match="/apellido"):
             formulario_create_draft(procedimiento=proc, schema=SCHEMA, layout=bad)
+
+
+def test_the_term_label_follows_the_language(make_proc):
+    proc = make_proc(max_term_value=1)
+    with translation.override("es"):
+        assert proc.max_term_label == "1 mes"
+    with translation.override("eu"):
+        assert proc.max_term_label == "hilabete 1"
+    proc.max_term_value, proc.max_term_unit = 10, "dias"
+    with translation.override("es"):
+        assert proc.max_term_label == "10 días hábiles"
+
+
+def test_the_published_form_is_what_a_submission_points_at(make_proc):
+    from procedimientos.selectors import formulario_publicado_get
+
+    proc = make_proc()
+    assert formulario_publicado_get(code=proc.code) is None
+    draft = formulario_create_draft(procedimiento=proc, schema=SCHEMA, layout=LAYOUT)
+    assert formulario_publicado_get(code=proc.code) is None
+    formulario_publish(formulario=draft, by=None)
+    assert formulario_publicado_get(code=proc.code) == draft
