@@ -104,6 +104,9 @@ class TestOfficialTime:
         assert "Fecha y hora oficial de la sede" in html
         assert "Real Instituto y Observatorio de la Armada" in html
         assert "NTP" in html
+        # In the Basque note the Spanish proper name is marked as Spanish (WCAG 3.1.2).
+        basque = client.get("/eu/").content.decode()
+        assert '<span lang="es">Real Instituto y Observatorio de la Armada</span>' in basque
 
     def test_the_time_source_note_is_configurable(self, client, settings):
         settings.SEDE_TIME_SOURCE = "Observatorio de pruebas"
