@@ -59,10 +59,13 @@ def starter_subset(codes=FORM_CODES) -> dict:
 @pytest.fixture
 def catalogo(db):
     """The procedures of the starter catalogue that have a published form, by code."""
-    from procedimientos.catalogo_io import import_catalogue
+    from procedimientos import catalogo_io
     from procedimientos.models import Procedimiento
 
-    import_catalogue(starter_subset())
+    if hasattr(catalogo_io, "catalogo_import"):
+        catalogo_io.catalogo_import(data=starter_subset())
+    else:  # before the rename to <noun>_<verb>
+        catalogo_io.import_catalogue(starter_subset())
     return {p.code: p for p in Procedimiento.objects.filter(code__in=FORM_CODES)}
 
 
