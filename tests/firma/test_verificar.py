@@ -147,3 +147,14 @@ def test_fir5_fir8_a_document_signed_in_the_portafirmas_shows_its_signers(
     html = client.get(_code_url(signed.csv_display)).content.decode()
     assert "Koldo Uriarte Bilbao, por delegación de Alcaldía" in html
     assert "TF06" in html
+
+
+def test_each_successful_access_is_logged_and_failures_are_not(client, version, caplog):
+    caplog.set_level("INFO", logger="firma.verificar")
+    client.get(_code_url(version.csv_display))
+    client.get(verify_reverse("documento", code=version.csv_display))
+    client.get(_code_url("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"))
+    records = [r.getMessage() for r in caplog.records if r.name == "firma.verificar"]
+    assert len(records) == 2
+    assert all(f"version {version.pk}" in message for message in records)
+    assert "metadata" in records[0] and "content" in records[1]
