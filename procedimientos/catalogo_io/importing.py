@@ -239,6 +239,6 @@ def _write_form(proc: Procedimiento, form: dict, stats: dict) -> None:
     current = proc.formularios.filter(status=EstadoFormulario.PUBLICADO).first()
     if current is not None and current.schema == schema and current.layout == layout:
         return
-
+    draft = formulario_create_draft(procedimiento=proc, schema=schema, layout=layout)
     formulario_publish(formulario=draft, by=None)
     stats["formularios_created" if current is None else "formularios_updated"] += 1
