@@ -40,9 +40,17 @@ test: lint migrations-check pytest ## Lint, migrations check and the whole suite
 bench: $(VENV)/.installed ## Benchmarks (heavy; each prints a RESULT line)
 	@for b in bench/bench_*.py; do echo "== $$b"; DEBUG=true $(PY) $$b || exit 1; done
 
-messages: $(VENV)/.installed ## Extract and compile the es/eu translations
-	$(DEMO_ENV) $(PY) manage.py makemessages -l eu -l es --ignore=.venv --ignore=var
-	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv
+messages: $(VENV)/.installed ## Extract and compile the es/eu translations (one catalogue per app)
+	@for dir in bilbao_sede identidad procedimientos calendario registro expedientes firma \
+	            notificaciones apoderamientos sede; do \
+	  [ -d $$dir/locale ] || continue; \
+	  (cd $$dir && DEBUG=true PYTHONPATH=.. DJANGO_SETTINGS_MODULE=bilbao_sede.settings.test \
+	     ../$(VENV)/bin/django-admin makemessages -l eu && \
+	   DEBUG=true PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages); \
+	done
+	DEBUG=true $(PY) manage.py makemessages -l eu --ignore='.venv/*' --ignore='var/*' \
+	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede tests bench node_modules,--ignore='$(app)/*')
+	DEBUG=true $(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -299,6 +299,19 @@ SPECTACULAR_SETTINGS = {
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
 COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
 COUNCIL_DIR3 = env_str("COUNCIL_DIR3", "L01480209")
+
+# --- Sede content (SEDE-2, SEDE-3, TIME-1) -----------------------------------------------
+SEDE_CREATION_ACT = env_str("SEDE_CREATION_ACT", "")
+SEDE_OFFICIAL_TIME_ZONE = env_str("SEDE_OFFICIAL_TIME_ZONE", "Europe/Madrid")
+SEDE_TIME_SOURCE = env_str("SEDE_TIME_SOURCE", "Real Instituto y Observatorio de la Armada")
+SEDE_TIME_NTP_SERVER = env_str("SEDE_TIME_NTP_SERVER", "hora.roa.es")
+SEDE_ACCESSIBILITY_EMAIL = env_str("SEDE_ACCESSIBILITY_EMAIL", "accesibilidad@bilbao.eus")
+SEDE_ACCESSIBILITY_STATEMENT_DATE = env_str("SEDE_ACCESSIBILITY_STATEMENT_DATE", "2026-11-30")
+SEDE_DPO_EMAIL = env_str("SEDE_DPO_EMAIL", "dpd@bilbao.eus")
+# Notices of incidents and term extensions in force, separated by "|" (L39 art. 32.4).
+SEDE_INCIDENT_NOTICES = [
+    n.strip() for n in (env_str("SEDE_INCIDENT_NOTICES", "") or "").split("|") if n.strip()
+]
 # Research data (holidays.csv ...) used by the demo loaders when present.
 SHARED_REFERENCE_DIR = Path(
     env_str("SHARED_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference")) or ""
