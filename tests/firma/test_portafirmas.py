@@ -326,3 +326,17 @@ def test_a_document_claimed_as_pdf_that_is_not_one_is_refused(jefa, alcaldesa):
     doc = DocumentoSpec(content=b"not a pdf", name="falso.pdf", mime="application/pdf")
     with pytest.raises(ValidationError):
         _request(jefa, [[AccionSpec(firmante=alcaldesa)]], documentos=[doc])
+
+
+def test_a_failed_signature_goes_back_to_the_inbox_with_the_error(jefa, alcaldesa, run_on_commit):
+    """A signer whose certificate cannot be loaded: nothing is signed, the action waits again."""
+    alcaldesa.firmante_config.keystore_name = "no-existe"
+    alcaldesa.firmante_config.save()
+    peticion = _request(jefa, [[AccionSpec(firmante=alcaldesa)]])
+    _sign(alcaldesa, run_on_commit, _only(alcaldesa))
+    accion = _only(alcaldesa)  # back in the inbox
+    assert accion.estado == EstadoAccion.PENDIENTE
+    assert accion.error
+    assert not FirmaDocumento.objects.exists()
+    peticion.refresh_from_db()
+    assert peticion.estado == EstadoPeticion.EN_CURSO
