@@ -241,3 +241,34 @@ class TestScanResolution:
     def test_reg12_a_pdf_without_a_scanned_image_is_refused(self, register):
         with pytest.raises(ValidationError):
             self._scan(register, make_pdf_bytes(), "application/pdf")
+
+
+class TestRealRepresentationContext:
+    def test_a_power_recorded_by_apoderamientos_travels_with_the_entry(
+        self, register, ciudadana, representante
+    ):
+        """The representative files for the ciudadana under a general power (apud acta)."""
+        from apoderamientos.services import (
+            apoderamiento_accept,
+            apoderamiento_grant_apud_acta,
+            representation_record,
+        )
+
+        poder = apoderamiento_grant_apud_acta(
+            user=ciudadana,
+            identification_level=2,
+            apoderado=representante.interesado,
+            tipo="general",
+        )
+        apoderamiento_accept(apoderamiento=poder, actor=representante)
+        context = representation_record(person=representante, interesado=ciudadana.interesado)
+        asiento = register(
+            representante=representante.interesado,
+            representacion=context,
+            registrado_por=representante,
+        )
+        assert asiento.representacion_id == context.pk
+        assert asiento.representacion["via"] == context.via
+        assert asiento.representacion["apoderamiento"] == poder.pk
+        roles = sorted(asiento.partes.values_list("rol", "nif"))
+        assert roles == [("interesado", "12345678Z"), ("representante", "87654321X")]
