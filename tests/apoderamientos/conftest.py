@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 
 from calendario.models import DiaInhabil
@@ -72,14 +73,22 @@ def abogada(db):
 
 def login(client, user, level=None) -> None:
     """Log ``user`` in with an identification level (eIDAS: 1 bajo, 2 sustancial, 3 alto)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
     from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
 
-    client.force_login(user)
+    # A logged-in session, written directly: the login flows themselves (and their
+    # user_logged_in handlers) are identidad's and tested there.
+    session = client.session
+    session.flush()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if level is not None:
-        session = client.session
         session[SESSION_METHOD_KEY] = "bakq"
         session[SESSION_LEVEL_KEY] = int(level)
-        session.save()
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 @pytest.fixture(autouse=True)
