@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +253,13 @@ class Habilitacion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.get_tipo_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": _("El fin de la vigencia debe ser posterior.")})
+        if self.staff_id and not self.staff.is_staff:
+            raise ValidationError({"staff": _("Solo el personal municipal puede ser habilitado.")})
 
 
 class ConsentimientoExpreso(models.Model):

@@ -217,3 +217,29 @@ def test_assistance_office_habilitados_are_desk_staff(unrelated_staff):
     )
     assert is_desk_staff(unrelated_staff, at(2026, 6, 1))
     assert not is_desk_staff(unrelated_staff, at(2027, 6, 1))
+
+
+def test_the_back_office_lists_powers_and_habilitados(client, habilitado, ciudadana, holidays):
+    from tests.apoderamientos.factories import register
+
+    from .conftest import login
+
+    admin = User.objects.create_superuser("jefa", password="x")
+    power = register(
+        at=at(2026, 3, 2, 10),
+        poderdantes=[ciudadana.interesado],
+        apoderado=habilitado_interesado(),
+    )
+    login(client, admin)
+    assert power.numero in client.get("/admin/apoderamientos/apoderamiento/").content.decode()
+    assert client.get(f"/admin/apoderamientos/apoderamiento/{power.pk}/change/").status_code == 200
+    page = client.get("/admin/apoderamientos/habilitacion/").content.decode()
+    assert "habilitado" in page
+    # the registry cannot be edited from the back office: changes go through the services
+    assert client.get("/admin/apoderamientos/apoderamiento/add/").status_code == 403
+
+
+def habilitado_interesado():
+    from identidad.services import interesado_get_or_create
+
+    return interesado_get_or_create(nif="X1234567L", nombre="Amina", apellido1="Benali")
