@@ -35,10 +35,10 @@ def _login_context(request: HttpRequest, *, dev_form: DevLoginForm | None = None
         "next": next_url,
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
-        "giltza_form": GiltzaMethodForm(initial={"method": "bakq"}),
+        "giltza_form": GiltzaMethodForm(initial={"method": "bakq"}, auto_id="giltza_%s"),
         "saml_enabled": settings.SAML_ENABLED,
         "dev_idp": dev_idp_allowed(),
-        "dev_form": dev_form or DevLoginForm(),
+        "dev_form": dev_form or DevLoginForm(auto_id="dev_%s"),
         "staff_login_url": staff_url,
     }
 
@@ -56,7 +56,7 @@ def dev_login(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         return redirect("identidad:login")
-    form = DevLoginForm(request.POST)
+    form = DevLoginForm(request.POST, auto_id="dev_%s")
     if not form.is_valid():
         return render(
             request, "identidad/login.html", _login_context(request, dev_form=form), status=400

@@ -8,13 +8,13 @@ recorded the same way: the session keeps the method and the level of assurance
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.http import HttpRequest
 
 from identidad.constants import MetodoIdentificacion, NivelGarantia, ResultadoAuditoria
 from identidad.models import User
 from identidad.services import audit_record
-from identidad.session import DEFAULT_LEVELS, identification_level, set_identification
+from identidad.session import DEFAULT_LEVELS, SESSION_LEVEL_KEY, set_identification
 
 LOGIN_ACTION = "login"
 
@@ -61,7 +61,7 @@ def login_succeeded(
     """Record method and level in the (already logged-in) session and audit the login."""
     method = MetodoIdentificacion(method)
     set_identification(request, method=method, level=level)
-    recorded = identification_level(request) or DEFAULT_LEVELS[method]
+    recorded = request.session.get(SESSION_LEVEL_KEY) or DEFAULT_LEVELS[method]
     detail = {"method": str(method), "level": level_name(recorded)}
     if provider:
         detail["provider"] = provider
@@ -114,12 +114,32 @@ def set_pending_identification(
     setattr(request, _PENDING_ATTR, {"method": method, "level": level, "provider": provider})
 
 
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 def _record_pending_identification(sender, request, user, **kwargs) -> None:
-    pending = getattr(request, _PENDING_ATTR, None) if request is not None else None
-    if pending is None:
+    if request is None:
         return
-    delattr(request, _PENDING_ATTR)
-    login_succeeded(request, user=user, **pending)
+    pending = getattr(request, _PENDING_ATTR, None)
+    if pending is not None:
+        delattr(request, _PENDING_ATTR)
+        login_succeeded(request, user=user, **pending)
+    elif getattr(user, "backend", "") == PASSWORD_BACKEND and request.method == "POST":
+        # Staff password login submitted through a form (admin): level bajo. Logins made
+        # in code (the test client's force_login, a shell) are not requests to audit.
+        login_succeeded(request, user=user, method=MetodoIdentificacion.PASSWORD)
+
+
+def _record_failed_password_login(sender, credentials, request=None, **kwargs) -> None:
+    """Failed staff password logins; the identity providers' failures are audited by their views."""
+    if "username" not in credentials:
+        return
+    login_failed(
+        request,
+        method=MetodoIdentificacion.PASSWORD,
+        reason=f"wrong credentials for {str(credentials['username'])[:150]!r}",
+    )
 
 
 user_logged_in.connect(_record_pending_identification, dispatch_uid="identidad-pending-login")
+user_login_failed.connect(_record_failed_password_login, dispatch_uid="identidad-failed-login")

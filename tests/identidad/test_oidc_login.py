@@ -14,9 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 import requests
+from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from identidad.constants import NivelGarantia, ResultadoAuditoria
@@ -33,11 +34,31 @@ CLIENT_SECRET = "secreto-de-prueba-del-cliente"  # noqa: S105
 PROVIDER_PASSWORD = "contrasena-del-proveedor"  # noqa: S105
 
 
+@pytest.fixture(scope="module")
+def _toolkit_installed(django_db_setup, django_db_blocker):
+    """django-oauth-toolkit installed, with its tables, for this module only.
+
+    Module-scoped so that it outlives each test's flush: the toolkit's tables point at
+    users, and a flush (TRUNCATE on PostgreSQL) must know them.
+    """
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    with override_settings(INSTALLED_APPS=[*django_settings.INSTALLED_APPS, "oauth2_provider"]):
+        # Tables straight from the models (much cheaper than running its migrations).
+        toolkit_models = list(apps.get_app_config("oauth2_provider").get_models())
+        with django_db_blocker.unblock(), connection.schema_editor() as editor:
+            for model in toolkit_models:
+                editor.create_model(model)
+        yield
+        with django_db_blocker.unblock(), connection.schema_editor() as editor:
+            for model in toolkit_models:
+                editor.delete_model(model)
+
+
 @pytest.fixture
-def provider(settings, live_server, transactional_db):
+def provider(_toolkit_installed, settings, live_server, transactional_db):
     """The live server as both sites; returns (provider_base, sede_base)."""
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "oauth2_provider"]
-    call_command("migrate", "oauth2_provider", verbosity=0)
     from oauth2_provider.models import Application
 
     settings.OAUTH2_PROVIDER = {
@@ -76,12 +97,6 @@ def provider(settings, live_server, transactional_db):
     settings.LOGIN_URL = "/proveedor/login/"
     yield provider_base, sede_base
     PROVIDER_CLAIMS.clear()
-    # Empty the toolkit's tables while it is still installed: they point at users, and the
-    # flush after the test no longer knows them.
-    from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
-
-    for model in (RefreshToken, AccessToken, IDToken, Grant, Application):
-        model.objects.all().delete()
 
 
 def _provider_user(username: str, claims: dict[str, str]) -> None:
@@ -114,6 +129,14 @@ def _log_in_at_provider(
     action, data = _form_data(response, "authorizationForm")
     data["allow"] = "Authorize"
     return authorization_query, http.post(action, data=data, timeout=30)
+
+
+def _sede_login_audit() -> AuditEntry:
+    """The sede's one login audit row (the provider's own password logins are left aside)."""
+    (entry,) = [
+        e for e in AuditEntry.objects.filter(action="login") if e.detail["method"] != "password"
+    ]
+    return entry
 
 
 def _sede_session(http: requests.Session) -> SessionStore | None:
@@ -151,7 +174,7 @@ def test_a_giltza_bakq_login_identifies_the_citizen_by_the_dni_claim(provider):
     assert user.interesado.nif == "12345678Z"
     assert session[SESSION_METHOD_KEY] == "bakq"
     assert session[SESSION_LEVEL_KEY] == NivelGarantia.SUSTANCIAL
-    entry = AuditEntry.objects.get(action="login")
+    entry = _sede_login_audit()
     assert entry.result == ResultadoAuditoria.OK
     assert entry.actor == user
     assert entry.detail["method"] == "bakq"
@@ -204,7 +227,7 @@ def test_a_provider_user_without_a_valid_nif_is_refused_with_a_clear_message(
     session = _sede_session(http)
     assert session is None or SESSION_KEY not in session
     assert not User.objects.filter(nif__isnull=False).exists()
-    entry = AuditEntry.objects.get(action="login")
+    entry = _sede_login_audit()
     assert entry.result == ResultadoAuditoria.DENEGADO
     assert entry.detail["method"] == "bakq"
     assert entry.actor is None

@@ -49,3 +49,28 @@ def test_an_anonymous_visitor_is_sent_to_login_without_a_level_message(client):
     assert urlsplit(response["Location"]).path == reverse("identidad:login")
     page = client.get(response["Location"]).content.decode()
     assert "nivel de garantía" not in page
+
+
+def test_a_staff_password_login_is_audited_with_level_bajo(client, funcionario):
+    """ENS-1: every login, also the staff's password login, leaves an audit row."""
+    from identidad.constants import ResultadoAuditoria
+    from identidad.models import AuditEntry
+    from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
+
+    funcionario.is_staff = True
+    funcionario.save()
+    admin_login = reverse("admin:login")
+    client.post(admin_login, {"username": "funcionaria", "password": "mala"})
+    failed = AuditEntry.objects.get(action="login")
+    assert failed.result == ResultadoAuditoria.DENEGADO
+    assert failed.detail["method"] == "password"
+    assert "funcionaria" in failed.detail["reason"]
+
+    response = client.post(admin_login, {"username": "funcionaria", "password": "x"})
+    assert response.status_code == 302
+    assert client.session[SESSION_METHOD_KEY] == "password"
+    assert client.session[SESSION_LEVEL_KEY] == 1
+    ok = AuditEntry.objects.filter(action="login", result=ResultadoAuditoria.OK).get()
+    assert ok.actor == funcionario
+    assert ok.detail == {"method": "password", "level": "bajo"}
+    assert client.get("/tramite-sustancial/").status_code == 302
