@@ -64,12 +64,10 @@ def person_interesado(person: User | Interesado | None) -> Interesado | None:
 
 
 def _procedimiento_label(procedimiento) -> str:
-    code = getattr(procedimiento, "sia_code", "") or getattr(procedimiento, "code", "")
-    return (
-        f"{procedimiento} ({code})"
-        if code and code not in str(procedimiento)
-        else str(procedimiento)
-    )
+    """«Title (SIA 123456)» in the current language; REA-2 lists procedures by SIA code."""
+    title = getattr(procedimiento, "title", None) or str(procedimiento)
+    sia = getattr(procedimiento, "sia_code", "")
+    return f"«{title}» (SIA {sia})" if sia else f"«{title}»"
 
 
 def apoderamiento_evaluate(
