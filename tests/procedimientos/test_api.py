@@ -43,3 +43,10 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
     assert "/api/procedimientos/procedimientos/" in schema
     assert "/api/procedimientos/procedimientos/{code}/" in schema
     assert "/api/procedimientos/grado-de-avance/" in schema
+
+
+def test_a_procedure_without_a_guide_still_has_a_detail(client, make_proc):
+    make_proc("vado", title_es="Licencia de vado")
+    response = client.get("/api/procedimientos/procedimientos/vado/")
+    assert response.status_code == 200
+    assert response.json()["unit"]["dir3"] == "LA0900004"

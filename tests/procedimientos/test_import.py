@@ -169,3 +169,17 @@ def test_a_unit_created_elsewhere_round_trips_too(make_proc):
     exported = catalogo_export()
     assert catalogo_import(data=exported)["procedimientos_updated"] == 0
     assert catalogo_export() == exported
+
+
+@pytest.mark.django_db
+def test_check_validates_without_writing(tmp_path, capsys):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_minimal()))
+    call_command("catalogo_import", str(good), "--check")
+    assert "is valid" in capsys.readouterr().out
+    assert Procedimiento.objects.count() == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: bilbao-sede-catalogo/1\nprocedimientos: [{code: X}]\n")
+    with pytest.raises(CommandError):
+        call_command("catalogo_import", str(bad), "--check")
+    assert "procedimiento 'X' (#1)" in capsys.readouterr().err

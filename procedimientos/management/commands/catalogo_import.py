@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from procedimientos.catalogo_io import CatalogoImportError, catalogo_import, load_file
+from procedimientos.catalogo_io import (
+    CatalogoImportError,
+    catalogo_import,
+    catalogo_validate,
+    load_file,
+)
 
 
 class Command(BaseCommand):
@@ -10,12 +15,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="catalogue file (.yaml, .yml or .json)")
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        parser.add_argument(
+            "--check", action="store_true", help="only validate the file; write nothing"
+        )
 
-    def handle(self, *args, file: str, no_progress: bool = False, **options):
+    def handle(self, *args, file: str, no_progress: bool = False, check: bool = False, **options):
         try:
             data = load_file(file)
         except FileNotFoundError as exc:
             raise CommandError(f"{file}: no such file") from exc
+        except CatalogoImportError as exc:
+            raise CommandError(exc.errors[0]) from exc
+        if check:
+            errors = catalogo_validate(data=data)
+            for line in errors:
+                self.stderr.write(f"  - {line}")
+            if errors:
+                raise CommandError(f"{len(errors)} error(s) in {file}.")
+            self.stdout.write(self.style.SUCCESS(f"{file} is valid."))
+            return
         try:
             stats = catalogo_import(
                 data=data,
