@@ -239,6 +239,11 @@ class FormularioVersionAdmin(admin.ModelAdmin):
         editable = procedimientos_editable_by(request.user)
         return super().get_queryset(request).filter(procedimiento__in=editable)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "procedimiento":
+            kwargs["queryset"] = procedimientos_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         base = ["status", "created_at", "published_at", "published_by"]
         if obj is not None:

@@ -136,3 +136,18 @@ def test_a_draft_added_in_the_admin_gets_the_next_version_and_can_be_published(
     )
     draft.refresh_from_db()
     assert draft.status == "publicado"
+
+
+def test_staff_cannot_add_a_form_to_another_units_procedure(client, proc, social_staff):
+    import json
+
+    from django.contrib.auth.models import Permission
+
+    social_staff.user_permissions.add(Permission.objects.get(codename="add_formularioversion"))
+    client.force_login(social_staff)
+    response = client.post(
+        "/admin/procedimientos/formularioversion/add/",
+        {"procedimiento": proc.pk, "schema": json.dumps(SCHEMA), "layout": json.dumps(LAYOUT)},
+    )
+    assert response.status_code == 200  # the form comes back with an error
+    assert not FormularioVersion.objects.exists()
