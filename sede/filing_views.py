@@ -158,6 +158,19 @@ def _condition_note(definition, fs, lang: str) -> str:
     }
 
 
+def _condition_attrs(definition, fs) -> dict | None:
+    """For filing.js: the HTML name of the controlling field and the values that show it."""
+    import json
+
+    cond = fs.condition
+    spec = definition.field(cond["field"])
+    if spec is None:
+        return None
+    values = [cond["equals"]] if "equals" in cond else cond.get("in", [])
+    shown = [("true" if v else "false") if isinstance(v, bool) else str(v) for v in values]
+    return {"field": spec.name, "values": json.dumps(shown)}
+
+
 def _blocks(definition, step, data, lang: str, group_counts: dict | None = None):
     """What the template renders: each fieldset (or group) with its field specs."""
     blocks, specs = [], []
@@ -170,6 +183,7 @@ def _blocks(definition, step, data, lang: str, group_counts: dict | None = None)
             "legend": fs.legend(lang),
             "help": fs.help(lang),
             "note": _condition_note(definition, fs, lang) if visibility == "conditional" else "",
+            "condition": _condition_attrs(definition, fs) if visibility == "conditional" else None,
             "repeat": None,
         }
         if fs.repeat:

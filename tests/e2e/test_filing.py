@@ -78,6 +78,12 @@ def test_file_the_instancia_general_with_an_attachment_and_download_the_receipt(
 
     # Step 1: prefilled from the identity.
     assert page.input_value("#f-solicitante-nif") == "12345678Z"
+    # Enhanced with JavaScript: the representative's fieldset shows only when ticked.
+    assert page.locator("#fs-datos-representante").is_hidden()
+    page.check("#f-actua_por_representante")
+    assert page.locator("#fs-datos-representante").is_visible()
+    page.uncheck("#f-actua_por_representante")
+    assert page.locator("#fs-datos-representante").is_hidden()
     flow.check("solicitante")
     flow.next()
 

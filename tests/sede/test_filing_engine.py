@@ -274,3 +274,30 @@ def test_every_starter_form_has_an_attachments_step_and_renders_its_fields(code)
         for fs in step.fieldsets:
             if not fs.repeat:
                 assert d.fieldset_fields(fs), (step.id, fs.id)
+
+
+def test_help_texts_and_choice_titles_follow_the_language():
+    d = Definition(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {
+                "zona": {
+                    "type": "string",
+                    "enum": ["a", "b"],
+                    "title": "Zona",
+                    "x-title-eu": "Eremua",
+                    "description": "La de su domicilio.",
+                    "x-description-eu": "Zure etxebizitzarena.",
+                    "x-enum-titles": ["Zona A", "Zona B"],
+                    "x-enum-titles-eu": ["A eremua", "B eremua"],
+                }
+            },
+        },
+        None,
+    )
+    spec = d.field("/zona")
+    assert (spec.label("es"), spec.help("es")) == ("Zona", "La de su domicilio.")
+    assert (spec.label("eu"), spec.help("eu")) == ("Eremua", "Zure etxebizitzarena.")
+    assert spec.choices("eu") == [("a", "A eremua"), ("b", "B eremua")]
+    assert [s.id for s in d.steps] == ["datos"]  # no layout: one step with every field
