@@ -129,3 +129,23 @@ def test_the_staff_view_needs_staff(client, plan, funcionario, ciudadana):
     response = client.get(url)
     assert response.status_code == 200
     assert "Procedimientos por adaptar" in response.content.decode()
+
+
+def test_the_chart_escapes_text_and_draws_reported_values_apart():
+    from procedimientos.avance import PuntoHistorico
+    from procedimientos.chart import render_chart
+
+    svg = render_chart(
+        [
+            PuntoHistorico(date=date(2020, 12, 31), value=Decimal(44), reported=True),
+            PuntoHistorico(date=date(2026, 1, 5), value=Decimal("50.5"), reported=False),
+        ],
+        title="<script>alert(1)</script>",
+        desc="d",
+        computed_label="Calculado",
+        reported_label="Reportado",
+    )
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert svg.count("<path") == 2  # one diamond for the reported value, one in the legend
+    assert svg.count("<circle") == 2  # one computed point, one in the legend
