@@ -268,3 +268,38 @@ class TestWithoutLiveProvider:
         response = client.get("/oidc/authenticate/?method=password", follow=True)
         assert response.redirect_chain[-1][0] == reverse("identidad:login")
         assert "Elija cómo quiere identificarse en Giltza." in response.content.decode()
+
+    def test_an_external_next_is_dropped(self, client, settings):
+        settings.OIDC_ENABLED = True
+        client.get("/oidc/authenticate/?method=bakq&next=https://evil.example/")
+        assert client.session["oidc_login_next"] is None
+        client.get("/oidc/authenticate/?method=bakq&next=/registro/")
+        assert client.session["oidc_login_next"] == "/registro/"
+
+    def test_a_login_cancelled_at_the_provider_is_audited_and_explained(self, client, settings):
+        settings.OIDC_ENABLED = True
+        client.get("/oidc/authenticate/?method=cert")
+        response = client.get("/oidc/callback/?error=access_denied&state=x", follow=True)
+        assert response.redirect_chain[-1][0] == reverse("identidad:login")
+        assert "No se ha completado la identificación en Giltza" in response.content.decode()
+        assert SESSION_KEY not in client.session
+        entry = AuditEntry.objects.get(action="login")
+        assert entry.result == ResultadoAuditoria.DENEGADO
+        assert entry.detail["method"] == "cert"
+        assert entry.detail["reason"] == "provider error: access_denied"
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({}, ("bakq", None)),
+        ({"acr": "http://eidas.europa.eu/LoA/high"}, ("bakq", NivelGarantia.ALTO)),
+        ({"acr": "urn:safelayer:tws:policies:authentication:flow:cert"}, ("cert", None)),
+        ({"amr": ["pwd", "http://eidas.europa.eu/LoA/substantial"]}, ("bakq", 2)),
+        ({"acr": "urn:x:unknown", "amr": "http://eidas.europa.eu/LoA/low"}, ("bakq", 1)),
+    ],
+)
+def test_method_and_level_come_from_acr_or_amr_when_the_provider_gives_them(claims, expected):
+    from identidad.backends.oidc import identification_from_claims
+
+    assert identification_from_claims("bakq", {}, claims) == expected

@@ -179,3 +179,10 @@ def test_the_login_page_offers_clave_when_enabled(client, clave):
     page = client.get(reverse("identidad:login"), {"next": "/registro/"}).content.decode()
     assert "Entrar con Cl@ve" in page
     assert 'action="/saml2/login/"' in page
+
+
+def test_the_sp_metadata_announces_signed_requests_and_the_acs(client, clave):
+    metadata = client.get(reverse("saml2_metadata")).content.decode()
+    assert 'AuthnRequestsSigned="true"' in metadata
+    assert "http://testserver/saml2/acs/" in metadata
+    assert "X509Certificate" in metadata
