@@ -11,18 +11,26 @@ from procedimientos.constants import EstadoFormulario
 from .constants import EstadoBorrador
 from .models import Borrador, Presentacion
 
+# The generic form, used by procedures that are online without a form of their own
+# (digitisation level 2: "tramitación electrónica con la instancia general").
+INSTANCIA_GENERAL_CODE = "instancia-general"
+
 
 def procedimiento_for_filing(code: str):
     """(procedure, published form) for a procedure that can be started online, or
-    ``Procedimiento.DoesNotExist`` / ``FormularioVersion.DoesNotExist``."""
+    ``Procedimiento.DoesNotExist`` / ``FormularioVersion.DoesNotExist``.
+
+    A procedure's own form is used when it exists (Ley 39/2015 art. 66.6, CAT-4); otherwise
+    the instancia general's, and the entry is still registered for the procedure."""
     from procedimientos.models import FormularioVersion, Procedimiento
 
     procedimiento = Procedimiento.objects.select_related("unit").get(code=code, active=True)
     if not procedimiento.can_start_online:
         raise Procedimiento.DoesNotExist
-    formulario = FormularioVersion.objects.get(
-        procedimiento=procedimiento, status=EstadoFormulario.PUBLICADO
-    )
+    published = FormularioVersion.objects.filter(status=EstadoFormulario.PUBLICADO)
+    formulario = published.filter(procedimiento=procedimiento).first()
+    if formulario is None:
+        formulario = published.get(procedimiento__code=INSTANCIA_GENERAL_CODE)
     return procedimiento, formulario
 
 

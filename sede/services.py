@@ -536,7 +536,13 @@ def borrador_submit(
                 expone=str(data.get("expone") or "")[:4000],
                 solicita=str(data.get("solicita") or "")[:4000],
                 procedimiento=procedimiento,
-                formulario=borrador.formulario,
+                # The instancia general's form used for another procedure is not that
+                # procedure's form: the registry records the procedure only.
+                formulario=(
+                    borrador.formulario
+                    if borrador.formulario.procedimiento_id == procedimiento.pk
+                    else None
+                ),
                 documentos=documentos,
                 idioma=language,
                 registrado_por=user,

@@ -47,7 +47,11 @@ def _starter() -> dict:
     return yaml.safe_load(STARTER_CATALOGUE.read_text(encoding="utf-8"))
 
 
-def starter_subset(codes=FORM_CODES) -> dict:
+# Online through the instancia general (level 2), identification only (CAT-5: a queja).
+GENERIC_CODES = ("quejas-sugerencias",)
+
+
+def starter_subset(codes=FORM_CODES + GENERIC_CODES) -> dict:
     data = copy.deepcopy(_starter())
     procs = [p for p in data["procedimientos"] if p["code"] in codes]
     data["procedimientos"] = procs
@@ -66,7 +70,8 @@ def catalogo(db):
         catalogo_io.catalogo_import(data=starter_subset())
     else:  # before the rename to <noun>_<verb>
         catalogo_io.import_catalogue(starter_subset())
-    return {p.code: p for p in Procedimiento.objects.filter(code__in=FORM_CODES)}
+    codes = FORM_CODES + GENERIC_CODES
+    return {p.code: p for p in Procedimiento.objects.filter(code__in=codes)}
 
 
 def login(client, user, *, level=NivelGarantia.SUSTANCIAL, method=MetodoIdentificacion.BAKQ):

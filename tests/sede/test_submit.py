@@ -197,3 +197,24 @@ class TestOnBehalfOf:
         with pytest.raises(FilingRefused):
             borrador_submit(borrador=borrador, user=representante, language="es", session_level=2)
         assert Asiento.objects.count() == 0
+
+
+class TestProcedureWithoutItsOwnForm:
+    def test_it_is_filed_with_the_instancia_general_form_and_no_signature(
+        self, catalogo, client_as, ciudadana
+    ):
+        """CAT-5: a queja needs identification only; level 2 procedures use the generic form."""
+        queja = catalogo["quejas-sugerencias"]
+        assert not queja.signature_required
+        assert not queja.formularios.exists()
+        client = client_as(ciudadana)
+        client.post(reverse("sede:filing_start", args=[queja.code]))
+        borrador = complete_instancia(ciudadana.borradores.get())
+        assert borrador.procedimiento == queja
+        review = client.get(reverse("sede:filing_review", args=[borrador.public_id]))
+        assert "Presentar la solicitud" in review.content.decode()
+        response = client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        assert response.status_code == 302
+        asiento = Asiento.objects.get()
+        assert asiento.procedimiento == queja and asiento.formulario is None
+        assert Presentacion.objects.get().firma_method == "ninguna"
