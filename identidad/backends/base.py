@@ -33,11 +33,13 @@ def eidas_uri(level_name: str) -> str:
 
 
 def level_from_eidas(value: str | None) -> NivelGarantia | None:
-    """The level named by an eIDAS LoA URI (or its last word), or None when unknown."""
+    """The level named by an eIDAS LoA URI (or by its bare name), else None."""
     if not value:
         return None
-    name = str(value).strip().rsplit("/", 1)[-1].lower()
-    return EIDAS_LEVELS.get(name)
+    text = str(value).strip()
+    if text.startswith(EIDAS_LOA_PREFIX):
+        text = text[len(EIDAS_LOA_PREFIX) :]
+    return EIDAS_LEVELS.get(text.lower())
 
 
 def level_name(level: int) -> str:

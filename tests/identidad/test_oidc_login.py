@@ -303,3 +303,12 @@ def test_method_and_level_come_from_acr_or_amr_when_the_provider_gives_them(clai
     from identidad.backends.oidc import identification_from_claims
 
     assert identification_from_claims("bakq", {}, claims) == expected
+
+
+def test_only_eidas_level_names_count():
+    from identidad.backends.base import level_from_eidas
+
+    assert level_from_eidas("http://eidas.europa.eu/LoA/substantial") == NivelGarantia.SUSTANCIAL
+    assert level_from_eidas("high") == NivelGarantia.ALTO
+    assert level_from_eidas("http://other.example/LoA/high") is None
+    assert level_from_eidas("urn:safelayer:tws:policies:authentication:flow:bakq") is None
