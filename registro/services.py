@@ -514,6 +514,9 @@ def justificante_enqueue(*, asiento_id: int) -> bool:
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# The task published at commit normally finishes within seconds: the sweep leaves younger
+# entries alone, so that a backlog in the queue is not published twice.
+SWEEP_GRACE = timedelta(minutes=2)
 
 
 def justificantes_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
@@ -524,7 +527,7 @@ def justificantes_sweep(*, now: datetime | None = None, limit: int = 500) -> int
     stale = now - CLAIM_TIMEOUT
     candidates = list(
         Asiento.objects.filter(estado=EstadoAsiento.JUSTIFICANTE_PENDIENTE, seq__isnull=False)
-        .filter(_unclaimed_or_stale(stale))
+        .filter(_unclaimed_or_stale(stale), presented_at__lt=now - SWEEP_GRACE)
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

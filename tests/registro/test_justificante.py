@@ -7,9 +7,11 @@ import hashlib
 import shutil
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from firma.models import DocumentoVersion
 from registro.constants import EstadoAsiento
@@ -129,24 +131,24 @@ class TestBrokerDown:
             asiento = register_and_commit(register, django_capture_on_commit_callbacks)
             assert asiento.numero.endswith("00000001")
             assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
-            assert justificantes_sweep() == 0  # still down: stays pending, nothing lost
+            # The periodic sweep, three minutes later: the broker is still down.
+            assert justificantes_sweep(now=timezone.now() + timedelta(minutes=3)) == 0
         assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
 
-        # Broker back: the claim of the failed attempt has expired for the next sweep.
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        assert justificantes_sweep(now=timezone.now() + timedelta(minutes=11)) == 1
+        # Broker back: once that attempt's claim has expired, the next sweep publishes it.
+        assert justificantes_sweep(now=timezone.now() + timedelta(minutes=4)) == 0  # claimed
+        assert justificantes_sweep(now=timezone.now() + timedelta(minutes=14)) == 1
         asiento.refresh_from_db()
         assert asiento.estado == EstadoAsiento.JUSTIFICANTE_SELLADO
         assert sealed_receipt_bytes(asiento).startswith(b"%PDF")
 
-    def test_the_sweep_leaves_sealed_and_freshly_claimed_receipts_alone(
+    def test_the_sweep_leaves_sealed_and_just_published_receipts_alone(
         self, sello, register, django_capture_on_commit_callbacks
     ):
-        register_and_commit(register, django_capture_on_commit_callbacks)
-        assert justificantes_sweep() == 0
+        register_and_commit(register, django_capture_on_commit_callbacks)  # sealed
+        register()  # just registered: its task is on its way
+        assert justificantes_sweep(now=timezone.now() + timedelta(seconds=30)) == 0
+        assert justificantes_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
 
     def test_a_failed_seal_is_recorded_and_the_entry_stays_registered(
         self, settings, register, django_capture_on_commit_callbacks
