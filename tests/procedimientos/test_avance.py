@@ -149,3 +149,10 @@ def test_the_chart_escapes_text_and_draws_reported_values_apart():
     assert "&lt;script&gt;" in svg
     assert svg.count("<path") == 2  # one diamond for the reported value, one in the legend
     assert svg.count("<circle") == 2  # one computed point, one in the legend
+
+
+def test_the_daily_snapshot_is_scheduled_in_celery_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["procedimientos-avance-snapshot-daily"]
+    assert entry["task"] == "procedimientos.tasks.avance_snapshot_task"
+    assert entry["schedule"] == 24 * 3600
+    assert avance_snapshot_task.name == entry["task"]
