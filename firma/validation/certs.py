@@ -25,6 +25,11 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+def _signing_moment(report: SignatureReport) -> dt.datetime:
+    """Claimed signing time, else the signature timestamp, else now."""
+    return _aware(report.signing_time) or _aware(report.timestamp_time) or dt.datetime.now(dt.UTC)
+
+
 def describe_certificate(report: SignatureReport, cert: asn1_x509.Certificate) -> None:
     try:
         crypto_cert = x509.load_der_x509_certificate(cert.dump())
@@ -43,7 +48,7 @@ def describe_certificate(report: SignatureReport, cert: asn1_x509.Certificate) -
 
 def check_validity_period(report: SignatureReport, cert: asn1_x509.Certificate) -> None:
     """Was the certificate within its validity period when it signed?"""
-    moment = _aware(report.signing_time) or dt.datetime.now(dt.UTC)
+    moment = _signing_moment(report)
     not_before = report.certificate_not_before
     not_after = report.certificate_not_after
     if not_after and moment > not_after:
@@ -69,7 +74,7 @@ def check_chain(
     other_certs: list[asn1_x509.Certificate],
 ) -> None:
     """Chain to the configured trust anchors at signing time; revocation when switched on."""
-    moment = _aware(report.signing_time) or dt.datetime.now(dt.UTC)
+    moment = _signing_moment(report)
     if report.certificate_valid_at_signing is False:
         # The chain is judged at a moment when the leaf was valid, so that an untrusted root
         # or a revocation still shows up next to the expiry.
