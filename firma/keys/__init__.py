@@ -16,6 +16,7 @@ subclass (see :mod:`firma.keys.base` for the remote-service slot).
 
 from __future__ import annotations
 
+import re
 import threading
 
 from django.conf import settings
@@ -42,6 +43,8 @@ BACKENDS = {
 }
 
 _cache: dict[str, Signer] = {}
+# Names fill "{name}" in paths and labels: no separators, no "..".
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,99}")
 _lock = threading.Lock()
 
 
@@ -51,6 +54,8 @@ def keystore_config(name: str) -> dict:
     if name in stores:
         return dict(stores[name])
     if "*" in stores and name != "*":
+        if not _SAFE_NAME.fullmatch(name):
+            raise KeyStoreError(f"Invalid signer name {name!r}.")
         return {
             key: value.format(name=name) if isinstance(value, str) else value
             for key, value in stores["*"].items()

@@ -33,6 +33,14 @@ def test_a_missing_pkcs12_file_names_the_command_to_run(tmp_path):
         load_signer("sello", {"backend": "pkcs12", "path": str(tmp_path / "none.p12")})
 
 
+@pytest.mark.parametrize("name", ["../sello", "staff/../../x", "", ".hidden", "a b"])
+def test_a_signer_name_cannot_escape_the_keystore_directory(name):
+    from firma.keys import get_signer
+
+    with pytest.raises(KeyStoreError, match="Invalid signer name"):
+        get_signer(name)
+
+
 def test_an_unknown_backend_is_a_clear_error():
     with pytest.raises(KeyStoreError, match="unknown backend"):
         load_signer("sello", {"backend": "nope.Backend"})
