@@ -272,3 +272,11 @@ class TestRealRepresentationContext:
         assert asiento.representacion["apoderamiento"] == poder.pk
         roles = sorted(asiento.partes.values_list("rol", "nif"))
         assert roles == [("interesado", "12345678Z"), ("representante", "87654321X")]
+
+
+def test_reg1_the_registry_accepts_submissions_at_any_hour_of_any_day(register):
+    """REG-1: 24×7×365 — Christmas night at 03:00 is registered like any other moment."""
+    with at(2026, 12, 25, 3, 0):
+        asiento = register()
+    assert asiento.numero == "2026/E/00000001"
+    assert asiento.presented_at == datetime(2026, 12, 25, 3, 0, tzinfo=MADRID)

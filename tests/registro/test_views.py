@@ -217,3 +217,30 @@ class TestDistrictDesk:
         response = client.get("/eu" + reverse("registro:oficina_entrada"))
         assert response.status_code == 200
         assert "Paperezko idazki bat erregistratu" in response.content.decode()
+
+
+class TestAdmin:
+    def test_entries_are_read_only_in_the_admin(self, client, admin_user, register):
+        asiento = register()
+        client.force_login(admin_user)
+        changelist = client.get(reverse("admin:registro_asiento_changelist"))
+        assert changelist.status_code == 200
+        assert asiento.numero in changelist.content.decode()
+        change = client.get(reverse("admin:registro_asiento_change", args=[asiento.pk]))
+        assert change.status_code == 200
+        assert client.get(reverse("admin:registro_asiento_add")).status_code == 403
+        client.post(reverse("admin:registro_asiento_delete", args=[asiento.pk]), {"post": "yes"})
+        assert Asiento.objects.filter(pk=asiento.pk).exists()
+
+
+def test_reg3_the_receipt_tells_the_filer_the_registry_and_effective_instants(
+    client, ciudadana, register
+):
+    """REG-3: terms run from the registry date and time, which the filer is told."""
+    with time_machine.travel(datetime(2026, 3, 7, 18, 30, 5, tzinfo=MADRID), tick=False):
+        asiento = register()  # a Saturday
+    client.force_login(ciudadana)
+    body = client.get(reverse("registro:asiento_detalle", args=[asiento.pk])).content.decode()
+    assert "07/03/2026 18:30:05" in body
+    assert "09/03/2026 00:00:00" in body
+    assert "se entiende presentado a las 00:00 del primer día hábil siguiente" in body
