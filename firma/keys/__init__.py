@@ -44,7 +44,7 @@ BACKENDS = {
 
 _cache: dict[str, Signer] = {}
 # Names fill "{name}" in paths and labels: no separators, no "..".
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,99}")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,149}")  # Django usernames
 _lock = threading.Lock()
 
 
