@@ -249,32 +249,42 @@ def asiento_register(
     # File bytes go to storage before the transaction (content-addressed, so a rollback
     # leaves nothing half-named and a retry reuses the same blob).
     stored = [store(doc) for doc in cleaned.documentos]
-    try:
-        with transaction.atomic():
-            asiento = _register(
-                cleaned=cleaned,
-                stored=stored,
-                unidad_origen=unidad_origen,
-                unidad_destino=unidad_destino,
-                resumen=resumen,
-                expone=expone or "",
-                solicita=solicita or "",
-                procedimiento=procedimiento,
-                formulario=formulario,
-                representacion_id=representacion_id,
-                representacion_data=representacion_data,
-                documentacion_fisica=documentacion_fisica,
-                idioma=idioma,
-                registrado_por=registrado_por,
-                idempotency_key=idempotency_key,
-            )
-    except IntegrityError:
-        if idempotency_key:
-            existing = Asiento.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
-        raise
-    return asiento
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _register(
+                    cleaned=cleaned,
+                    stored=stored,
+                    unidad_origen=unidad_origen,
+                    unidad_destino=unidad_destino,
+                    resumen=resumen,
+                    expone=expone or "",
+                    solicita=solicita or "",
+                    procedimiento=procedimiento,
+                    formulario=formulario,
+                    representacion_id=representacion_id,
+                    representacion_data=representacion_data,
+                    documentacion_fisica=documentacion_fisica,
+                    idioma=idioma,
+                    registrado_por=registrado_por,
+                    idempotency_key=idempotency_key,
+                )
+        except _YearChangedError:
+            if attempt == 2:
+                raise
+        except IntegrityError:
+            if idempotency_key:
+                existing = Asiento.objects.filter(idempotency_key=idempotency_key).first()
+                if existing is not None:
+                    return existing
+            raise
+    raise AssertionError("unreachable")
+
+
+class _YearChangedError(Exception):
+    """The new year began between preparing the entry and numbering it: start again, so
+    the number's year is the year of its presentation instant (the rollback returns the
+    number taken in the old year)."""
 
 
 def _register(
@@ -370,6 +380,8 @@ def _register(
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
     contador_id, seq, prev_hash = _take_number(asiento.year, asiento.direction)
     presented_at = timezone.now()
+    if timezone.localtime(presented_at).year != asiento.year:
+        raise _YearChangedError
     if timezone.localdate(presented_at) == timezone.localdate(provisional):
         moved = provisional_effective != provisional
         effective_at = provisional_effective if moved else presented_at

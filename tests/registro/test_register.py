@@ -280,3 +280,25 @@ def test_reg1_the_registry_accepts_submissions_at_any_hour_of_any_day(register):
         asiento = register()
     assert asiento.numero == "2026/E/00000001"
     assert asiento.presented_at == datetime(2026, 12, 25, 3, 0, tzinfo=MADRID)
+
+
+def test_reg4_an_entry_prepared_before_new_year_and_numbered_after_gets_the_new_years_number(
+    register, monkeypatch
+):
+    """The clock passes midnight on 31 December between preparing and numbering."""
+    from registro import services
+
+    with at(2026, 6, 1, 10, 0):
+        register()  # 2026/E/00000001
+    instants = iter(
+        [
+            datetime(2026, 12, 31, 23, 59, 59, 999000, tzinfo=MADRID),  # prepared
+            datetime(2027, 1, 1, 0, 0, 0, 1000, tzinfo=MADRID),  # numbered: a new year
+            datetime(2027, 1, 1, 0, 0, 0, 2000, tzinfo=MADRID),  # second attempt prepared
+            datetime(2027, 1, 1, 0, 0, 0, 3000, tzinfo=MADRID),  # second attempt numbered
+        ]
+    )
+    monkeypatch.setattr(services.timezone, "now", lambda: next(instants))
+    asiento = register()
+    assert asiento.numero == "2027/E/00000001"
+    assert Contador.objects.get(year=2026, direction="E").last_seq == 1  # number given back
