@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,65 +18,16 @@ from identidad.session import identification_level, identification_method
 
 from . import selectors, services
 from .constants import MetodoFirma
+from .filing.attachments_view import attachments_step
 from .filing.documento import solicitud_filename
 from .filing.engine import choice_label, get
-from .filing.uploads import UploadRefused
+from .filing.navigation import borrador_or_404, lang_of, level_redirect, progress, step_url
 from .forms import (
-    AdjuntoForm,
     FirmaCertificadoForm,
     FirmaConcertadaForm,
     OnBehalfForm,
     StepForm,
 )
-
-
-def _lang(request) -> str:
-    return (getattr(request, "LANGUAGE_CODE", "es") or "es")[:2]
-
-
-def _level_redirect(request, procedimiento):
-    """Send the citizen to identify again when the session's level is below the procedure's."""
-    minimum = int(procedimiento.min_identification_level)
-    if identification_level(request) >= minimum:
-        return None
-    messages.warning(
-        request,
-        _(
-            "Este trámite exige un nivel de garantía de identificación %(nivel)s o superior. "
-            "Identifíquese con un método de ese nivel, por ejemplo con certificado electrónico."
-        )
-        % {"nivel": NivelGarantia(minimum).label.lower()},
-    )
-    return redirect_to_login(request.get_full_path())
-
-
-def _borrador(request, public_id):
-    try:
-        return selectors.borrador_for_user(request.user, public_id)
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _step_url(borrador, step_id: str) -> str:
-    return reverse("sede:filing_step", args=[borrador.public_id, step_id])
-
-
-def _progress(definition, borrador, current: str, lang: str) -> list[dict]:
-    steps = [
-        {"id": s.id, "title": s.title(lang), "url": _step_url(borrador, s.id)}
-        for s in definition.visible_steps(borrador.data)
-    ]
-    steps.append(
-        {
-            "id": "_revisar",
-            "title": _("Revisar y presentar"),
-            "url": reverse("sede:filing_review", args=[borrador.public_id]),
-        }
-    )
-    for s in steps:
-        s["current"] = s["id"] == current
-    return steps
-
 
 # --- Start -------------------------------------------------------------------------------
 
@@ -90,7 +40,7 @@ def start(request, code: str):
         procedimiento, formulario = selectors.procedimiento_for_filing(code)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    if (response := _level_redirect(request, procedimiento)) is not None:
+    if (response := level_redirect(request, procedimiento)) is not None:
         return response
     from apoderamientos.selectors import interesados_for
 
@@ -115,7 +65,7 @@ def start(request, code: str):
         except services.FilingRefused as exc:
             form.add_error("interesado", exc.message)
         else:
-            return redirect(_step_url(borrador, borrador.current_step))
+            return redirect(step_url(borrador, borrador.current_step))
     return render(
         request,
         "sede/filing/start.html",
@@ -131,12 +81,12 @@ def start(request, code: str):
 
 @login_required
 def resume(request, public_id):
-    borrador = _borrador(request, public_id)
-    definition = services.definition_of(borrador)
+    borrador = borrador_or_404(request, public_id)
+    definition = selectors.definition_of(borrador)
     step_id = borrador.current_step or definition.steps[0].id
     if definition.step(step_id) is None:
         step_id = definition.steps[0].id
-    return redirect(_step_url(borrador, step_id))
+    return redirect(step_url(borrador, step_id))
 
 
 # --- Form steps ----------------------------------------------------------------------------
@@ -235,16 +185,16 @@ def _group_counts(definition, step, post) -> dict[str, int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, public_id, step_id: str):
-    borrador = _borrador(request, public_id)
-    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+    borrador = borrador_or_404(request, public_id)
+    if (response := level_redirect(request, borrador.procedimiento)) is not None:
         return response
-    definition = services.definition_of(borrador)
+    definition = selectors.definition_of(borrador)
     current = definition.step(step_id)
     if current is None:
         raise Http404
-    lang = _lang(request)
+    lang = lang_of(request)
     if definition.is_attachments_step(current):
-        return _attachments_step(request, borrador, definition, current, lang)
+        return attachments_step(request, borrador, definition, current, lang)
 
     errors: dict[str, list[str]] = {}
     post = None
@@ -277,7 +227,7 @@ def step(request, public_id, step_id: str):
         if action == "back":
             previous = definition.previous_step(current.id, data)
             return redirect(
-                _step_url(borrador, previous.id)
+                step_url(borrador, previous.id)
                 if previous
                 else reverse("sede:filing_start", args=[borrador.procedimiento.code])
             )
@@ -286,7 +236,7 @@ def step(request, public_id, step_id: str):
                 request,
                 _("Borrador guardado. Puede continuar más tarde desde Mi carpeta."),
             )
-            return redirect(_step_url(borrador, current.id))
+            return redirect(step_url(borrador, current.id))
         errors = definition.validate(data, step=current)
         errors.update(coerce_errors)
         if not errors:
@@ -295,7 +245,7 @@ def step(request, public_id, step_id: str):
                 return redirect("sede:filing_review", public_id=borrador.public_id)
             borrador.current_step = nxt.id
             borrador.save(update_fields=["current_step", "updated_at"])
-            return redirect(_step_url(borrador, nxt.id))
+            return redirect(step_url(borrador, nxt.id))
         post = request.POST
     return _render_step(
         request, borrador, definition, current, lang, data, errors, counts, post=post
@@ -323,7 +273,7 @@ def _render_step(request, borrador, definition, current, lang, data, errors, cou
             "step_title": current.title(lang),
             "blocks": blocks,
             "form": form,
-            "progress": _progress(definition, borrador, current.id, lang),
+            "progress": progress(definition, borrador, current.id, lang),
             "is_first": definition.previous_step(current.id, data) is None,
         },
     )
@@ -332,107 +282,11 @@ def _render_step(request, borrador, definition, current, lang, data, errors, cou
 # --- Attachments -------------------------------------------------------------------------
 
 
-def _attachments_step(request, borrador, definition, current, lang):
-    slots = services.slot_names(borrador, lang)
-    error_form = None
-    continue_problems: list[str] = []
-    if request.method == "POST":
-        action = request.POST.get("action", "next")
-        if action.startswith("remove:"):
-            try:
-                services.adjunto_remove(borrador=borrador, adjunto_id=int(action[7:]))
-            except (ValueError, ObjectDoesNotExist) as exc:
-                raise Http404 from exc
-            messages.info(request, _("Documento quitado."))
-            return redirect(_step_url(borrador, current.id))
-        if action.startswith("upload:"):
-            slot = action[7:]
-            prefix = f"slot{slot}" if slot else "libre"
-            form = AdjuntoForm(request.POST, request.FILES, prefix=prefix)
-            if form.is_valid():
-                upload = form.cleaned_data["fichero"]
-                try:
-                    services.adjunto_add(
-                        borrador=borrador,
-                        upload=services.Upload(nombre=upload.name, data=upload.read()),
-                        slot=slot,
-                        description=form.cleaned_data.get("description", ""),
-                    )
-                except UploadRefused as exc:
-                    form.add_error("fichero", str(exc))
-                except services.FilingRefused as exc:
-                    form.add_error("fichero", exc.message)
-                else:
-                    messages.success(
-                        request, _("Documento «%(nombre)s» adjuntado.") % {"nombre": upload.name}
-                    )
-                    return redirect(_step_url(borrador, current.id))
-            error_form = (prefix, form)
-        elif action == "back":
-            previous = definition.previous_step(current.id, borrador.data)
-            target = previous.id if previous else current.id
-            return redirect(_step_url(borrador, target))
-        elif action in ("next", "save"):
-            errors = services.borrador_errors(borrador, lang)
-            problems = errors.get("adjuntos", []) + [
-                m
-                for p, ms in errors.items()
-                for fs in current.fieldsets
-                if fs.repeat and (p == fs.repeat["path"] or p.startswith(fs.repeat["path"] + "/"))
-                for m in ms
-            ]
-            if action == "save":
-                messages.success(request, _("Borrador guardado."))
-                return redirect(_step_url(borrador, current.id))
-            if not problems:
-                nxt = definition.next_step(current.id, borrador.data)
-                borrador.current_step = nxt.id if nxt else current.id
-                borrador.save(update_fields=["current_step", "updated_at"])
-                if nxt is None:
-                    return redirect("sede:filing_review", public_id=borrador.public_id)
-                return redirect(_step_url(borrador, nxt.id))
-            continue_problems = problems
-    adjuntos = list(borrador.adjuntos.all())
-    by_slot = {}
-    for a in adjuntos:
-        by_slot.setdefault(a.slot, []).append(a)
-    slot_rows = []
-    for s in slots:
-        prefix = f"slot{s['slot']}"
-        form = (
-            error_form[1] if error_form and error_form[0] == prefix else AdjuntoForm(prefix=prefix)
-        )
-        slot_rows.append({**s, "adjuntos": by_slot.get(s["slot"], []), "form": form})
-    free_form = (
-        error_form[1] if error_form and error_form[0] == "libre" else AdjuntoForm(prefix="libre")
-    )
-    return render(
-        request,
-        "sede/filing/attachments.html",
-        {
-            "borrador": borrador,
-            "procedimiento": borrador.procedimiento,
-            "step": current,
-            "step_title": current.title(lang),
-            "slots": slot_rows,
-            "free": by_slot.get("", []),
-            "free_form": free_form,
-            "summary_form": error_form[1] if error_form else None,
-            "continue_problems": continue_problems,
-            "progress": _progress(definition, borrador, current.id, lang),
-            "max_file_mb": settings.SEDE_MAX_FILE_BYTES // (1024 * 1024),
-            "max_total_mb": settings.SEDE_MAX_SUBMISSION_BYTES // (1024 * 1024),
-            "max_files": settings.SEDE_MAX_FILES,
-        },
-        status=200,
-    )
-
-
 # --- Review, signature, submission ------------------------------------------------------
 
 
 def _review_context(request, borrador, definition, lang):
-    errors = services.borrador_errors(borrador, lang)
+    errors = selectors.borrador_errors(borrador, lang)
     problems = []
     for pointer, msgs in errors.items():
         target = definition.step_of(pointer) if pointer != "adjuntos" else None
@@ -445,33 +299,31 @@ def _review_context(request, borrador, definition, lang):
                 {
                     "label": label,
                     "message": message,
-                    "url": _step_url(borrador, target.id) if target else "",
+                    "url": step_url(borrador, target.id) if target else "",
                 }
             )
     summary = definition.summary(borrador.data, lang)
     for block in summary:
-        block["url"] = _step_url(borrador, block["step"].id)
-    attachments_step = next(
-        (s for s in definition.steps if definition.is_attachments_step(s)), None
-    )
+        block["url"] = step_url(borrador, block["step"].id)
+    attachments = next((s for s in definition.steps if definition.is_attachments_step(s)), None)
     return {
         "borrador": borrador,
         "procedimiento": borrador.procedimiento,
         "summary": summary,
         "adjuntos": list(borrador.adjuntos.all()),
-        "attachments_url": _step_url(borrador, attachments_step.id) if attachments_step else "",
+        "attachments_url": step_url(borrador, attachments.id) if attachments else "",
         "problems": problems,
-        "progress": _progress(definition, borrador, "_revisar", lang),
+        "progress": progress(definition, borrador, "_revisar", lang),
     }
 
 
 @login_required
 def review(request, public_id):
-    borrador = _borrador(request, public_id)
-    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+    borrador = borrador_or_404(request, public_id)
+    if (response := level_redirect(request, borrador.procedimiento)) is not None:
         return response
-    definition = services.definition_of(borrador)
-    context = _review_context(request, borrador, definition, _lang(request))
+    definition = selectors.definition_of(borrador)
+    context = _review_context(request, borrador, definition, lang_of(request))
     return render(request, "sede/filing/review.html", context)
 
 
@@ -480,13 +332,13 @@ def review(request, public_id):
 def sign(request, public_id):
     """CAT-5: (a) identified citizen with a strong level + council seal; (b) the PDF signed
     with the citizen's own certificate, validated by firma."""
-    borrador = _borrador(request, public_id)
+    borrador = borrador_or_404(request, public_id)
     procedimiento = borrador.procedimiento
-    if (response := _level_redirect(request, procedimiento)) is not None:
+    if (response := level_redirect(request, procedimiento)) is not None:
         return response
     if not procedimiento.signature_required:
         return redirect("sede:filing_review", public_id=borrador.public_id)
-    lang = _lang(request)
+    lang = lang_of(request)
     level = identification_level(request)
     minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
     concertada = FirmaConcertadaForm()
@@ -522,7 +374,7 @@ def sign(request, public_id):
                 )
             else:
                 return redirect("sede:filing_receipt", public_id=presentacion.public_id)
-    definition = services.definition_of(borrador)
+    definition = selectors.definition_of(borrador)
     return render(
         request,
         "sede/filing/sign.html",
@@ -536,14 +388,14 @@ def sign(request, public_id):
             "minimum_label": NivelGarantia(minimum).label.lower(),
             "metodo_concertada": MetodoFirma.CLAVE_CONCERTADA.value,
             "metodo_certificado": MetodoFirma.CERTIFICADO.value,
-            "progress": _progress(definition, borrador, "_revisar", lang),
+            "progress": progress(definition, borrador, "_revisar", lang),
         },
     )
 
 
 @login_required
 def solicitud_pdf(request, public_id):
-    borrador = _borrador(request, public_id)
+    borrador = borrador_or_404(request, public_id)
     pdf = services.solicitud_prepare(borrador=borrador)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = solicitud_filename(borrador)
@@ -561,8 +413,8 @@ def submit(request, public_id):
     existing = Presentacion.objects.filter(borrador__public_id=public_id, user=request.user).first()
     if existing is not None:
         return redirect("sede:filing_receipt", public_id=existing.public_id)
-    borrador = _borrador(request, public_id)
-    if (response := _level_redirect(request, borrador.procedimiento)) is not None:
+    borrador = borrador_or_404(request, public_id)
+    if (response := level_redirect(request, borrador.procedimiento)) is not None:
         return response
     if borrador.procedimiento.signature_required:
         return redirect("sede:filing_sign", public_id=borrador.public_id)
@@ -570,7 +422,7 @@ def submit(request, public_id):
         presentacion = services.borrador_submit(
             borrador=borrador,
             user=request.user,
-            language=_lang(request),
+            language=lang_of(request),
             session_level=identification_level(request),
             session_method=identification_method(request) or "",
         )
@@ -583,7 +435,7 @@ def submit(request, public_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, public_id):
-    borrador = _borrador(request, public_id)
+    borrador = borrador_or_404(request, public_id)
     if request.method == "POST":
         services.borrador_delete(borrador=borrador, actor=request.user)
         messages.info(request, _("Borrador eliminado."))

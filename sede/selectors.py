@@ -4,6 +4,7 @@ only; a submission is visible to who filed it and to the interesado it was filed
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from identidad.models import User
 from procedimientos.constants import EstadoFormulario
@@ -100,3 +101,68 @@ def mi_carpeta_page(user: User, key: str, page_number=None):
     page = Paginator(source(user), MI_CARPETA_PAGE_SIZE).get_page(page_number)
     page.section_key = key
     return page
+
+
+# --- What is left before submitting (reads) ---------------------------------------------
+
+
+def definition_of(borrador: Borrador):
+    from .filing.engine import Definition
+
+    return Definition(borrador.formulario.schema, borrador.formulario.layout)
+
+
+def slot_names(borrador: Borrador, language: str) -> list[dict]:
+    out = []
+    for i, doc in enumerate(borrador.procedimiento.required_documents or []):
+        name = (doc.get("name_eu") if language == "eu" else None) or doc.get("name_es", "")
+        out.append({"slot": str(i), "name": name, "mandatory": doc.get("mandatory", True)})
+    return out
+
+
+def data_with_attachments(borrador: Borrador, adjuntos: list, language: str) -> dict:
+    """The answers with each attachments array (fields with contentMediaType) filled from
+    the uploaded attachments: {"tipo": document name, "fichero": "sha256:<hex>"}."""
+    import copy
+
+    from .filing.pointers import put
+
+    definition = definition_of(borrador)
+    data = copy.deepcopy(borrador.data)
+    names = {s["slot"]: s["name"] for s in slot_names(borrador, language)}
+    for step in definition.steps:
+        for fs in step.fieldsets:
+            if not (fs.repeat and definition.is_attachments_fieldset(fs)):
+                continue
+            items = []
+            for adjunto in adjuntos:
+                item = {}
+                for spec in definition.group_fields(fs, 0):
+                    if spec.kind == "file":
+                        item[spec.key] = f"sha256:{adjunto.sha256}"
+                    elif spec.schema.get("type") == "string":
+                        item[spec.key] = (
+                            names.get(adjunto.slot) or adjunto.description or adjunto.nombre
+                        )[:200]
+                items.append(item)
+            put(data, fs.repeat["path"], items)
+    return data
+
+
+def borrador_errors(borrador: Borrador, language: str) -> dict[str, list[str]]:
+    """Every problem left before submitting: form errors by pointer, plus missing documents
+    under the key ``"adjuntos"``."""
+    adjuntos = list(borrador.adjuntos.all())
+    definition = definition_of(borrador)
+    errors = definition.validate(data_with_attachments(borrador, adjuntos, language))
+    present = {a.slot for a in adjuntos}
+    missing = [
+        s["name"]
+        for s in slot_names(borrador, language)
+        if s["mandatory"] and s["slot"] not in present
+    ]
+    for name in missing:
+        errors.setdefault("adjuntos", []).append(
+            _("Falta el documento «%(nombre)s».") % {"nombre": name}
+        )
+    return errors

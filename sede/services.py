@@ -7,9 +7,7 @@ registry's idempotency key), with the application PDF (TD14) and the attachments
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,25 +25,34 @@ from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
 
 from .constants import EstadoBorrador, MetodoFirma
+from .filing.adapters import expediente_open_for, oficina_sede
 from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_filename
-from .filing.engine import Definition, put
+from .filing.engine import Definition
+from .filing.refusals import FilingRefused
+from .filing.signature import check_signed_solicitud, seal
 from .filing.uploads import CheckedUpload, check_upload
 from .models import Adjunto, Borrador, Presentacion
+from .selectors import borrador_errors, definition_of, slot_names
 
 logger = logging.getLogger(__name__)
 
-
-class FilingRefused(Exception):  # noqa: N818 - a refusal, not an error
-    """A step of the filing cannot go ahead; ``message`` says why, for the citizen."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-def definition_of(borrador: Borrador) -> Definition:
-    return Definition(borrador.formulario.schema, borrador.formulario.layout)
+__all__ = [
+    "FilingRefused",
+    "Upload",
+    "adjunto_add",
+    "adjunto_remove",
+    "borrador_delete",
+    "borrador_errors",
+    "borrador_save",
+    "borrador_start",
+    "borrador_submit",
+    "borradores_expire",
+    "definition_of",
+    "oficina_sede",
+    "slot_names",
+    "solicitud_filename",
+    "solicitud_prepare",
+]
 
 
 def _expiry(now: datetime | None = None) -> datetime:
@@ -135,13 +142,6 @@ def borrador_save(*, borrador: Borrador, data: dict, step_id: str) -> Borrador:
     borrador.expires_at = _expiry()
     borrador.save()
     return borrador
-
-
-def _delete_files(borrador: Borrador) -> None:
-    for name in borrador.adjuntos.values_list("file", flat=True):
-        default_storage.delete(name)
-    if borrador.solicitud_file:
-        default_storage.delete(borrador.solicitud_file)
 
 
 @transaction.atomic
@@ -243,63 +243,6 @@ def adjunto_remove(*, borrador: Borrador, adjunto_id: int) -> None:
 # --- Validation of the whole application ------------------------------------------------
 
 
-def slot_names(borrador: Borrador, language: str) -> list[dict]:
-    out = []
-    for i, doc in enumerate(borrador.procedimiento.required_documents or []):
-        name = (doc.get("name_eu") if language == "eu" else None) or doc.get("name_es", "")
-        out.append({"slot": str(i), "name": name, "mandatory": doc.get("mandatory", True)})
-    return out
-
-
-def data_with_attachments(borrador: Borrador, adjuntos: list[Adjunto], language: str) -> dict:
-    """The answers with each attachments array (fields with contentMediaType) filled from
-    the uploaded attachments: {"tipo": document name, "fichero": "sha256:<hex>"}."""
-    import copy
-
-    definition = definition_of(borrador)
-    data = copy.deepcopy(borrador.data)
-    names = {s["slot"]: s["name"] for s in slot_names(borrador, language)}
-    for step in definition.steps:
-        for fs in step.fieldsets:
-            if not (fs.repeat and definition.is_attachments_fieldset(fs)):
-                continue
-            items = []
-            for adjunto in adjuntos:
-                item = {}
-                for spec in definition.group_fields(fs, 0):
-                    if spec.kind == "file":
-                        item[spec.key] = f"sha256:{adjunto.sha256}"
-                    elif spec.schema.get("type") == "string":
-                        item[spec.key] = (
-                            names.get(adjunto.slot) or adjunto.description or adjunto.nombre
-                        )[:200]
-                items.append(item)
-            put(data, fs.repeat["path"], items)
-    return data
-
-
-def borrador_errors(borrador: Borrador, language: str) -> dict[str, list[str]]:
-    """Every problem left before submitting: form errors by pointer, plus missing documents
-    under the key ``"adjuntos"``."""
-    adjuntos = list(borrador.adjuntos.all())
-    definition = definition_of(borrador)
-    errors = definition.validate(data_with_attachments(borrador, adjuntos, language))
-    present = {a.slot for a in adjuntos}
-    missing = [
-        s["name"]
-        for s in slot_names(borrador, language)
-        if s["mandatory"] and s["slot"] not in present
-    ]
-    for name in missing:
-        errors.setdefault("adjuntos", []).append(
-            _("Falta el documento «%(nombre)s».") % {"nombre": name}
-        )
-    return errors
-
-
-# --- The application PDF and the signature (CAT-5) --------------------------------------
-
-
 def _render(borrador: Borrador, firma: dict | None = None) -> bytes:
     return render_solicitud_pdf(
         borrador=borrador,
@@ -324,98 +267,6 @@ def solicitud_prepare(*, borrador: Borrador) -> bytes:
     borrador.solicitud_sha256 = digest
     borrador.save(update_fields=["solicitud_file", "solicitud_sha256", "updated_at"])
     return pdf
-
-
-NIF_IN_SUBJECT = re.compile(r"(?:IDCES-|\b)([0-9XYZKLMABCDEFGHJNPQRSUVW][0-9]{7}[0-9A-Z])\b")
-
-
-def signer_nif(subject: str) -> str | None:
-    """The NIF in a certificate subject (serialNumber ``IDCES-<NIF>`` or a bare NIF)."""
-    for match in NIF_IN_SUBJECT.finditer(subject.upper()):
-        return match.group(1)
-    return None
-
-
-def check_signed_solicitud(*, borrador: Borrador, user: User, signed: bytes) -> dict:
-    """Path (b): the uploaded PDF must be the application we rendered, signed by the
-    citizen's own certificate, and the signature valid (firma.validation)."""
-    from firma.validation import VALID, validate
-
-    if not borrador.solicitud_file:
-        raise FilingRefused(_("Descargue primero la solicitud en PDF, fírmela y súbala firmada."))
-    with default_storage.open(borrador.solicitud_file, "rb") as fh:
-        original = fh.read()
-    if not signed.startswith(b"%PDF-"):
-        raise FilingRefused(_("El fichero subido no es un PDF."))
-    if not signed.startswith(original) or len(signed) == len(original):
-        raise FilingRefused(
-            _(
-                "El PDF subido no es la solicitud que descargó (o no tiene firma). Descargue "
-                "la solicitud de nuevo, fírmela sin modificarla y súbala."
-            )
-        )
-    report = validate(signed)
-    if report.result != VALID or not report.signatures:
-        reasons = "; ".join(str(r) for r in (report.reasons or [])[:3])
-        raise FilingRefused(
-            _("La firma del PDF no es válida: %(motivo)s") % {"motivo": reasons or report.result}
-        )
-    signature = report.signatures[0]
-    nif = signer_nif(signature.signer_subject or "")
-    if not nif or nif != (user.nif or ""):
-        raise FilingRefused(
-            _(
-                "La solicitud está firmada con un certificado de otra persona (%(nif)s). Debe "
-                "firmarla con su propio certificado."
-            )
-            % {"nif": nif or "?"}
-        )
-    return {
-        "signer_subject": signature.signer_subject,
-        "signer_nif": nif,
-        "signing_time": signature.signing_time.isoformat() if signature.signing_time else None,
-        "result": report.result,
-    }
-
-
-# --- Submission ----------------------------------------------------------------------------
-
-
-def oficina_sede():
-    """The registry office of the sede itself (created the first time it is needed)."""
-    from registro.constants import TipoOficina
-    from registro.models import Oficina
-
-    oficina = Oficina.objects.filter(kind=TipoOficina.SEDE, active=True).order_by("pk").first()
-    if oficina is None:
-        council, _created = Unidad.objects.get_or_create(
-            dir3=settings.COUNCIL_DIR3,
-            defaults={
-                "name_es": settings.COUNCIL_NAME,
-                "name_eu": settings.COUNCIL_NAME_EU,
-                "kind": "entidad",
-            },
-        )
-        oficina = Oficina.objects.create(
-            code=f"O{settings.COUNCIL_DIR3[-8:]}",
-            name_es="Sede electrónica",
-            name_eu="Egoitza elektronikoa",
-            kind=TipoOficina.SEDE,
-            unidad=council,
-        )
-    return oficina
-
-
-def _open_expediente(presentacion: Presentacion) -> str:
-    """Open the case file when the expedientes app offers a service for it (not yet)."""
-    if importlib.util.find_spec("expedientes.services") is None:
-        return ""
-    module = importlib.import_module("expedientes.services")
-    opener = getattr(module, "expediente_open_from_asiento", None)
-    if opener is None:
-        return ""
-    expediente = opener(asiento=presentacion.asiento)
-    return str(getattr(expediente, "identificador", "") or getattr(expediente, "pk", ""))
 
 
 def borrador_submit(
@@ -492,7 +343,7 @@ def borrador_submit(
                     "level": session_level,
                     "at": timezone.now().isoformat(),
                 }
-                solicitud = _seal(_render(borrador, firma_detail))
+                solicitud = seal(_render(borrador, firma_detail))
             elif firma_method == MetodoFirma.CERTIFICADO and signed_pdf is not None:
                 firma_detail = check_signed_solicitud(
                     borrador=borrador, user=user, signed=signed_pdf
@@ -560,7 +411,7 @@ def borrador_submit(
             firma_method=firma_method,
             firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
         )
-        presentacion.expediente_ref = _open_expediente(presentacion)
+        presentacion.expediente_ref = expediente_open_for(presentacion)
         if presentacion.expediente_ref:
             presentacion.save(update_fields=["expediente_ref"])
         borrador.estado = EstadoBorrador.PRESENTADO
@@ -572,16 +423,3 @@ def borrador_submit(
             detail={"asiento": asiento.numero, "firma": firma_method},
         )
     return presentacion
-
-
-def _seal(pdf: bytes) -> bytes:
-    """The council seals the application server-side (the "clave concertada" path)."""
-    from firma.keys import get_signer
-    from firma.signing import sign
-
-    return sign(
-        pdf,
-        fmt="pades",
-        signer=get_signer("sello"),
-        reason="Solicitud firmada por la persona interesada mediante identificación en sede",
-    ).data

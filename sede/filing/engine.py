@@ -23,184 +23,51 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 
-MISSING = object()
+from .coercion import coerce, raw_value
+from .formats import (
+    CHOICE_LABELS,
+    FORMATS,
+    check_iban,
+    check_matricula,
+    check_nif,
+    check_referencia_catastral,
+    choice_label,
+    format_of,
+)
+from .messages import error_messages
+from .pointers import MISSING, get, is_required, parts, put, subschema
 
-# --- Identifier formats (python-stdnum) ------------------------------------------------
-
-MODERN_PLATE = re.compile(r"^[0-9]{4}[BCDFGHJKLMNPRSTVWXYZ]{3}$")
-OLD_PLATE = re.compile(r"^[A-Z]{1,2}[0-9]{4}[A-Z]{0,2}$")
-
-
-def _compact(value: str) -> str:
-    return re.sub(r"[\s\-.]", "", str(value)).upper()
-
-
-def check_nif(value: str) -> bool:
-    from stdnum.es import nif
-
-    return nif.is_valid(value)
-
-
-def check_iban(value: str) -> bool:
-    from stdnum import iban
-
-    return iban.is_valid(value)
-
-
-def check_referencia_catastral(value: str) -> bool:
-    from stdnum.es import referenciacatastral
-
-    return referenciacatastral.is_valid(value)
-
-
-def check_matricula(value: str) -> bool:
-    """Spanish number plates: current (0000 BBB, no vowels, Ñ or Q) or provincial (BI-1234-AB)."""
-    value = _compact(value)
-    return bool(MODERN_PLATE.match(value) or OLD_PLATE.match(value))
-
-
-FORMATS: dict[str, tuple[Any, Any]] = {
-    "nif": (check_nif, gettext_lazy("Escriba un DNI, NIE o NIF válido, con su letra de control.")),
-    "iban": (
-        check_iban,
-        gettext_lazy("Escriba un IBAN válido (ES y 22 cifras); compruebe los dígitos de control."),
-    ),
-    "referencia-catastral": (
-        check_referencia_catastral,
-        gettext_lazy(
-            "Escriba una referencia catastral válida (20 caracteres); compruebe los dos "
-            "caracteres de control del final."
-        ),
-    ),
-    "matricula": (
-        check_matricula,
-        gettext_lazy("Escriba una matrícula válida, por ejemplo 1234 BCD o BI-1234-AB."),
-    ),
-}
-
-
-def format_of(name: str, schema: Mapping) -> str | None:
-    declared = schema.get("format") or schema.get("x-format")
-    if declared in FORMATS:
-        return declared
-    if schema.get("type") != "string" or "enum" in schema:
-        return None
-    if name == "nif" or name.startswith("nif_"):
-        return "nif"
-    if name == "iban":
-        return "iban"
-    if name == "referencia_catastral":
-        return "referencia-catastral"
-    if name.startswith("matricula"):
-        return "matricula"
-    return None
-
-
-# --- Labels of common choices (others are shown humanised) ------------------------------
-
-CHOICE_LABELS = {
-    "fisica": gettext_lazy("Persona física"),
-    "juridica": gettext_lazy("Persona jurídica"),
-    "electronica": gettext_lazy("Electrónica, en la sede (recomendada)"),
-    "postal": gettext_lazy("En papel, por correo postal"),
-}
-
-
-def choice_label(schema: Mapping, value: Any, lang: str) -> str:
-    titles = schema.get("x-enum-titles-eu" if lang == "eu" else "x-enum-titles")
-    if isinstance(titles, list | tuple):
-        try:
-            return str(titles[list(schema.get("enum", [])).index(value)])
-        except (ValueError, IndexError):
-            pass
-    if value in CHOICE_LABELS:
-        return str(CHOICE_LABELS[value])
-    text = str(value).replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-# --- Pointers into data ------------------------------------------------------------------
-
-
-def parts(pointer: str) -> list[str]:
-    return [p for p in pointer.strip("/").split("/") if p != ""]
-
-
-def get(data: Any, pointer: str, default: Any = MISSING) -> Any:
-    node = data
-    for part in parts(pointer):
-        if isinstance(node, list):
-            try:
-                node = node[int(part)]
-            except (ValueError, IndexError):
-                return default
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return default
-    return node
-
-
-def put(data: dict, pointer: str, value: Any) -> None:
-    """Set ``value`` at ``pointer``, creating objects and list items on the way;
-    ``MISSING`` removes the key."""
-    keys = parts(pointer)
-    node: Any = data
-    for i, part in enumerate(keys[:-1]):
-        nxt_is_index = keys[i + 1].isdigit()
-        if isinstance(node, list):
-            idx = int(part)
-            while len(node) <= idx:
-                node.append({})
-            if not isinstance(node[idx], dict | list):
-                node[idx] = [] if nxt_is_index else {}
-            node = node[idx]
-        else:
-            if not isinstance(node.get(part), dict | list):
-                if value is MISSING:
-                    return
-                node[part] = [] if nxt_is_index else {}
-            node = node[part]
-    last = keys[-1]
-    if isinstance(node, list):
-        idx = int(last)
-        while len(node) <= idx:
-            node.append({})
-        node[idx] = value
-    elif value is MISSING:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
-def subschema(schema: Mapping, pointer: str) -> dict | None:
-    node: Any = schema
-    for part in parts(pointer):
-        if node is None:
-            return None
-        if part.isdigit() and node.get("type") == "array":
-            node = node.get("items")
-            continue
-        if node.get("type") == "array" and isinstance(node.get("items"), dict):
-            node = node["items"]
-        node = (node.get("properties") or {}).get(part)
-    return node
-
-
-def is_required(schema: Mapping, pointer: str) -> bool:
-    keys = parts(pointer)
-    parent = subschema(schema, "/" + "/".join(keys[:-1])) if len(keys) > 1 else schema
-    return bool(parent) and keys[-1] in (parent.get("required") or [])
+__all__ = [
+    "CHOICE_LABELS",
+    "FORMATS",
+    "MISSING",
+    "Definition",
+    "FieldSpec",
+    "FieldsetSpec",
+    "StepSpec",
+    "check_iban",
+    "check_matricula",
+    "check_nif",
+    "check_referencia_catastral",
+    "choice_label",
+    "coerce",
+    "condition_holds",
+    "display",
+    "format_of",
+    "get",
+    "is_required",
+    "parts",
+    "put",
+    "raw_value",
+    "subschema",
+]
 
 
 # --- The definition ------------------------------------------------------------------------
@@ -480,7 +347,7 @@ class Definition:
         errors: dict[str, list[str]] = {}
         validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
         for err in validator.iter_errors(data):
-            for pointer, message in _messages(self, err):
+            for pointer, message in error_messages(self, err):
                 errors.setdefault(pointer, [])
                 if message not in errors[pointer]:
                     errors[pointer].append(message)
@@ -595,136 +462,3 @@ def _prune(node: Any) -> None:
     elif isinstance(node, list):
         for item in node:
             _prune(item)
-
-
-# --- Coercion of one posted value ------------------------------------------------------
-
-
-def raw_value(spec: FieldSpec, post: Mapping) -> Any:
-    if spec.kind == "multichoice":
-        return post.getlist(spec.name) if hasattr(post, "getlist") else post.get(spec.name, [])
-    return post.get(spec.name)
-
-
-def coerce(spec: FieldSpec, post: Mapping) -> tuple[Any, str | None]:
-    """(value or MISSING, coercion error). Empty answers are MISSING so that "required"
-    reports them."""
-    raw = raw_value(spec, post)
-    kind = spec.kind
-    if kind == "boolean":
-        return (str(raw).lower() in ("on", "true", "1", "si", "sí", "yes")), None
-    if kind == "multichoice":
-        values = [v for v in (raw or []) if v]
-        return (values if values else MISSING), None
-    text = (raw or "").strip() if isinstance(raw, str) else ""
-    if not text:
-        return MISSING, None
-    if kind in ("number", "integer"):
-        number = text.replace(" ", "").replace("€", "")
-        if "," in number and "." in number:
-            number = number.replace(".", "").replace(",", ".")
-        else:
-            number = number.replace(",", ".")
-        try:
-            dec = Decimal(number)
-        except InvalidOperation:
-            return text, _("Escriba un número, por ejemplo 1250,50.")
-        if not dec.is_finite():
-            return text, _("Escriba un número, por ejemplo 1250,50.")
-        if kind == "integer":
-            if dec != dec.to_integral_value():
-                return text, _("Escriba un número entero, sin decimales.")
-            return int(dec), None
-        return (int(dec) if dec == dec.to_integral_value() else float(dec)), None
-    if kind == "date":
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date().isoformat(), None  # noqa: DTZ007
-            except ValueError:
-                continue
-        return text, _("Escriba una fecha válida, por ejemplo 31/12/2026.")
-    if spec.format in ("nif", "iban", "referencia-catastral", "matricula"):
-        return _compact(text), None
-    if (
-        spec.format is None
-        and kind == "text"
-        and spec.schema.get("pattern", "").startswith("^[A-Z")
-    ):
-        return text.upper(), None
-    return text, None
-
-
-# --- jsonschema errors → messages by field ------------------------------------------------
-
-
-def _pointer(path: Iterable) -> str:
-    return "".join(f"/{p}" for p in path)
-
-
-def _messages(definition: Definition, err) -> list[tuple[str, str]]:
-    where = _pointer(err.absolute_path)
-    v = err.validator
-    if v == "required":
-        instance = err.instance if isinstance(err.instance, dict) else {}
-        out: list[tuple[str, str]] = []
-        for name in err.validator_value:
-            if name not in instance:
-                out.extend(_required_leaves(definition, f"{where}/{name}"))
-        return out
-    if v in ("allOf", "anyOf", "oneOf", "if", "then", "else", "not"):
-        return []
-    spec = definition.field(where) if where else None
-    if spec is not None and spec.format and v in ("pattern", "minLength", "maxLength"):
-        return [(where, str(FORMATS[spec.format][1]))]
-    s = err.schema if isinstance(err.schema, dict) else {}
-    n = err.validator_value
-    templates = {
-        "pattern": lambda: _("El formato no es válido."),
-        "minLength": lambda: _("Escriba al menos %(n)s caracteres.") % {"n": n},
-        "maxLength": lambda: _("Escriba como máximo %(n)s caracteres.") % {"n": n},
-        "minimum": lambda: _("El valor mínimo es %(n)s.") % {"n": n},
-        "maximum": lambda: _("El valor máximo es %(n)s.") % {"n": n},
-        "exclusiveMinimum": lambda: _("Debe ser mayor que %(n)s.") % {"n": n},
-        "exclusiveMaximum": lambda: _("Debe ser menor que %(n)s.") % {"n": n},
-        "enum": lambda: _("Elija una de las opciones."),
-        "type": lambda: _("El valor no es del tipo esperado."),
-        "minItems": lambda: _("Añada al menos %(n)s.") % {"n": n},
-        "maxItems": lambda: _("Como máximo %(n)s.") % {"n": n},
-        "uniqueItems": lambda: _("No repita la misma opción."),
-        "additionalProperties": lambda: _("Hay datos que el formulario no admite."),
-    }
-    message = templates[v]() if v in templates else None
-    if v == "const":
-        message = (
-            _("Debe marcar esta casilla para continuar.")
-            if s.get("const") is True
-            else _("El valor no es el esperado.")
-        )
-    if v == "format":
-        message = {
-            "email": _("Escriba un correo electrónico válido, por ejemplo nombre@ejemplo.org."),
-            "date": _("Escriba una fecha válida, por ejemplo 31/12/2026."),
-        }.get(err.validator_value, _("El formato no es válido."))
-    if v == "type" and s.get("type") in ("number", "integer"):
-        message = _("Escriba un número, por ejemplo 1250,50.")
-    return [(where, message or str(err.message))]
-
-
-def _message_for_required(definition: Definition, pointer: str) -> str:
-    spec = definition.field(pointer)
-    if spec is not None and spec.kind == "boolean" and spec.schema.get("const") is True:
-        return _("Debe marcar esta casilla para continuar.")
-    if spec is not None and spec.kind in ("choice", "multichoice"):
-        return _("Elija una opción.")
-    return _("Este dato es obligatorio.")
-
-
-def _required_leaves(definition: Definition, pointer: str) -> list[tuple[str, str]]:
-    """A missing object is reported on each of its required fields."""
-    node = subschema(definition.schema, pointer) or {}
-    if node.get("type") == "object" and node.get("required"):
-        out: list[tuple[str, str]] = []
-        for name in node["required"]:
-            out.extend(_required_leaves(definition, f"{pointer}/{name}"))
-        return out
-    return [(pointer, _message_for_required(definition, pointer))]
