@@ -218,3 +218,51 @@ class TestProcedureWithoutItsOwnForm:
         asiento = Asiento.objects.get()
         assert asiento.procedimiento == queja and asiento.formulario is None
         assert Presentacion.objects.get().firma_method == "ninguna"
+
+
+class TestAfterTheCommit:
+    def test_the_receipt_downloaded_is_the_sealed_one_once_issued(
+        self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks
+    ):
+        """REG-5: on commit the registry seals the receipt; the sede then serves that one."""
+        from firma.validation import VALID, validate
+
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        presentacion = Presentacion.objects.get()
+        presentacion.asiento.refresh_from_db()
+        assert presentacion.asiento.is_sealed
+        pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        assert validate(pdf.content).result == VALID
+
+    def test_no_case_file_is_opened_while_expedientes_has_no_service(self, sin_firma, ciudadana):
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        presentacion = borrador_submit(
+            borrador=borrador, user=ciudadana, language="es", session_level=2
+        )
+        assert presentacion.expediente_ref == ""
+
+    def test_a_case_file_is_opened_when_expedientes_offers_the_service(
+        self, sin_firma, ciudadana, monkeypatch
+    ):
+        """The contract sede expects from expedientes (design.md step 6)."""
+        import sys
+        import types
+
+        opened = []
+        module = types.ModuleType("expedientes.services")
+
+        def expediente_open_from_asiento(*, asiento):
+            opened.append(asiento.numero)
+            return types.SimpleNamespace(identificador=f"EXP-{asiento.pk}")
+
+        module.expediente_open_from_asiento = expediente_open_from_asiento
+        monkeypatch.setitem(sys.modules, "expedientes.services", module)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        presentacion = borrador_submit(
+            borrador=borrador, user=ciudadana, language="es", session_level=2
+        )
+        assert opened == [presentacion.asiento.numero]
+        assert presentacion.expediente_ref == f"EXP-{presentacion.asiento.pk}"
