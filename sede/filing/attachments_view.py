@@ -14,7 +14,7 @@ from ..forms import (
     AdjuntoForm,
 )
 from .navigation import progress, step_url
-from .uploads import UploadRefused
+from .uploads import UploadRefused, check_file_size
 
 
 def attachments_step(request, borrador, definition, current, lang):
@@ -37,6 +37,7 @@ def attachments_step(request, borrador, definition, current, lang):
             if form.is_valid():
                 upload = form.cleaned_data["fichero"]
                 try:
+                    check_file_size(nombre=upload.name, size=upload.size)  # before reading it
                     services.adjunto_add(
                         borrador=borrador,
                         upload=services.Upload(nombre=upload.name, data=upload.read()),

@@ -39,7 +39,8 @@ class CheckedUpload:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f}"
+    mb = n / (1024 * 1024)
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}".replace(".", ",")
 
 
 def sniff(data: bytes) -> str | None:
@@ -90,11 +91,20 @@ def _is_safe_xml(data: bytes) -> bool:
     return b"<!ENTITY" not in data
 
 
+def check_file_size(*, nombre: str, size: int) -> None:
+    """Refuse a file over SEDE_MAX_FILE_BYTES (called before reading an upload, too)."""
+    max_file = int(settings.SEDE_MAX_FILE_BYTES)
+    if size > max_file:
+        raise UploadRefused(
+            _("El fichero «%(nombre)s» ocupa %(size)s MB; el máximo por fichero es %(max)s MB.")
+            % {"nombre": nombre, "size": _mb(size), "max": _mb(max_file)}
+        )
+
+
 def check_upload(
     *, nombre: str, data: bytes, already_count: int = 0, already_bytes: int = 0
 ) -> CheckedUpload:
     nombre = (nombre or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "documento"
-    max_file = int(settings.SEDE_MAX_FILE_BYTES)
     max_total = int(settings.SEDE_MAX_SUBMISSION_BYTES)
     max_files = int(settings.SEDE_MAX_FILES)
     if not data:
@@ -103,11 +113,7 @@ def check_upload(
         raise UploadRefused(
             _("No puede adjuntar más de %(n)d ficheros a una solicitud.") % {"n": max_files}
         )
-    if len(data) > max_file:
-        raise UploadRefused(
-            _("El fichero «%(nombre)s» ocupa %(size)s MB; el máximo por fichero es %(max)s MB.")
-            % {"nombre": nombre, "size": _mb(len(data)), "max": _mb(max_file)}
-        )
+    check_file_size(nombre=nombre, size=len(data))
     if already_bytes + len(data) > max_total:
         raise UploadRefused(
             _(

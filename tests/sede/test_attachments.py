@@ -232,3 +232,19 @@ class TestThroughTheWeb:
         response = client.post(upload_url(theirs), {"action": f"remove:{adjunto.pk}"})
         assert response.status_code == 404
         assert borrador.adjuntos.count() == 1
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(
+    catalogo, client_as, ciudadana, settings
+):
+    settings.SEDE_MAX_FILE_BYTES = 4096
+    borrador = new_draft(ciudadana, catalogo["aes"])
+    response = client_as(ciudadana).post(
+        upload_url(borrador),
+        {
+            "action": "upload:",
+            "libre-fichero": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 9000),
+        },
+    )
+    assert "ocupa 0,0 MB; el máximo por fichero es 0,0 MB" in response.content.decode()
+    assert not borrador.adjuntos.exists()
