@@ -74,6 +74,7 @@ def start(request, code: str):
             "form": form,
             "drafts": drafts,
             "represents_others": len(interesados) > 1,
+            "level_label": NivelGarantia(procedimiento.min_identification_level).label.lower(),
             "expiry_days": settings.SEDE_DRAFT_EXPIRY_DAYS,
         },
     )

@@ -68,6 +68,16 @@ def fill_instancia(client, borrador, with_attachment=True):
     return r
 
 
+def test_the_start_page_says_what_is_needed_in_both_languages(catalogo, client_as, ciudadana):
+    client = client_as(ciudadana)
+    page = client.get(reverse("sede:filing_start", args=["aes"])).content.decode()
+    assert "Justificantes de ingresos de los últimos tres meses" in page
+    assert "tendrá que firmar la solicitud" in page
+    page = client.get("/eu" + reverse("sede:filing_start", args=["aes"])).content.decode()
+    assert "Azken hiru hilabeteetako diru-sarreren egiaztagiriak" in page
+    assert "Hasi aurretik" in page
+
+
 def test_the_citizen_files_the_instancia_general_and_gets_a_receipt(catalogo, client_as, ciudadana):
     client = client_as(ciudadana)
     page = client.get(reverse("sede:filing_start", args=["instancia-general"]))
