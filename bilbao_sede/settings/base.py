@@ -349,6 +349,10 @@ FIRMA_TRUST_ANCHORS = env_str("FIRMA_TRUST_ANCHORS", str(FIRMA_PKI_DIR / "ca.pem
 FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", False)
 FIRMA_CRLS = env_list("FIRMA_CRLS", [])
 FIRMA_TSA_URL = env_str("FIRMA_TSA_URL", "")
+FIRMA_VERIFY_RATE = env_str("FIRMA_VERIFY_RATE", "20/m")
+FIRMA_VALIDATE_RATE = env_str("FIRMA_VALIDATE_RATE", "10/m")
+FIRMA_REMINDER_BEFORE_HOURS = env_int("FIRMA_REMINDER_BEFORE_HOURS", 24, minimum=1)
+FIRMA_REMINDER_EVERY_HOURS = env_int("FIRMA_REMINDER_EVERY_HOURS", 24, minimum=1)
 
 # --- Sede: citizen filing (sede.filing) ------------------------------------------------
 SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
