@@ -88,8 +88,9 @@ def _service_client(index: int, ids: dict, barrier, results) -> None:
     import registro.services as services
     from identidad.models import Interesado, Unidad
     from registro.models import Oficina
+    from registro.services import receipts
 
-    services.justificante_enqueue = lambda *, asiento_id: True  # the outbox keeps them
+    receipts.justificante_enqueue = lambda *, asiento_id: True  # the outbox keeps them
     oficina = Oficina.objects.get(pk=ids["oficina"])
     unidad = Unidad.objects.get(pk=ids["unidad"])
     interesado = Interesado.objects.get(pk=ids["interesado"])
@@ -200,7 +201,9 @@ def throughput_single(ids: dict) -> tuple[float, float]:
             cur.execute("INSERT INTO bench_rows (n, summary) VALUES (%s, %s)", [n, f"S {i}"])
             cur.execute("COMMIT")
     baseline = n_total / (time.perf_counter() - began)
-    services.justificante_enqueue = lambda *, asiento_id: True
+    from registro.services import receipts
+
+    receipts.justificante_enqueue = lambda *, asiento_id: True
     oficina = Oficina.objects.get(pk=ids["oficina"])
     unidad = Unidad.objects.get(pk=ids["unidad"])
     interesado = Interesado.objects.get(pk=ids["interesado"])

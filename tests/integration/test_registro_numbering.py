@@ -43,7 +43,8 @@ def test_reg4_concurrent_writers_with_rollbacks_leave_no_gap_and_no_duplicate(
     # in this process. Publishing is recorded instead (the outbox state stays "pending").
     published: list[int] = []
     monkeypatch.setattr(
-        "registro.services.justificante_enqueue", lambda *, asiento_id: published.append(asiento_id)
+        "registro.services.receipts.justificante_enqueue",
+        lambda *, asiento_id: published.append(asiento_id),
     )
 
     pdf = make_pdf_bytes()

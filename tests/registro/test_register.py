@@ -286,7 +286,7 @@ def test_reg4_an_entry_prepared_before_new_year_and_numbered_after_gets_the_new_
     register, monkeypatch
 ):
     """The clock passes midnight on 31 December between preparing and numbering."""
-    from registro import services
+    from django.utils import timezone
 
     with at(2026, 6, 1, 10, 0):
         register()  # 2026/E/00000001
@@ -298,7 +298,7 @@ def test_reg4_an_entry_prepared_before_new_year_and_numbered_after_gets_the_new_
             datetime(2027, 1, 1, 0, 0, 0, 3000, tzinfo=MADRID),  # second attempt numbered
         ]
     )
-    monkeypatch.setattr(services.timezone, "now", lambda: next(instants))
+    monkeypatch.setattr(timezone, "now", lambda: next(instants))
     asiento = register()
     assert asiento.numero == "2027/E/00000001"
     assert Contador.objects.get(year=2026, direction="E").last_seq == 1  # number given back

@@ -1,0 +1,20 @@
+"""Every write of the registro app (split by concern; import from here).
+
+``asiento_register`` is the one way into the registry (REG-1..6); the receipt (REG-5) is
+produced after the commit by Celery, the entry recording that it is pending (an outbox), and
+``justificantes_sweep`` finishes any receipt left behind.
+"""
+
+from ..documentos import DocumentoNuevo
+from .receipts import justificante_enqueue, justificante_issue, justificantes_sweep
+from .registration import asiento_register, effective_instant, representation_snapshot
+
+__all__ = [
+    "DocumentoNuevo",
+    "asiento_register",
+    "effective_instant",
+    "justificante_enqueue",
+    "justificante_issue",
+    "justificantes_sweep",
+    "representation_snapshot",
+]

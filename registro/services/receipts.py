@@ -1,0 +1,101 @@
+"""The receipt's outbox (REG-5): publish after commit, sweep what was left pending, and
+issue the sealed receipt idempotently."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..constants import EstadoAsiento
+from ..models import Asiento
+
+logger = logging.getLogger(__name__)
+
+
+def justificante_enqueue(*, asiento_id: int) -> bool:
+    """Publish the receipt task; never raise (the entry is registered whatever happens:
+    the sweep retries what could not be published). Returns whether it was published."""
+    try:
+        from ..tasks import justificante_issue_task
+
+        justificante_issue_task.delay(asiento_id)
+    except Exception:  # noqa: BLE001 - broker down, worker error in eager mode...
+        logger.exception("Receipt of asiento %s left pending for the sweep", asiento_id)
+        return False
+    return True
+
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# The task published at commit normally finishes within seconds: the sweep leaves younger
+# entries alone, so that a backlog in the queue is not published twice.
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def justificantes_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Re-enqueue every receipt still pending (REG-5 outbox). Claims each entry with a
+    conditional UPDATE so that concurrent sweeps do not publish the same one twice within
+    ``CLAIM_TIMEOUT``. Returns how many were published."""
+    now = now or timezone.now()
+    stale = now - CLAIM_TIMEOUT
+    candidates = list(
+        Asiento.objects.filter(estado=EstadoAsiento.JUSTIFICANTE_PENDIENTE, seq__isnull=False)
+        .filter(_unclaimed_or_stale(stale), presented_at__lt=now - SWEEP_GRACE)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    published = 0
+    for asiento_id in candidates:
+        claimed = (
+            Asiento.objects.filter(
+                _unclaimed_or_stale(stale),
+                pk=asiento_id,
+                estado=EstadoAsiento.JUSTIFICANTE_PENDIENTE,
+            ).update(justificante_claimed_at=now)
+            == 1
+        )
+        if claimed and justificante_enqueue(asiento_id=asiento_id):
+            published += 1
+    return published
+
+
+def _unclaimed_or_stale(stale: datetime) -> Q:
+    return Q(justificante_claimed_at__isnull=True) | Q(justificante_claimed_at__lt=stale)
+
+
+def justificante_issue(*, asiento_id: int) -> Asiento:
+    """Render, stamp (CSV + QR) and seal the receipt of an entry; idempotent (REG-5)."""
+    from ..justificante import issue_sealed_receipt
+
+    try:
+        with transaction.atomic():
+            asiento = Asiento.objects.select_for_update().get(pk=asiento_id)
+            if asiento.estado == EstadoAsiento.JUSTIFICANTE_SELLADO:
+                return asiento
+            code, version_id = issue_sealed_receipt(asiento)
+            asiento.estado = EstadoAsiento.JUSTIFICANTE_SELLADO
+            asiento.justificante_csv = code
+            asiento.justificante_version_id = version_id
+            asiento.justificante_sealed_at = timezone.now()
+            asiento.justificante_error = ""
+            asiento.save(
+                update_fields=[
+                    "estado",
+                    "justificante_csv",
+                    "justificante_version_id",
+                    "justificante_sealed_at",
+                    "justificante_error",
+                ]
+            )
+            return asiento
+    except Asiento.DoesNotExist:
+        raise
+    except Exception as exc:
+        Asiento.objects.filter(pk=asiento_id).update(
+            justificante_error=str(exc)[:300],
+            justificante_attempts=F("justificante_attempts") + 1,
+        )
+        raise

@@ -1,0 +1,274 @@
+"""``asiento_register``: the one way into the registry (REG-1..6).
+
+It validates everything first, writes the entry's parties and documents, and takes the
+number LAST, under the lock of the (year, direction) counter row, so the lock is held only
+for one statement and the commit (see ``numbering``). The receipt (REG-5) is produced after
+the commit by Celery (see ``receipts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from identidad.models import Interesado, Unidad, User
+
+from .. import chain
+from ..constants import Direccion, DocumentacionFisica, RolInteresado
+from ..documentos import DocumentoNuevo, store
+from ..models import Asiento, AsientoDocumento, AsientoInteresado, Oficina, format_numero
+from . import receipts
+from .numbering import finish, pg_insert_asiento, pg_insert_children, take_number
+from .validation import Cleaned, validate_registration
+
+# --- Adapters to other apps (one small function each) ---------------------------------
+
+
+def effective_instant(presented_at: datetime) -> datetime:
+    """REG-2 via calendario: 00:00 of the next working day when presented on a non-working
+    day, else the presentation instant itself."""
+    from calendario.terms import effective_instant as _effective
+
+    return _effective(presented_at).effective_at
+
+
+def representation_snapshot(context: Any) -> tuple[int | None, dict]:
+    """The reference and a JSON snapshot of an ``apoderamientos`` representation context
+    (``representation_record(...)``), or of a plain dict describing one."""
+    if context is None:
+        return None, {}
+    if isinstance(context, dict):
+        data = {k: v for k, v in context.items() if isinstance(v, str | int | bool | None)}
+        return data.get("id"), data
+    instant = getattr(context, "instant", None)
+    data = {
+        "id": getattr(context, "pk", None),
+        "via": str(getattr(context, "via", "") or ""),
+        "reason": str(getattr(context, "reason", "") or "")[:300],
+        "apoderamiento": getattr(context, "apoderamiento_id", None),
+        "habilitacion": getattr(context, "habilitacion_id", None),
+        "consentimiento": getattr(context, "consentimiento_id", None),
+        "actor_user": getattr(context, "actor_user_id", None),
+        "actor_interesado": getattr(context, "actor_interesado_id", None),
+        "interesado": getattr(context, "interesado_id", None),
+        "instant": instant.isoformat() if isinstance(instant, datetime) else None,
+    }
+    return data["id"], data
+
+
+def asiento_register(
+    *,
+    direction: str,
+    oficina: Oficina,
+    canal: str,
+    interesados: Sequence[Interesado],
+    resumen: str,
+    unidad_destino: Unidad | None = None,
+    unidad_origen: Unidad | None = None,
+    expone: str = "",
+    solicita: str = "",
+    procedimiento=None,
+    formulario=None,
+    representante: Interesado | None = None,
+    representacion: Any = None,
+    documentos: Sequence[DocumentoNuevo] = (),
+    documentacion_fisica: str = DocumentacionFisica.NINGUNA,
+    idioma: str | None = None,
+    registrado_por: User | None = None,
+    idempotency_key: str | None = None,
+) -> Asiento:
+    """Register an entry or exit in ONE transaction and return it, numbered (REG-1..6).
+
+    Everything is validated before anything is written (``ValidationError`` by field; no
+    number is consumed). A retry with the same ``idempotency_key`` returns the entry the
+    first call registered. The sealed receipt is produced after the commit (REG-5).
+    """
+    idioma = idioma or (get_language() or settings.LANGUAGE_CODE)[:2]
+    cleaned = validate_registration(
+        direction=direction,
+        oficina=oficina,
+        canal=canal,
+        interesados=interesados,
+        representante=representante,
+        representacion=representacion,
+        unidad_origen=unidad_origen,
+        unidad_destino=unidad_destino,
+        resumen=resumen,
+        expone=expone,
+        solicita=solicita,
+        procedimiento=procedimiento,
+        formulario=formulario,
+        documentacion_fisica=documentacion_fisica,
+        documentos=documentos,
+        idioma=idioma,
+        idempotency_key=idempotency_key,
+    )
+    representacion_id, representacion_data = representation_snapshot(representacion)
+    # File bytes go to storage before the transaction (content-addressed, so a rollback
+    # leaves nothing half-named and a retry reuses the same blob).
+    stored = [store(doc) for doc in cleaned.documentos]
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _register(
+                    cleaned=cleaned,
+                    stored=stored,
+                    unidad_origen=unidad_origen,
+                    unidad_destino=unidad_destino,
+                    resumen=resumen,
+                    expone=expone or "",
+                    solicita=solicita or "",
+                    procedimiento=procedimiento,
+                    formulario=formulario,
+                    representacion_id=representacion_id,
+                    representacion_data=representacion_data,
+                    documentacion_fisica=documentacion_fisica,
+                    idioma=idioma,
+                    registrado_por=registrado_por,
+                    idempotency_key=idempotency_key,
+                )
+        except _YearChangedError:
+            if attempt == 2:
+                raise
+        except IntegrityError:
+            if idempotency_key:
+                existing = Asiento.objects.filter(idempotency_key=idempotency_key).first()
+                if existing is not None:
+                    return existing
+            raise
+    raise AssertionError("unreachable")
+
+
+class _YearChangedError(Exception):
+    """The new year began between preparing the entry and numbering it: start again, so
+    the number's year is the year of its presentation instant (the rollback returns the
+    number taken in the old year)."""
+
+
+def _register(
+    *,
+    cleaned: Cleaned,
+    stored: list[str],
+    unidad_origen,
+    unidad_destino,
+    resumen,
+    expone,
+    solicita,
+    procedimiento,
+    formulario,
+    representacion_id,
+    representacion_data,
+    documentacion_fisica,
+    idioma,
+    registrado_por,
+    idempotency_key,
+) -> Asiento:
+    provisional = timezone.now()
+    provisional_effective = effective_instant(provisional)
+    asiento = Asiento(
+        year=timezone.localtime(provisional).year,
+        direction=cleaned.direction,
+        presented_at=provisional,
+        effective_at=provisional_effective,
+        oficina=cleaned.oficina,
+        canal=cleaned.canal,
+        unidad_origen=unidad_origen,
+        unidad_destino=unidad_destino,
+        unidad=unidad_destino if cleaned.direction == Direccion.ENTRADA else unidad_origen,
+        resumen=resumen,
+        expone=expone,
+        solicita=solicita,
+        procedimiento=procedimiento,
+        formulario=formulario,
+        documentacion_fisica=documentacion_fisica,
+        representacion_id=representacion_id,
+        representacion=representacion_data,
+        idioma=idioma,
+        registrado_por=registrado_por,
+        idempotency_key=idempotency_key,
+    )
+    partes = [
+        AsientoInteresado(
+            interesado=p,
+            rol=RolInteresado.INTERESADO,
+            orden=i,
+            nif=p.nif,
+            nombre=p.display_name[:400],
+        )
+        for i, p in enumerate(cleaned.interesados)
+    ]
+    if cleaned.representante is not None:
+        r = cleaned.representante
+        partes.append(
+            AsientoInteresado(
+                interesado=r,
+                rol=RolInteresado.REPRESENTANTE,
+                orden=len(partes),
+                nif=r.nif,
+                nombre=r.display_name[:400],
+            )
+        )
+    docs = [
+        AsientoDocumento(
+            orden=i,
+            nombre=d.nombre,
+            mime=d.mime,
+            size=len(d.data),
+            sha256=d.sha256,
+            file=name,
+            tipo_anexo=d.tipo_anexo,
+            validez=d.validez,
+            resolution_ppi=d.resolution_ppi,
+        )
+        for i, (d, name) in enumerate(zip(cleaned.documentos, stored, strict=True))
+    ]
+    digest = chain.asiento_digest(asiento, partes, docs)
+    postgres = connection.vendor == "postgresql"
+    if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
+        asiento.pk = pg_insert_children(partes, docs)
+    else:
+        # A repeated idempotency key fails here, on the unique index, before any number.
+        asiento.save(force_insert=True)
+        for row in (*partes, *docs):
+            row.asiento = asiento
+        AsientoInteresado.objects.bulk_create(partes)
+        if docs:
+            AsientoDocumento.objects.bulk_create(docs)
+
+    # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
+    contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
+    presented_at = timezone.now()
+    if timezone.localtime(presented_at).year != asiento.year:
+        raise _YearChangedError
+    if timezone.localdate(presented_at) == timezone.localdate(provisional):
+        moved = provisional_effective != provisional
+        effective_at = provisional_effective if moved else presented_at
+    else:  # crossed midnight since: ask the calendar again (rare)
+        effective_at = effective_instant(presented_at)
+    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+    asiento.prev_hash = prev_hash
+    asiento.hash = chain.entry_hash(
+        prev_hash=prev_hash,
+        numero=format_numero(asiento.year, asiento.direction, seq),
+        presented_at=presented_at,
+        effective_at=effective_at,
+        digest=digest,
+    )
+    if postgres:
+        # One statement: the entry row, written once, and the new chain head. A repeated
+        # idempotency key fails here and the rollback gives the number back.
+        pg_insert_asiento(asiento, contador_id)
+        asiento._state.adding = False
+        for row in (*partes, *docs):
+            row.asiento = asiento
+    else:
+        finish(contador_id=contador_id, asiento=asiento)
+    asiento_id = asiento.pk
+    transaction.on_commit(lambda: receipts.justificante_enqueue(asiento_id=asiento_id))
+    return asiento
