@@ -53,16 +53,39 @@ def borrador_for_user(user: User, public_id) -> Borrador:
 
 
 def presentaciones_of(user: User) -> QuerySet[Presentacion]:
+    """What the user filed, what was filed for them, and what was filed by or for someone
+    whose power, in force now, lets the user act in that procedure (REA-2, REA-7) — all in
+    one SQL query, whatever the volume."""
     from apoderamientos.decision import person_interesado
 
     own = person_interesado(user)
     rule = Q(user=user)
     if own is not None:
-        rule |= Q(interesado=own)
+        rule |= Q(interesado=own) | Q(_power_allows(own))
     return (
         Presentacion.objects.filter(rule)
         .select_related("procedimiento", "asiento", "interesado")
         .order_by("-submitted_at", "-pk")
+    )
+
+
+def _power_allows(apoderado):
+    from django.conf import settings
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from apoderamientos.constants import TipoApoderamiento
+    from apoderamientos.models import Apoderamiento
+
+    scope = (
+        Q(tipo=TipoApoderamiento.GENERAL)
+        | Q(tipo=TipoApoderamiento.ADMINISTRACION, administracion_dir3=settings.COUNCIL_DIR3)
+        | Q(tipo=TipoApoderamiento.TRAMITES, procedimientos=OuterRef("procedimiento_id"))
+    )
+    return Exists(
+        Apoderamiento.objects.filter(apoderado=apoderado, poderdantes=OuterRef("interesado_id"))
+        .effective_at(timezone.now())
+        .filter(scope)
     )
 
 

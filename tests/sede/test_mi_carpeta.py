@@ -140,3 +140,28 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(URL).status_code == 200
     assert len(few.captured_queries) <= 25
+
+
+def test_a_power_in_force_lets_the_apoderado_see_the_poderdantes_submissions(
+    catalogo, ciudadana, representante, otra_ciudadana
+):
+    """REA-2/REA-7: "only what is mine or what a power allows" — and only while it lasts."""
+    from apoderamientos.services import apoderamiento_revoke
+
+    ig = catalogo["instancia-general"]
+    presentacion = bulk_submissions(ciudadana, ig, 1)[0]
+    url = reverse("sede:filing_receipt", args=[presentacion.public_id])
+    jon = login(Client(), representante)
+    assert jon.get(url).status_code == 404
+    power = make_power(
+        poderdante=person_interesado(ciudadana),
+        apoderado=person_interesado(representante),
+        procedimientos=[catalogo["aes"]],
+    )
+    assert jon.get(url).status_code == 404  # a power for another procedure does not cover it
+    power.procedimientos.add(ig)
+    assert jon.get(url).status_code == 200
+    assert presentacion.asiento.numero in jon.get(URL).content.decode()
+    assert login(Client(), otra_ciudadana).get(url).status_code == 404
+    apoderamiento_revoke(apoderamiento=power, actor=ciudadana)
+    assert jon.get(url).status_code == 404
