@@ -30,6 +30,15 @@ ACCEPTED_TYPES: dict[str, tuple[bytes, ...] | None] = {
     "application/vnd.oasis.opendocument.spreadsheet": (b"PK\x03\x04",),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
 }
+# Browsers send these for files they do not recognise, or under older names.
+MIME_ALIASES = {
+    "application/octet-stream": "",
+    "binary/octet-stream": "",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/x-png": "image/png",
+    "application/x-pdf": "application/pdf",
+}
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/tiff"}
 
 
@@ -80,6 +89,7 @@ def resolve_mime(data: bytes, declared: str) -> str:
     """The document's type, checked against its content. Raises ``ValueError`` with a
     message for the user when the type is not accepted or does not match the content."""
     declared = (declared or "").split(";")[0].strip().lower()
+    declared = MIME_ALIASES.get(declared, declared)
     sniffed = sniff_mime(data)
     if not declared:
         if sniffed is None:

@@ -302,3 +302,17 @@ def test_reg4_an_entry_prepared_before_new_year_and_numbered_after_gets_the_new_
     asiento = register()
     assert asiento.numero == "2027/E/00000001"
     assert Contador.objects.get(year=2026, direction="E").last_seq == 1  # number given back
+
+
+def test_a_browser_that_does_not_know_the_type_gets_it_from_the_content(register):
+    from .conftest import scan_png
+
+    doc = register(
+        documentos=[
+            DocumentoNuevo(
+                nombre="plano.png", content=scan_png(300), mime="application/octet-stream"
+            ),
+            DocumentoNuevo(nombre="foto.jpg", content=b"\xff\xd8\xff\xe0rest", mime="image/jpg"),
+        ]
+    ).documentos.order_by("orden")
+    assert [d.mime for d in doc] == ["image/png", "image/jpeg"]
