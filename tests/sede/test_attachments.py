@@ -248,3 +248,15 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     )
     assert "ocupa 0,0 MB; el máximo por fichero es 0,0 MB" in response.content.decode()
     assert not borrador.adjuntos.exists()
+
+
+def test_the_clamd_backend_reports_an_unreachable_daemon(tmp_path, settings):
+    """Off by default; when chosen and clamd is down, uploads are refused (fail closed)."""
+    from sede.scanning import ScanError
+
+    with pytest.raises(ScanError):
+        ClamdBackend(socket_path=str(tmp_path / "none.sock"), timeout=1).scan(b"%PDF-")
+    settings.SEDE_SCAN_BACKEND = "sede.scanning.ClamdBackend"
+    settings.SEDE_CLAMD_SOCKET = str(tmp_path / "none.sock")
+    with pytest.raises(UploadRefused, match="virus"):
+        check_upload(nombre="a.pdf", data=make_pdf())

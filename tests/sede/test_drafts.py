@@ -186,3 +186,9 @@ class TestAccessBothWays:
         borrador = new_draft(ciudadana, catalogo["instancia-general"])
         response = client.get(step_url(borrador, "solicitud"))
         assert response.status_code == 302 and "/identidad/acceso/" in response["Location"]
+
+
+def test_the_expiry_runs_hourly_from_celery_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sede-drafts-expire"]
+    assert entry["task"] == borradores_expire_task.name
+    assert entry["schedule"] <= 24 * 3600
