@@ -235,17 +235,25 @@ def load_book(rows: int, ids: dict) -> float:
         if connection.vendor == "postgresql":
             cur.execute(
                 f"""INSERT INTO {a} (year, direction, seq, presented_at, effective_at, oficina_id,
-                    canal, unidad_destino_id, resumen, expone, solicita, documentacion_fisica,
-                    representacion, idioma, estado, justificante_attempts, justificante_error,
-                    justificante_csv, prev_hash, hash)
+                    canal, unidad_destino_id, unidad_id, resumen, expone, solicita,
+                    documentacion_fisica, representacion, idioma, estado,
+                    justificante_attempts, justificante_error, justificante_csv, prev_hash, hash)
                 SELECT 2020, 'E', g,
                     timestamptz '2020-01-01 08:00+01' + g * interval '30 seconds',
                     timestamptz '2020-01-01 08:00+01' + g * interval '30 seconds',
                     %s, 'sede', CASE WHEN g %% 3 = 0 THEN %s ELSE %s END,
+                    CASE WHEN g %% 3 = 0 THEN %s ELSE %s END,
                     'Solicitud ' || g, '', '', '3', '{{}}'::jsonb, 'es', 'sellado', 1, '', '',
                     '', ''
                 FROM generate_series(1, %s) AS g""",  # noqa: S608
-                [ids["oficina"], ids["council"], ids["unidad"], rows],
+                [
+                    ids["oficina"],
+                    ids["council"],
+                    ids["unidad"],
+                    ids["council"],
+                    ids["unidad"],
+                    rows,
+                ],
             )
             cur.execute(
                 f"""INSERT INTO {p} (asiento_id, interesado_id, rol, orden, nif, nombre)
@@ -259,14 +267,22 @@ def load_book(rows: int, ids: dict) -> float:
             cur.execute(
                 f"""WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s)
                 INSERT INTO {a} (year, direction, seq, presented_at, effective_at, oficina_id,
-                    canal, unidad_destino_id, resumen, expone, solicita, documentacion_fisica,
-                    representacion, idioma, estado, justificante_attempts, justificante_error,
-                    justificante_csv, prev_hash, hash)
+                    canal, unidad_destino_id, unidad_id, resumen, expone, solicita,
+                    documentacion_fisica, representacion, idioma, estado,
+                    justificante_attempts, justificante_error, justificante_csv, prev_hash, hash)
                 SELECT 2020, 'E', n, datetime('2020-01-01 07:00', '+' || (n * 30) || ' seconds'),
                     datetime('2020-01-01 07:00', '+' || (n * 30) || ' seconds'), %s, 'sede',
+                    CASE WHEN n %% 3 = 0 THEN %s ELSE %s END,
                     CASE WHEN n %% 3 = 0 THEN %s ELSE %s END, 'Solicitud ' || n, '', '', '3',
                     '{{}}', 'es', 'sellado', 1, '', '', '', '' FROM g""",  # noqa: S608
-                [rows, ids["oficina"], ids["council"], ids["unidad"]],
+                [
+                    rows,
+                    ids["oficina"],
+                    ids["council"],
+                    ids["unidad"],
+                    ids["council"],
+                    ids["unidad"],
+                ],
             )
             cur.execute(
                 f"""INSERT INTO {p} (asiento_id, interesado_id, rol, orden, nif, nombre)
@@ -283,31 +299,36 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
 
-def search_latency(ids: dict) -> dict[str, list[float]]:
-    from datetime import date
+def search_latency(ids: dict, rows: int) -> dict[str, list[float]]:
+    from datetime import date, timedelta
 
     from identidad.models import User
     from registro.selectors import BookFilters, registry_book
 
     staff = User.objects.get(pk=ids["staff"])
     first = registry_book(user=staff, filters=BookFilters())
+    days = max(2, rows * 30 // 86400)  # the loaded entries are 30 s apart from 2020-01-01
+    start = date(2020, 1, 1)
+
+    def day(i: int) -> date:
+        return start + timedelta(days=i % (days - 1))
+
     cases = {
         "first page": lambda i: (BookFilters(), ""),
         "next page": lambda i: (BookFilters(), first.next_cursor or ""),
         "by NIF": lambda i: (BookFilters(nif=f"{(i * 7919) % 50000:08}T"), ""),
-        "by date range": lambda i: (
-            BookFilters(desde=date(2020, 3, 1 + i % 28), hasta=date(2020, 3, 2 + i % 28)),
-            "",
-        ),
+        "by date range": lambda i: (BookFilters(desde=day(i), hasta=day(i) + timedelta(1)), ""),
         "by unit": lambda i: (BookFilters(unidad=ids["council"]), ""),
-        "by number": lambda i: (BookFilters(numero=f"2020/E/{1 + (i * 104729) % 900000}"), ""),
+        "by number": lambda i: (BookFilters(numero=f"2020/E/{1 + (i * 104729) % rows}"), ""),
         "unit + dates": lambda i: (
-            BookFilters(unidad=ids["unidad"], desde=date(2020, 6, 1), hasta=date(2020, 6, 30)),
+            BookFilters(unidad=ids["unidad"], desde=day(i), hasta=day(i) + timedelta(3)),
             "",
         ),
     }
     timings: dict[str, list[float]] = {}
     for name, make in cases.items():
+        filters, cursor = make(1)
+        assert registry_book(user=staff, filters=filters, cursor=cursor).rows, name
         values = []
         for i in range(SEARCH_ROUNDS):
             filters, cursor = make(i)
@@ -350,7 +371,7 @@ def main() -> None:
             loaded = load_book(rows, ids)
             print(f"registry book: loaded {rows:,} entries in {loaded:.1f}s")
             connections.close_all()
-            timings = search_latency(ids)
+            timings = search_latency(ids, rows)
             for name, values in timings.items():
                 print(f"  {name:14} p50={pct(values, 0.5):7.2f}ms  p95={pct(values, 0.95):7.2f}ms")
             everything = [v for values in timings.values() for v in values]

@@ -117,7 +117,7 @@ def registry_book(
         at, pk = after
         qs = qs.filter(Q(presented_at__lt=at) | Q(presented_at=at, pk__lt=pk))
     rows = list(
-        qs.select_related("oficina", "unidad_destino", "unidad_origen")
+        qs.select_related("unidad")
         .prefetch_related("partes")
         .order_by("-presented_at", "-id")[: page_size + 1]
     )
