@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from identidad.constants import NivelGarantia
+from identidad.models import Interesado
 from identidad.session import identification_level, identification_method
 
 from . import selectors, services
@@ -52,10 +53,15 @@ def start(request, code: str):
         own_pk=own.pk if own else None,
     )
     drafts = selectors.borradores_of(request.user).filter(procedimiento=procedimiento)[:5]
-    if request.method == "POST" and form.is_valid():
-        wanted = form.cleaned_data["interesado"]
+    if request.method == "POST":
+        wanted = request.POST.get("interesado", "")
         chosen = next((i for i in interesados if str(i.pk) == wanted), None)
+        if chosen is None and wanted.isdigit():
+            # Not offered: apoderamientos says why (no power, expired, another procedure...).
+            chosen = Interesado.objects.filter(pk=int(wanted)).first()
         try:
+            if wanted and chosen is None:
+                raise services.FilingRefused(_("Elija en nombre de quién presenta la solicitud."))
             borrador = services.borrador_start(
                 user=request.user,
                 procedimiento=procedimiento,
@@ -63,7 +69,8 @@ def start(request, code: str):
                 on_behalf_of=chosen if chosen and own and chosen.pk != own.pk else None,
             )
         except services.FilingRefused as exc:
-            form.add_error("interesado", exc.message)
+            form.is_valid()
+            form.errors["interesado"] = form.error_class([exc.message])
         else:
             return redirect(step_url(borrador, borrador.current_step))
     return render(

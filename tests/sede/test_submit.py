@@ -179,7 +179,10 @@ class TestOnBehalfOf:
         response = client.post(
             reverse("sede:filing_start", args=["instancia-general"]), {"interesado": miren.pk}
         )
-        assert response.status_code == 200  # the choice is not offered: form error
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "No consta ningún apoderamiento" in html  # the reason, from apoderamientos
+        assert "error-summary" in html
         assert not representante.borradores.exists()
         with pytest.raises(FilingRefused, match="apoderamiento"):
             new_draft(representante, sin_firma, on_behalf_of=miren)
