@@ -10,12 +10,14 @@ import datetime as dt
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import errors as cv_errors
 
 from firma.policy import normalize_oid, policy_for_oid
 
-from .report import REV_GOOD, REV_REVOKED, REV_UNKNOWN, SignatureReport
+from .report import REV_GOOD, REV_REVOKED, REV_REVOKED_LATER, REV_UNKNOWN, SignatureReport
+from .revocation import FetchLog
 from .trust import build_validation_context, revocation_check_enabled
 
 
@@ -80,25 +82,20 @@ def check_chain(
         # or a revocation still shows up next to the expiry.
         moment = report.certificate_not_before or moment
         moment = moment + dt.timedelta(seconds=1)
-    context = build_validation_context(moment=moment, extra_certs=other_certs)
-    validator = CertificateValidator(
-        cert, intermediate_certs=other_certs, validation_context=context
-    )
     checking = revocation_check_enabled()
+    fetch_log = FetchLog()
     try:
-        asyncio.run(validator.async_validate_usage(set()))
-    except cv_errors.RevokedError:
+        _validate_path(cert, other_certs, moment=moment, fetch_log=fetch_log)
+    except cv_errors.RevokedError as exc:
         report.chain_ok = True
-        report.revocation_status = REV_REVOKED
-        report.add("certificate_revoked", _("El certificado del firmante está revocado."))
+        report_revoked(report, exc)
         return
-    except cv_errors.InsufficientRevinfoError:
+    except cv_errors.InsufficientRevinfoError as exc:
         report.chain_ok = True
+        if checking and _revoked_after_signing(report, cert, other_certs, moment):
+            return
         report.revocation_status = REV_UNKNOWN
-        report.add(
-            "revocation_unknown",
-            _("No se ha podido comprobar si el certificado del firmante está revocado."),
-        )
+        report.add("revocation_unknown", revocation_unknown_reason(fetch_log, exc))
         return
     except (cv_errors.ExpiredError, cv_errors.NotYetValidError):
         report.chain_ok = False
@@ -128,6 +125,123 @@ def check_chain(
     report.chain_ok = True
     if checking:
         report.revocation_status = REV_GOOD
+
+
+def _validate_path(
+    cert: asn1_x509.Certificate,
+    other_certs: list[asn1_x509.Certificate],
+    *,
+    moment: dt.datetime | None,
+    fetch_log: FetchLog | None = None,
+    usage: set[str] | frozenset[str] = frozenset(),
+    extended_usage: set[str] | None = None,
+) -> None:
+    context = build_validation_context(moment=moment, extra_certs=other_certs, fetch_log=fetch_log)
+    validator = CertificateValidator(
+        cert, intermediate_certs=other_certs, validation_context=context
+    )
+    asyncio.run(validator.async_validate_usage(set(usage), extended_usage))
+
+
+_REVOCATION_REASONS = {
+    "unspecified": gettext_noop("no especificado"),
+    "key_compromise": gettext_noop("clave comprometida"),
+    "ca_compromise": gettext_noop("autoridad de certificación comprometida"),
+    "affiliation_changed": gettext_noop("cambio de afiliación"),
+    "superseded": gettext_noop("sustituido por otro certificado"),
+    "cessation_of_operation": gettext_noop("cese de actividad"),
+    "certificate_hold": gettext_noop("certificado suspendido"),
+    "remove_from_crl": gettext_noop("retirado de la lista de revocación"),
+    "privilege_withdrawn": gettext_noop("privilegios retirados"),
+    "aa_compromise": gettext_noop("autoridad de atributos comprometida"),
+}
+
+
+def _reason_label(reason) -> str:
+    native = getattr(reason, "native", reason) or "unspecified"
+    label = _REVOCATION_REASONS.get(str(native))
+    return _(label) if label else str(native)
+
+
+def report_revoked(report: SignatureReport, exc: cv_errors.RevokedError) -> None:
+    report.revocation_status = REV_REVOKED
+    when = getattr(exc, "revocation_dt", None)
+    report.add(
+        "certificate_revoked",
+        _(
+            "El certificado del firmante está revocado desde %(date)s, antes de la firma "
+            "(motivo: %(reason)s)."
+        )
+        % {
+            "date": when.isoformat() if when else "?",
+            "reason": _reason_label(getattr(exc, "reason", None)),
+        },
+    )
+
+
+def _revoked_after_signing(report, cert, other_certs, moment: dt.datetime) -> bool:
+    """Revoked, but after ``moment``? Then a timestamp before the revocation proves the
+    signature existed while the certificate was good (valid); without one it is
+    indeterminate. Returns False when that is not the case."""
+    try:
+        _validate_path(cert, other_certs, moment=None)
+    except cv_errors.RevokedError as exc:
+        when = _aware(getattr(exc, "revocation_dt", None))
+        if when is None or when <= moment:
+            report_revoked(report, exc)
+            return True
+        reason = _reason_label(getattr(exc, "reason", None))
+        stamped = _aware(report.timestamp_time)
+        report.revocation_status = REV_REVOKED_LATER
+        if stamped is not None and stamped < when:
+            report.warn(
+                _(
+                    "El certificado del firmante fue revocado el %(date)s (motivo: %(reason)s), "
+                    "después de la firma; el sello de tiempo prueba que la firma es anterior."
+                )
+                % {"date": when.isoformat(), "reason": reason}
+            )
+        else:
+            report.add(
+                "revoked_no_poe",
+                _(
+                    "El certificado del firmante fue revocado el %(date)s (motivo: %(reason)s), "
+                    "después de la fecha de firma declarada, pero ningún sello de tiempo prueba "
+                    "que la firma sea anterior a la revocación."
+                )
+                % {"date": when.isoformat(), "reason": reason},
+            )
+        return True
+    except (cv_errors.PathValidationError, cv_errors.ValidationError, cv_errors.PathBuildingError):
+        return False
+    return False
+
+
+def revocation_unknown_reason(fetch_log: FetchLog, exc: Exception | None = None) -> str:
+    if fetch_log.refused:
+        return _(
+            "No se ha podido comprobar si el certificado del firmante está revocado: no se "
+            "consulta %(urls)s porque su servidor no está entre los permitidos "
+            "(FIRMA_REVOCATION_HOSTS)."
+        ) % {"urls": ", ".join(fetch_log.refused)}
+    if fetch_log.failed:
+        return _(
+            "No se ha podido comprobar si el certificado del firmante está revocado: el "
+            "servicio de revocación %(urls)s no responde o su respuesta no es válida."
+        ) % {"urls": ", ".join(fetch_log.failed)}
+    unknown = [url for url, status in fetch_log.ocsp_answers if status == "unknown"]
+    if unknown:
+        return _(
+            "No se ha podido comprobar si el certificado del firmante está revocado: el "
+            "servicio OCSP %(urls)s responde que no conoce el certificado."
+        ) % {"urls": ", ".join(unknown)}
+    if fetch_log.ocsp_answers:
+        return _(
+            "No se ha podido comprobar si el certificado del firmante está revocado: la "
+            "respuesta OCSP de %(urls)s no es aceptable (firma, respondedor no autorizado "
+            "o fechas)."
+        ) % {"urls": ", ".join(url for url, _status in fetch_log.ocsp_answers)}
+    return _("No se ha podido comprobar si el certificado del firmante está revocado.")
 
 
 def check_policy(report: SignatureReport, oid: str | None, digest: bytes | None, family: str):

@@ -19,6 +19,7 @@ REV_NOT_CHECKED = "not_checked"
 REV_GOOD = "good"
 REV_REVOKED = "revoked"
 REV_UNKNOWN = "unknown"
+REV_REVOKED_LATER = "revoked_after_signing"
 
 # Reason codes, stable for the API and the tests; each comes with a readable text.
 INVALID_CODES = {
@@ -35,6 +36,8 @@ INVALID_CODES = {
 INDETERMINATE_CODES = {
     "chain_untrusted",
     "revocation_unknown",
+    "revoked_no_poe",
+    "timestamp_untrusted",
     "detached_content_missing",
     "signer_certificate_missing",
     "signer_certificate_mismatch",

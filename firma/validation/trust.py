@@ -73,7 +73,7 @@ def clear_trust_cache() -> None:
 
 @receiver(setting_changed)
 def _reset(*, setting, **kwargs):
-    if setting in ("FIRMA_TRUST_ANCHORS", "FIRMA_CRLS"):
+    if setting in ("FIRMA_TRUST_ANCHORS", "FIRMA_CRLS", "FIRMA_REVOCATION_HOSTS"):
         clear_trust_cache()
 
 
@@ -95,13 +95,19 @@ def build_validation_context(
     extra_certs=(),
     for_signing: bool = False,
     revocation: bool | None = None,
+    fetch_log=None,
 ) -> ValidationContext:
     """A certvalidator context: our anchors, our CRLs, revocation per FIRMA_REVOCATION_CHECK.
 
     With revocation checking on, CRLs from ``FIRMA_CRLS`` are used and CRL/OCSP URLs in the
-    certificates are fetched; a certificate whose status cannot be established fails
-    ("require"). With it off, revocation is not looked at.
+    certificates are fetched, but only from hosts in ``FIRMA_REVOCATION_HOSTS`` (see
+    :mod:`.revocation`; refusals go to ``fetch_log``); a certificate whose status cannot be
+    established fails ("require"). Current revocation data is accepted for a past signing
+    time (a revocation dated after ``moment`` does not revoke). With it off, revocation is
+    not looked at.
     """
+    from .revocation import FetchLog, GuardedFetcherBackend
+
     check = revocation_check_enabled() if revocation is None else revocation
     crls = configured_crls() if check or for_signing else []
     kwargs: dict = {
@@ -111,7 +117,12 @@ def build_validation_context(
         "allow_fetching": check,
         "revocation_mode": "require" if check else "soft-fail",
         "weak_hash_algos": {"md2", "md5"},  # SHA-1 still accepted for legacy signatures
+        "retroactive_revinfo": True,
     }
+    if check:
+        kwargs["fetcher_backend"] = GuardedFetcherBackend(
+            log=fetch_log if fetch_log is not None else FetchLog()
+        )
     if for_signing:
         kwargs["revocation_mode"] = "soft-fail"
     if moment is not None:
