@@ -88,10 +88,14 @@ def attachments_step(request, borrador, definition, current, lang):
         form = (
             error_form[1] if error_form and error_form[0] == prefix else AdjuntoForm(prefix=prefix)
         )
+        # Each file input is named after its document: several "Fichero" labels would be
+        # ambiguous to a screen reader.
+        form.fields["fichero"].label = _("Fichero: %(documento)s") % {"documento": s["name"]}
         slot_rows.append({**s, "adjuntos": by_slot.get(s["slot"], []), "form": form})
     free_form = (
         error_form[1] if error_form and error_form[0] == "libre" else AdjuntoForm(prefix="libre")
     )
+    free_form.fields["fichero"].label = _("Fichero: otro documento")
     return render(
         request,
         "sede/filing/attachments.html",
