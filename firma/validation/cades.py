@@ -16,6 +16,7 @@ from .certs import (
     check_signer_certificate,
     describe_certificate,
     report_certificate_mismatch,
+    timestamp_authority_problem,
 )
 from .report import SignatureReport, ValidationReport, cannot_validate, finish
 
@@ -179,14 +180,38 @@ def _check_timestamps(report: SignatureReport, signer_info: cms.SignerInfo) -> N
     for value in cv.unsigned_attr_values(signer_info, cv.OID_SIGNATURE_TIMESTAMP):
         try:
             token = cms.ContentInfo.load(value.dump())
-            when = verify_timestamp_token(token, signer_info["signature"].native)
-        except (ValueError, TypeError, KeyError, cv.UnsupportedAlgorithmError) as exc:
+        except (ValueError, TypeError) as exc:
             report.add(
                 "timestamp_invalid",
                 _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
             )
             continue
-        report.timestamp_time = when
+        check_timestamp_token(report, token, signer_info["signature"].native)
+
+
+def check_timestamp_token(report: SignatureReport, token: cms.ContentInfo, imprinted: bytes):
+    """A signature timestamp: intact and over ``imprinted`` (else invalid), from a TSA that
+    chains to our anchors with the timeStamping usage (else indeterminate)."""
+    try:
+        when = verify_timestamp_token(token, imprinted)
+    except Exception as exc:  # noqa: BLE001 (any defect in the token makes it invalid)
+        report.add(
+            "timestamp_invalid",
+            _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
+        )
+        return
+    signed_data = token["content"]
+    tsa_cert = cv.find_signer_certificate(signed_data, signed_data["signer_infos"][0])
+    others = [c for c in cv.other_certificates(signed_data) if c != tsa_cert]
+    problem = timestamp_authority_problem(tsa_cert, others, when)
+    if problem:
+        report.add(
+            "timestamp_untrusted",
+            _("El sello de tiempo no es de una autoridad de sellado de confianza: %(detail)s")
+            % {"detail": problem},
+        )
+        return
+    report.timestamp_time = when
 
 
 def verify_timestamp_token(token: cms.ContentInfo, imprinted: bytes) -> dt.datetime:

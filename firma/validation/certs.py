@@ -217,6 +217,48 @@ def _revoked_after_signing(report, cert, other_certs, moment: dt.datetime) -> bo
     return False
 
 
+def timestamp_authority_problem(
+    cert: asn1_x509.Certificate,
+    other_certs: list[asn1_x509.Certificate],
+    when: dt.datetime | None,
+) -> str | None:
+    """Why the TSA certificate of a timestamp is not acceptable, or None if it is.
+
+    It must chain to a trust anchor at the time of the timestamp and carry the
+    ``timeStamping`` extended key usage (RFC 3161 2.3); revocation as for signers.
+    """
+    try:
+        _validate_path(
+            cert,
+            other_certs,
+            moment=_aware(when),
+            extended_usage={"time_stamping"},
+        )
+    except cv_errors.RevokedError:
+        return _("el certificado de la TSA está revocado.")
+    except cv_errors.InsufficientRevinfoError:
+        return _("no se ha podido comprobar si el certificado de la TSA está revocado.")
+    except (cv_errors.ExpiredError, cv_errors.NotYetValidError):
+        return _("el certificado de la TSA no era válido en la fecha del sello.")
+    except cv_errors.PathBuildingError:
+        return _(
+            "el certificado de la TSA no se encadena con ninguna autoridad de certificación "
+            "de confianza."
+        )
+    except cv_errors.InvalidCertificateError as exc:
+        if "purpose" in str(exc).lower() or "usage" in str(exc).lower():
+            return _(
+                "el certificado de la TSA no está autorizado para emitir sellos de tiempo "
+                "(falta el uso extendido timeStamping)."
+            )
+        return _("el certificado de la TSA no es válido: %(detail)s") % {"detail": exc}
+    except (cv_errors.PathValidationError, cv_errors.ValidationError) as exc:
+        return _("la cadena del certificado de la TSA no es válida: %(detail)s") % {
+            "detail": getattr(exc, "failure_msg", str(exc))
+        }
+    return None
+
+
 def revocation_unknown_reason(fetch_log: FetchLog, exc: Exception | None = None) -> str:
     if fetch_log.refused:
         return _(

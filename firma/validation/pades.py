@@ -114,7 +114,8 @@ def _validate_one(sig) -> SignatureReport:
     check_policy(report, oid, policy_digest, "cades")
     _check_timestamps(report, signer_info)
     ts = getattr(status, "timestamp_validity", None)
-    if ts is not None and report.timestamp_time is None:
+    timestamp_rejected = {"timestamp_invalid", "timestamp_untrusted"} & set(report.codes)
+    if ts is not None and report.timestamp_time is None and not timestamp_rejected:
         report.timestamp_time = ts.timestamp
     if cert is None:
         report.add(

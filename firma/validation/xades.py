@@ -282,7 +282,7 @@ def _policy(signature) -> tuple[str | None, bytes | None]:
 
 
 def _check_timestamp(report: SignatureReport, signature) -> None:
-    from .cades import verify_timestamp_token
+    from .cades import check_timestamp_token
 
     node = _find_xades(signature, "SignatureTimeStamp/EncapsulatedTimeStamp")
     if node is None or not node.text:
@@ -293,9 +293,10 @@ def _check_timestamp(report: SignatureReport, signature) -> None:
         method = node.getparent().xpath("*[local-name()='CanonicalizationMethod']/@Algorithm")
         exclusive = bool(method) and "exc-c14n" in method[0]
         c14n = etree.tostring(value, method="c14n", exclusive=exclusive)
-        report.timestamp_time = verify_timestamp_token(token, c14n)
     except Exception as exc:  # noqa: BLE001 (any defect in the token makes it invalid)
         report.add(
             "timestamp_invalid",
             _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
         )
+        return
+    check_timestamp_token(report, token, c14n)
