@@ -62,10 +62,31 @@ def _pg_asiento_sql() -> tuple[list, str]:
     return fields, sql
 
 
-def pg_insert_asiento(asiento: Asiento, contador_id: int) -> None:
-    fields, sql = _pg_asiento_sql()
-    params = [asiento.hash, contador_id]
-    params += [f.get_db_prep_save(f.pre_save(asiento, True), connection) for f in fields]
+LATE_FIELDS = ("seq", "presented_at", "effective_at", "prev_hash", "hash")
+
+
+def pg_prepare_asiento(asiento: Asiento) -> list:
+    """The INSERT parameters of the entry row, prepared BEFORE the lock is taken; the five
+    values only known under the lock are filled in by :func:`pg_insert_asiento`."""
+    fields, _sql = _pg_asiento_sql()
+    return [None, None] + [
+        f.get_db_prep_save(f.pre_save(asiento, True), connection) for f in fields
+    ]
+
+
+@functools.cache
+def _late_positions() -> tuple[int, ...]:
+    fields, _sql = _pg_asiento_sql()
+    names = [f.attname for f in fields]
+    return tuple(2 + names.index(name) for name in LATE_FIELDS)
+
+
+def pg_insert_asiento(asiento: Asiento, contador_id: int, params: list) -> None:
+    """Under the lock: the entry row and the new chain head, in one statement."""
+    _fields, sql = _pg_asiento_sql()
+    params[0], params[1] = asiento.hash, contador_id
+    for position, name in zip(_late_positions(), LATE_FIELDS, strict=True):
+        params[position] = getattr(asiento, name)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

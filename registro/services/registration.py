@@ -24,7 +24,13 @@ from ..constants import Direccion, DocumentacionFisica, RolInteresado
 from ..documentos import DocumentoNuevo, store
 from ..models import Asiento, AsientoDocumento, AsientoInteresado, Oficina, format_numero
 from . import receipts
-from .numbering import finish, pg_insert_asiento, pg_insert_children, take_number
+from .numbering import (
+    finish,
+    pg_insert_asiento,
+    pg_insert_children,
+    pg_prepare_asiento,
+    take_number,
+)
 from .validation import Cleaned, validate_registration
 
 # --- Adapters to other apps (one small function each) ---------------------------------
@@ -232,6 +238,7 @@ def _register(
     postgres = connection.vendor == "postgresql"
     if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
         asiento.pk = pg_insert_children(partes, docs)
+        insert_params = pg_prepare_asiento(asiento)
     else:
         # A repeated idempotency key fails here, on the unique index, before any number.
         asiento.save(force_insert=True)
@@ -263,7 +270,7 @@ def _register(
     if postgres:
         # One statement: the entry row, written once, and the new chain head. A repeated
         # idempotency key fails here and the rollback gives the number back.
-        pg_insert_asiento(asiento, contador_id)
+        pg_insert_asiento(asiento, contador_id, insert_params)
         asiento._state.adding = False
         for row in (*partes, *docs):
             row.asiento = asiento
