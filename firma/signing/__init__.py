@@ -3,6 +3,7 @@
 Formats (legal.md FIR-3, FIR-4): ``pades`` (TF06), ``xades-enveloped`` (TF03),
 ``xades-detached`` (TF02, internally detached), ``cades-detached`` (TF04) and
 ``cades-attached`` (TF05). Every signature carries the AGE signature policy v1.9 (FIR-1).
+``countersign(cades, signer=...)`` adds a CAdES countersignature (FIR-5).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from firma.keys.base import Signer
 from firma.policy import FORMATS, SIGNING_POLICY, TIPO_FIRMA_BY_FORMAT
 
 from ._common import SigningError
+from .countersign import countersign
 
-__all__ = ["FORMATS", "SignedResult", "SigningError", "sign"]
+__all__ = ["FORMATS", "SignedResult", "SigningError", "countersign", "sign"]
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,86 @@ def validate_signer_info(
     _check_timestamps(report, signer_info)
     # Certificate.
     check_signer_certificate(report, cert, others)
+    check_countersignatures(report, signed_data, signer_info)
+    return report
+
+
+MAX_COUNTERSIGNATURE_DEPTH = 8
+
+
+def check_countersignatures(
+    report: SignatureReport,
+    signed_data: cms.SignedData,
+    signer_info: cms.SignerInfo,
+    *,
+    depth: int = 0,
+) -> None:
+    """Validate the countersignatures of ``signer_info`` (FIR-5) as nested signatures."""
+    values = cv.unsigned_attr_values(signer_info, cv.OID_COUNTER_SIGNATURE)
+    if not values:
+        return
+    if depth >= MAX_COUNTERSIGNATURE_DEPTH:
+        report.warn(_("Hay contrafirmas anidadas a demasiada profundidad: no se validan."))
+        return
+    countersigned = signer_info["signature"].native
+    for value in values:
+        try:
+            counter = cms.SignerInfo.load(value.dump())
+            nested = validate_countersignature(signed_data, counter, countersigned)
+            check_countersignatures(nested, signed_data, counter, depth=depth + 1)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+            nested = SignatureReport(integrity_ok=False)
+            nested.add(
+                "integrity_failed",
+                _("La contrafirma está dañada y no se puede analizar: %(detail)s")
+                % {"detail": str(exc).splitlines()[0][:200]},
+            )
+        report.countersignatures.append(nested)
+
+
+def validate_countersignature(
+    signed_data: cms.SignedData, counter: cms.SignerInfo, countersigned: bytes
+) -> SignatureReport:
+    """A countersignature: its digest covers the countersigned signature value; then its
+    signer, certificate, chain, policy and timestamps as for any signature."""
+    report = SignatureReport()
+    cert = cv.find_signer_certificate(signed_data, counter)
+    try:
+        report.signing_time = _time(cv.signed_attr(counter, cv.OID_SIGNING_TIME))
+    except (ValueError, TypeError):
+        report.signing_time = None
+    if cert is None:
+        report.add(
+            "signer_certificate_missing",
+            _("La contrafirma no incluye el certificado de su firmante."),
+        )
+        return report
+    describe_certificate(report, cert)
+    try:
+        ok, problem = cv.verify_signer_info(signed_data, counter, countersigned, cert)
+    except cv.UnsupportedAlgorithmError as exc:
+        report.add(
+            "unsupported_algorithm", _("Algoritmo no soportado: %(alg)s") % {"alg": str(exc)}
+        )
+    else:
+        report.integrity_ok = ok
+        if not ok:
+            if problem == "digest":
+                reason = _(
+                    "La contrafirma no corresponde a la firma que refrenda (el valor de esa "
+                    "firma no es el que se contrafirmó)."
+                )
+            else:
+                reason = _("El valor de la contrafirma no corresponde a los datos firmados.")
+            report.add("integrity_failed", reason)
+    if cv.signed_attr(counter, cv.OID_CONTENT_TYPE) is not None:
+        report.warn(_("La contrafirma incluye el atributo content-type, que no debe llevar."))
+    check_signing_certificate_attr(report, counter, cert)
+    oid, policy_digest = _policy(counter)
+    check_policy(report, oid, policy_digest, "cades")
+    _check_timestamps(report, counter)
+    others = [c for c in cv.other_certificates(signed_data) if c != cert]
+    check_signer_certificate(report, cert, others)
     return report
 
 

@@ -19,7 +19,12 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from . import cms_verify as cv
-from .cades import _check_timestamps, _policy, check_signing_certificate_attr
+from .cades import (
+    _check_timestamps,
+    _policy,
+    check_countersignatures,
+    check_signing_certificate_attr,
+)
 from .certs import check_policy, check_signer_certificate
 from .report import SignatureReport, ValidationReport, cannot_validate, finish
 from .trust import build_validation_context
@@ -125,6 +130,7 @@ def _validate_one(sig) -> SignatureReport:
         return report
     check_signing_certificate_attr(report, signer_info, cert)
     check_signer_certificate(report, cert, [c for c in others if c != cert])
+    check_countersignatures(report, sig.signed_data, signer_info)
     return report
 
 

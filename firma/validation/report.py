@@ -66,6 +66,8 @@ class SignatureReport:
     codes: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # CAdES countersignatures of this signature (FIR-5), each validated on its own.
+    countersignatures: list[SignatureReport] = field(default_factory=list)
 
     def add(self, code: str, reason: str) -> None:
         if code not in self.codes:
@@ -76,6 +78,8 @@ class SignatureReport:
         self.warnings.append(str(reason))
 
     def conclude(self) -> str:
+        for counter in self.countersignatures:
+            counter.conclude()
         if self.integrity_ok is False or INVALID_CODES.intersection(self.codes):
             self.result = INVALID
         elif self.integrity_ok is None or INDETERMINATE_CODES.intersection(self.codes):
@@ -91,7 +95,15 @@ class SignatureReport:
         for key, value in data.items():
             if isinstance(value, dt.datetime):
                 data[key] = value.isoformat()
+        data["countersignatures"] = [c.to_dict() for c in self.countersignatures]
         return data
+
+    def all_results(self) -> list[str]:
+        """This signature's result and those of its countersignatures (nested)."""
+        results = [self.result]
+        for counter in self.countersignatures:
+            results.extend(counter.all_results())
+        return results
 
 
 @dataclass
@@ -134,7 +146,9 @@ def finish(fmt: str, signatures: list[SignatureReport]) -> ValidationReport:
     """Overall result: invalid if any signature is, else indeterminate if any is, else valid."""
     if not signatures:
         return cannot_validate(fmt, _("el documento no contiene ninguna firma."))
-    results = [s.conclude() for s in signatures]
+    for sig in signatures:
+        sig.conclude()
+    results = [r for sig in signatures for r in sig.all_results()]
     if INVALID in results:
         overall = INVALID
     elif INDETERMINATE in results:
@@ -147,18 +161,32 @@ def finish(fmt: str, signatures: list[SignatureReport]) -> ValidationReport:
         % {"result": _(RESULT_LABELS[overall]), "count": len(signatures), "fmt": fmt}
     ]
     for number, sig in enumerate(signatures, start=1):
-        when = sig.signing_time.isoformat() if sig.signing_time else _("fecha desconocida")
-        lines.append(
-            _("Firma %(n)s: %(who)s, %(when)s: %(result)s.")
-            % {
-                "n": number,
-                "who": sig.signer_name or sig.signer_subject or _("firmante desconocido"),
-                "when": when,
-                "result": _(RESULT_LABELS[sig.result]),
-            }
-        )
-        lines.extend(f"  - {reason}" for reason in sig.reasons)
+        _summarise(lines, sig, str(number), depth=0)
     report.summary = "\n".join(lines)
     for sig in signatures:
-        report.reasons.extend(r for r in sig.reasons if r not in report.reasons)
+        _collect_reasons(report.reasons, sig)
     return report
+
+
+def _summarise(lines: list[str], sig: SignatureReport, number: str, *, depth: int) -> None:
+    when = sig.signing_time.isoformat() if sig.signing_time else _("fecha desconocida")
+    values = {
+        "n": number,
+        "who": sig.signer_name or sig.signer_subject or _("firmante desconocido"),
+        "when": when,
+        "result": _(RESULT_LABELS[sig.result]),
+    }
+    indent = "  " * depth
+    if depth:
+        lines.append(indent + _("Contrafirma %(n)s: %(who)s, %(when)s: %(result)s.") % values)
+    else:
+        lines.append(_("Firma %(n)s: %(who)s, %(when)s: %(result)s.") % values)
+    lines.extend(f"{indent}  - {reason}" for reason in sig.reasons)
+    for index, counter in enumerate(sig.countersignatures, start=1):
+        _summarise(lines, counter, f"{number}.{index}", depth=depth + 1)
+
+
+def _collect_reasons(reasons: list[str], sig: SignatureReport) -> None:
+    reasons.extend(r for r in sig.reasons if r not in reasons)
+    for counter in sig.countersignatures:
+        _collect_reasons(reasons, counter)
