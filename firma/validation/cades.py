@@ -19,6 +19,7 @@ from .certs import (
     timestamp_authority_problem,
 )
 from .report import SignatureReport, ValidationReport, cannot_validate, finish
+from .trust import cms_revinfo
 
 FMT = "cades"
 
@@ -146,8 +147,8 @@ def validate_signer_info(
     check_policy(report, oid, policy_digest, "cades")
     # Timestamp (CAdES-T).
     _check_timestamps(report, signer_info)
-    # Certificate.
-    check_signer_certificate(report, cert, others)
+    # Certificate (with the revocation data carried in the CMS, if any).
+    check_signer_certificate(report, cert, others, cms_revinfo(signed_data))
     check_countersignatures(report, signed_data, signer_info)
     return report
 
@@ -227,7 +228,7 @@ def validate_countersignature(
     check_policy(report, oid, policy_digest, "cades")
     _check_timestamps(report, counter)
     others = [c for c in cv.other_certificates(signed_data) if c != cert]
-    check_signer_certificate(report, cert, others)
+    check_signer_certificate(report, cert, others, cms_revinfo(signed_data))
     return report
 
 

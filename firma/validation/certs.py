@@ -17,7 +17,7 @@ from pyhanko_certvalidator import errors as cv_errors
 from firma.policy import normalize_oid, policy_for_oid
 
 from .report import REV_GOOD, REV_REVOKED, REV_REVOKED_LATER, REV_UNKNOWN, SignatureReport
-from .revocation import FetchLog
+from .revocation import FetchLog, allowed_hosts
 from .trust import build_validation_context, revocation_check_enabled
 
 
@@ -74,6 +74,7 @@ def check_chain(
     report: SignatureReport,
     cert: asn1_x509.Certificate,
     other_certs: list[asn1_x509.Certificate],
+    revinfo: tuple[list, list] | None = None,
 ) -> None:
     """Chain to the configured trust anchors at signing time; revocation when switched on."""
     moment = _signing_moment(report)
@@ -85,14 +86,16 @@ def check_chain(
     checking = revocation_check_enabled()
     fetch_log = FetchLog()
     try:
-        _validate_path(cert, other_certs, moment=moment, fetch_log=fetch_log)
+        _validate_path_preferring_embedded(
+            cert, other_certs, moment=moment, fetch_log=fetch_log, revinfo=revinfo
+        )
     except cv_errors.RevokedError as exc:
         report.chain_ok = True
         report_revoked(report, exc)
         return
     except cv_errors.InsufficientRevinfoError as exc:
         report.chain_ok = True
-        if checking and _revoked_after_signing(report, cert, other_certs, moment):
+        if checking and _revoked_after_signing(report, cert, other_certs, moment, revinfo):
             return
         report.revocation_status = REV_UNKNOWN
         report.add("revocation_unknown", revocation_unknown_reason(fetch_log, exc))
@@ -127,6 +130,18 @@ def check_chain(
         report.revocation_status = REV_GOOD
 
 
+def _validate_path_preferring_embedded(cert, other_certs, *, revinfo, **kwargs) -> None:
+    """Revocation data carried by the signature first; only if it is not enough, fetch
+    (pyhanko-certvalidator would not look at it once it fetches)."""
+    if revinfo and (revinfo[0] or revinfo[1]) and revocation_check_enabled():
+        try:
+            _validate_path(cert, other_certs, revinfo=revinfo, allow_fetch=False, **kwargs)
+            return
+        except cv_errors.InsufficientRevinfoError:
+            pass
+    _validate_path(cert, other_certs, revinfo=revinfo, **kwargs)
+
+
 def _validate_path(
     cert: asn1_x509.Certificate,
     other_certs: list[asn1_x509.Certificate],
@@ -135,8 +150,16 @@ def _validate_path(
     fetch_log: FetchLog | None = None,
     usage: set[str] | frozenset[str] = frozenset(),
     extended_usage: set[str] | None = None,
+    revinfo: tuple[list, list] | None = None,
+    allow_fetch: bool = True,
 ) -> None:
-    context = build_validation_context(moment=moment, extra_certs=other_certs, fetch_log=fetch_log)
+    context = build_validation_context(
+        moment=moment,
+        extra_certs=other_certs,
+        fetch_log=fetch_log,
+        revinfo=revinfo,
+        allow_fetch=allow_fetch,
+    )
     validator = CertificateValidator(
         cert, intermediate_certs=other_certs, validation_context=context
     )
@@ -179,12 +202,12 @@ def report_revoked(report: SignatureReport, exc: cv_errors.RevokedError) -> None
     )
 
 
-def _revoked_after_signing(report, cert, other_certs, moment: dt.datetime) -> bool:
+def _revoked_after_signing(report, cert, other_certs, moment: dt.datetime, revinfo=None) -> bool:
     """Revoked, but after ``moment``? Then a timestamp before the revocation proves the
     signature existed while the certificate was good (valid); without one it is
     indeterminate. Returns False when that is not the case."""
     try:
-        _validate_path(cert, other_certs, moment=None)
+        _validate_path_preferring_embedded(cert, other_certs, moment=None, revinfo=revinfo)
     except cv_errors.RevokedError as exc:
         when = _aware(getattr(exc, "revocation_dt", None))
         if when is None or when <= moment:
@@ -283,6 +306,12 @@ def revocation_unknown_reason(fetch_log: FetchLog, exc: Exception | None = None)
             "respuesta OCSP de %(urls)s no es aceptable (firma, respondedor no autorizado "
             "o fechas)."
         ) % {"urls": ", ".join(url for url, _status in fetch_log.ocsp_answers)}
+    if not allowed_hosts():
+        return _(
+            "No se ha podido comprobar si el certificado del firmante está revocado: la firma "
+            "no incluye datos de revocación para él y no se consultan servicios externos "
+            "(FIRMA_REVOCATION_HOSTS vacío)."
+        )
     return _("No se ha podido comprobar si el certificado del firmante está revocado.")
 
 
@@ -316,10 +345,11 @@ def check_signer_certificate(
     report: SignatureReport,
     cert: asn1_x509.Certificate,
     other_certs: list[asn1_x509.Certificate],
+    revinfo: tuple[list, list] | None = None,
 ) -> None:
     describe_certificate(report, cert)
     check_validity_period(report, cert)
-    check_chain(report, cert, other_certs)
+    check_chain(report, cert, other_certs, revinfo)
 
 
 def report_certificate_mismatch(report: SignatureReport) -> None:

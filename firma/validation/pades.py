@@ -27,7 +27,7 @@ from .cades import (
 )
 from .certs import check_policy, check_signer_certificate
 from .report import SignatureReport, ValidationReport, cannot_validate, finish
-from .trust import build_validation_context
+from .trust import build_validation_context, cms_revinfo, pdf_revinfo
 
 FMT = "pades"
 logger = logging.getLogger(__name__)
@@ -50,9 +50,10 @@ def validate_pades(data: bytes) -> ValidationReport:
     if not embedded:
         return cannot_validate(FMT, _("el PDF no contiene ninguna firma electrónica."))
     reports = []
+    dss_revinfo = pdf_revinfo(reader)
     for sig in embedded:
         try:
-            reports.append(_validate_one(sig))
+            reports.append(_validate_one(sig, dss_revinfo))
         except Exception as exc:  # noqa: BLE001 (one broken signature must not hide others)
             logger.info("PAdES signature %s could not be analysed", sig.field_name, exc_info=True)
             report = SignatureReport(integrity_ok=False)
@@ -65,14 +66,18 @@ def validate_pades(data: bytes) -> ValidationReport:
     return finish(FMT, reports)
 
 
-def _validate_one(sig) -> SignatureReport:
+def _validate_one(sig, dss_revinfo: tuple[list, list]) -> SignatureReport:
     report = SignatureReport()
     report.signing_time = sig.self_reported_timestamp
     signer_info = sig.signer_info
     cert: asn1_x509.Certificate | None = sig.signer_cert
     others = cv.other_certificates(sig.signed_data)
+    cms_crls, cms_ocsps = cms_revinfo(sig.signed_data)
+    revinfo = (dss_revinfo[0] + cms_crls, dss_revinfo[1] + cms_ocsps)
 
-    context = build_validation_context(moment=report.signing_time, extra_certs=others)
+    context = build_validation_context(
+        moment=report.signing_time, extra_certs=others, revinfo=revinfo
+    )
     status = validate_pdf_signature(sig, signer_validation_context=context)
 
     signature_ok = bool(status.valid)
@@ -129,7 +134,7 @@ def _validate_one(sig) -> SignatureReport:
         )
         return report
     check_signing_certificate_attr(report, signer_info, cert)
-    check_signer_certificate(report, cert, [c for c in others if c != cert])
+    check_signer_certificate(report, cert, [c for c in others if c != cert], revinfo)
     check_countersignatures(report, sig.signed_data, signer_info)
     return report
 

@@ -96,6 +96,8 @@ def build_validation_context(
     for_signing: bool = False,
     revocation: bool | None = None,
     fetch_log=None,
+    revinfo: tuple[list, list] | None = None,
+    allow_fetch: bool = True,
 ) -> ValidationContext:
     """A certvalidator context: our anchors, our CRLs, revocation per FIRMA_REVOCATION_CHECK.
 
@@ -103,23 +105,32 @@ def build_validation_context(
     certificates are fetched, but only from hosts in ``FIRMA_REVOCATION_HOSTS`` (see
     :mod:`.revocation`; refusals go to ``fetch_log``); a certificate whose status cannot be
     established fails ("require"). Current revocation data is accepted for a past signing
-    time (a revocation dated after ``moment`` does not revoke). With it off, revocation is
-    not looked at.
+    time (a revocation dated after ``moment`` does not revoke). ``revinfo`` is the
+    (CRLs, OCSP responses) embedded in the signature or document, used as well. With it
+    off, revocation is not looked at.
     """
-    from .revocation import FetchLog, GuardedFetcherBackend
+    from .revocation import FetchLog, GuardedFetcherBackend, allowed_hosts
 
     check = revocation_check_enabled() if revocation is None else revocation
+    # pyhanko-certvalidator ignores local OCSP responses once it may fetch: no hosts, no
+    # fetching at all (the default), so that FIRMA_CRLS and embedded data are used.
+    fetch = check and allow_fetch and bool(allowed_hosts())
     crls = configured_crls() if check or for_signing else []
+    ocsps: list = []
+    if check and revinfo is not None:
+        crls = crls + list(revinfo[0])
+        ocsps = list(revinfo[1])
     kwargs: dict = {
         "trust_roots": trust_anchors(),
         "other_certs": [to_asn1(c) for c in extra_certs],
         "crls": crls,
-        "allow_fetching": check,
+        "ocsps": ocsps,
+        "allow_fetching": fetch,
         "revocation_mode": "require" if check else "soft-fail",
         "weak_hash_algos": {"md2", "md5"},  # SHA-1 still accepted for legacy signatures
         "retroactive_revinfo": True,
     }
-    if check:
+    if fetch:
         kwargs["fetcher_backend"] = GuardedFetcherBackend(
             log=fetch_log if fetch_log is not None else FetchLog()
         )
@@ -129,3 +140,45 @@ def build_validation_context(
         kwargs["moment"] = moment
         kwargs["best_signature_time"] = moment
     return ValidationContext(**kwargs)
+
+
+def cms_revinfo(signed_data) -> tuple[list, list]:
+    """CRLs and OCSP responses carried in a CMS SignedData's ``crls`` field."""
+    crls: list = []
+    ocsps: list = []
+    try:
+        choices = signed_data["crls"]
+        for choice in choices or []:
+            if choice.name == "crl":
+                crls.append(choice.chosen)
+            elif choice.name == "other":
+                other = choice.chosen
+                if other["other_rev_info_format"].native == "ocsp_response":
+                    value = other["other_rev_info"]
+                    ocsps.append(getattr(value, "parsed", value))
+    except Exception:  # noqa: BLE001 (damaged revocation data is just not used)
+        return [], []
+    return crls, ocsps
+
+
+def pdf_revinfo(reader) -> tuple[list, list]:
+    """CRLs and OCSP responses in a PDF's Document Security Store (PAdES B-LT)."""
+    from asn1crypto import ocsp as asn1_ocsp
+
+    crls: list = []
+    ocsps: list = []
+    try:
+        dss = reader.root["/DSS"]
+    except (KeyError, ValueError, TypeError):
+        return crls, ocsps
+    for key, spec, out in (
+        ("/CRLs", asn1_crl.CertificateList, crls),
+        ("/OCSPs", asn1_ocsp.OCSPResponse, ocsps),
+    ):
+        try:
+            refs = dss.get(key) or []
+            for ref in refs:
+                out.append(spec.load(ref.get_object().data))
+        except Exception:  # noqa: BLE001, S112 (a damaged DSS is just not used)
+            continue
+    return crls, ocsps

@@ -235,7 +235,9 @@ def test_by_default_nothing_is_fetched_but_configured_crls_still_work(ocsp_on, s
     signer = ocsp_on["signer"]("FIRMANTE OCSP POR DEFECTO")
     _set(ocsp_on, signer, "good")
     before = len(ocsp_on["server"]["requests"])
-    assert validate(_sign(signer)).result == "indeterminate"
+    report = validate(_sign(signer))
+    assert report.result == "indeterminate"
+    assert "FIRMA_REVOCATION_HOSTS" in report.signatures[0].reasons[0]
     assert len(ocsp_on["server"]["requests"]) == before
     # The demo CA's signers are covered by FIRMA_CRLS: no fetching needed.
     demo = sign(b"x", fmt="cades-attached", signer=get_signer("sello"))
@@ -263,3 +265,62 @@ def local_tsa_url(test_pki):
     cert, key, chain = load_p12(test_pki.pki.tsa_p12, PASSWORD)
     with tsa_server(cert, key, chain) as url:
         yield url
+
+
+def _ocsp_response_for(signer, url: str) -> bytes:
+    """Ask the local responder directly, as a signing client collecting LT data would."""
+    import requests
+
+    request = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(signer.certificate, signer.chain[0], hashes.SHA1())
+        .build()
+        .public_bytes(serialization.Encoding.DER)
+    )
+    answer = requests.post(
+        url, data=request, headers={"Content-Type": "application/ocsp-request"}, timeout=5
+    )
+    assert answer.status_code == 200
+    return answer.content
+
+
+def test_an_ocsp_response_embedded_in_the_cms_is_used_without_fetching(ocsp_on, settings):
+    """CAdES-LT style: revocation data inside the signature; nothing fetched (default)."""
+    from asn1crypto import cms
+    from asn1crypto import ocsp as asn1_ocsp
+
+    signer = ocsp_on["signer"]("FIRMANTE OCSP INCRUSTADO")
+    _set(ocsp_on, signer, "good")
+    response = _ocsp_response_for(signer, f"{ocsp_on['server']['url']}/ocsp")
+    content_info = cms.ContentInfo.load(_sign(signer))
+    content_info["content"]["crls"] = cms.RevocationInfoChoices(
+        [
+            cms.RevocationInfoChoice(
+                {
+                    "other": cms.OtherRevocationInfoFormat(
+                        {
+                            "other_rev_info_format": "ocsp_response",
+                            "other_rev_info": asn1_ocsp.OCSPResponse.load(response),
+                        }
+                    )
+                }
+            )
+        ]
+    )
+    settings.FIRMA_REVOCATION_HOSTS = []
+    before = len(ocsp_on["server"]["requests"])
+    report = validate(content_info.dump())
+    assert len(ocsp_on["server"]["requests"]) == before
+    assert report.result == "valid", report.summary
+    assert report.signatures[0].revocation_status == "good"
+
+
+def test_pades_b_lt_revocation_data_in_the_dss_is_used(settings, local_tsa_url, sample_pdf):
+    """The CRL that signing put in the PDF's DSS answers for the signer later."""
+    settings.FIRMA_TSA_URL = local_tsa_url
+    signed = sign(sample_pdf, fmt="pades", signer=get_signer("sello"), pades_level="B-LT")
+    settings.FIRMA_REVOCATION_CHECK = True
+    settings.FIRMA_REVOCATION_HOSTS = []
+    settings.FIRMA_CRLS = []  # only what the document carries
+    report = validate(signed.data)
+    assert report.signatures[0].revocation_status == "good", report.summary
