@@ -7,7 +7,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from identidad.models import User
-from procedimientos.constants import EstadoFormulario
 
 from .constants import EstadoBorrador
 from .models import Borrador, Presentacion
@@ -24,14 +23,16 @@ def procedimiento_for_filing(code: str):
     A procedure's own form is used when it exists (Ley 39/2015 art. 66.6, CAT-4); otherwise
     the instancia general's, and the entry is still registered for the procedure."""
     from procedimientos.models import FormularioVersion, Procedimiento
+    from procedimientos.selectors import formulario_publicado_get
 
     procedimiento = Procedimiento.objects.select_related("unit").get(code=code, active=True)
     if not procedimiento.can_start_online:
         raise Procedimiento.DoesNotExist
-    published = FormularioVersion.objects.filter(status=EstadoFormulario.PUBLICADO)
-    formulario = published.filter(procedimiento=procedimiento).first()
+    formulario = formulario_publicado_get(code=code) or formulario_publicado_get(
+        code=INSTANCIA_GENERAL_CODE
+    )
     if formulario is None:
-        formulario = published.get(procedimiento__code=INSTANCIA_GENERAL_CODE)
+        raise FormularioVersion.DoesNotExist
     return procedimiento, formulario
 
 
