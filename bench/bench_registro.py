@@ -341,6 +341,21 @@ def search_latency(ids: dict, rows: int) -> dict[str, list[float]]:
     return timings
 
 
+def bare_page_latency() -> list[float]:
+    """The floor: one page of entries by primary key in plain SQL, no filters, no parties."""
+    from registro.models import Asiento
+
+    sql = f"SELECT * FROM {Asiento._meta.db_table} ORDER BY id DESC LIMIT 50"  # noqa: S608
+    values = []
+    with connection.cursor() as cursor:
+        for _ in range(SEARCH_ROUNDS):
+            began = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            values.append((time.perf_counter() - began) * 1000)
+    return values
+
+
 def main() -> None:
     media = tempfile.mkdtemp(prefix="bench-registro-")
     settings.MEDIA_ROOT = media
@@ -375,9 +390,13 @@ def main() -> None:
             for name, values in timings.items():
                 print(f"  {name:14} p50={pct(values, 0.5):7.2f}ms  p95={pct(values, 0.95):7.2f}ms")
             everything = [v for values in timings.values() for v in values]
+            bare = bare_page_latency()
+            value, baseline = statistics.mean(everything), statistics.mean(bare)
+            print(f"  baseline: one bare page by primary key  p50={pct(bare, 0.5):7.2f}ms")
             print(
-                f"RESULT registro_book_search rows={rows} p50={pct(everything, 0.5):.2f}ms "
-                f"p95={pct(everything, 0.95):.2f}ms mean={statistics.mean(everything):.2f}ms"
+                f"RESULT registro_book_search value={value:.2f}ms baseline={baseline:.2f}ms "
+                f"ratio={value / baseline:.2f} p50={pct(everything, 0.5):.2f}ms "
+                f"p95={pct(everything, 0.95):.2f}ms rows={rows}"
             )
     finally:
         connections.close_all()
