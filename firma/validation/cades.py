@@ -148,7 +148,7 @@ def validate_signer_info(
     # Timestamp (CAdES-T).
     _check_timestamps(report, signer_info)
     # Certificate (with the revocation data carried in the CMS, if any).
-    check_signer_certificate(report, cert, others, cms_revinfo(signed_data))
+    check_signer_certificate(report, cert, others, cms_revinfo(signed_data, [signer_info]))
     check_countersignatures(report, signed_data, signer_info)
     return report
 
@@ -228,7 +228,7 @@ def validate_countersignature(
     check_policy(report, oid, policy_digest, "cades")
     _check_timestamps(report, counter)
     others = [c for c in cv.other_certificates(signed_data) if c != cert]
-    check_signer_certificate(report, cert, others, cms_revinfo(signed_data))
+    check_signer_certificate(report, cert, others, cms_revinfo(signed_data, [counter]))
     return report
 
 

@@ -72,7 +72,7 @@ def _validate_one(sig, dss_revinfo: tuple[list, list]) -> SignatureReport:
     signer_info = sig.signer_info
     cert: asn1_x509.Certificate | None = sig.signer_cert
     others = cv.other_certificates(sig.signed_data)
-    cms_crls, cms_ocsps = cms_revinfo(sig.signed_data)
+    cms_crls, cms_ocsps = cms_revinfo(sig.signed_data, [signer_info])
     revinfo = (dss_revinfo[0] + cms_crls, dss_revinfo[1] + cms_ocsps)
 
     context = build_validation_context(

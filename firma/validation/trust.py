@@ -6,8 +6,9 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+from asn1crypto import core, pem
 from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -142,10 +143,51 @@ def build_validation_context(
     return ValidationContext(**kwargs)
 
 
-def cms_revinfo(signed_data) -> tuple[list, list]:
-    """CRLs and OCSP responses carried in a CMS SignedData's ``crls`` field."""
+OID_REVOCATION_VALUES = "1.2.840.113549.1.9.16.2.24"
+
+
+class _BasicOCSPResponses(core.SequenceOf):
+    _child_spec = asn1_ocsp.BasicOCSPResponse
+
+
+class _CertificateLists(core.SequenceOf):
+    _child_spec = asn1_crl.CertificateList
+
+
+class RevocationValues(core.Sequence):
+    """ETSI EN 319 122-1 revocation-values (CAdES-LT / -XL), without otherRevVals."""
+
+    _fields = [
+        ("crl_vals", _CertificateLists, {"explicit": 0, "optional": True}),
+        ("ocsp_vals", _BasicOCSPResponses, {"explicit": 1, "optional": True}),
+    ]
+
+
+def _wrap_basic(basic) -> asn1_ocsp.OCSPResponse:
+    return asn1_ocsp.OCSPResponse(
+        {
+            "response_status": "successful",
+            "response_bytes": {"response_type": "basic_ocsp_response", "response": basic},
+        }
+    )
+
+
+def cms_revinfo(signed_data, signer_infos=()) -> tuple[list, list]:
+    """CRLs and OCSP responses carried in a CMS SignedData's ``crls`` field and in the
+    revocation-values unsigned attribute of ``signer_infos`` (CAdES-LT/-XL)."""
     crls: list = []
     ocsps: list = []
+    for signer_info in signer_infos:
+        try:
+            for attr in signer_info["unsigned_attrs"] or []:
+                if attr["type"].dotted != OID_REVOCATION_VALUES:
+                    continue
+                for value in attr["values"]:
+                    values = RevocationValues.load(value.dump())
+                    crls.extend(values["crl_vals"] or [])
+                    ocsps.extend(_wrap_basic(b) for b in values["ocsp_vals"] or [])
+        except Exception:  # noqa: BLE001, S112 (damaged revocation data is just not used)
+            continue
     try:
         choices = signed_data["crls"]
         for choice in choices or []:
@@ -157,14 +199,12 @@ def cms_revinfo(signed_data) -> tuple[list, list]:
                     value = other["other_rev_info"]
                     ocsps.append(getattr(value, "parsed", value))
     except Exception:  # noqa: BLE001 (damaged revocation data is just not used)
-        return [], []
+        return crls, ocsps
     return crls, ocsps
 
 
 def pdf_revinfo(reader) -> tuple[list, list]:
     """CRLs and OCSP responses in a PDF's Document Security Store (PAdES B-LT)."""
-    from asn1crypto import ocsp as asn1_ocsp
-
     crls: list = []
     ocsps: list = []
     try:

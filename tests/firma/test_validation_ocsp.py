@@ -324,3 +324,26 @@ def test_pades_b_lt_revocation_data_in_the_dss_is_used(settings, local_tsa_url, 
     settings.FIRMA_CRLS = []  # only what the document carries
     report = validate(signed.data)
     assert report.signatures[0].revocation_status == "good", report.summary
+
+
+def test_cades_lt_revocation_values_attribute_is_used_without_fetching(ocsp_on, settings):
+    """@firma CAdES-LT/-XL: BasicOCSPResponse in the revocation-values unsigned attribute."""
+    from asn1crypto import cms
+    from asn1crypto import ocsp as asn1_ocsp
+
+    from firma.validation.trust import OID_REVOCATION_VALUES, RevocationValues
+
+    signer = ocsp_on["signer"]("FIRMANTE OCSP CADES-LT")
+    _set(ocsp_on, signer, "good")
+    response = asn1_ocsp.OCSPResponse.load(
+        _ocsp_response_for(signer, f"{ocsp_on['server']['url']}/ocsp")
+    )
+    content_info = cms.ContentInfo.load(_sign(signer))
+    values = RevocationValues({"ocsp_vals": [response.basic_ocsp_response]})
+    content_info["content"]["signer_infos"][0]["unsigned_attrs"] = cms.CMSAttributes(
+        [cms.CMSAttribute({"type": OID_REVOCATION_VALUES, "values": [values]})]
+    )
+    settings.FIRMA_REVOCATION_HOSTS = []
+    report = validate(content_info.dump())
+    assert report.result == "valid", report.summary
+    assert report.signatures[0].revocation_status == "good"
