@@ -146,9 +146,10 @@ def validate_signer_info(
     oid, policy_digest = _policy(signer_info)
     check_policy(report, oid, policy_digest, "cades")
     # Timestamp (CAdES-T).
-    _check_timestamps(report, signer_info)
-    # Certificate (with the revocation data carried in the CMS, if any).
-    check_signer_certificate(report, cert, others, cms_revinfo(signed_data, [signer_info]))
+    # Timestamp (CAdES-T) and certificate, with the revocation data carried in the CMS.
+    revinfo = cms_revinfo(signed_data, [signer_info])
+    _check_timestamps(report, signer_info, revinfo)
+    check_signer_certificate(report, cert, others, revinfo)
     check_countersignatures(report, signed_data, signer_info)
     return report
 
@@ -226,9 +227,10 @@ def validate_countersignature(
     check_signing_certificate_attr(report, counter, cert)
     oid, policy_digest = _policy(counter)
     check_policy(report, oid, policy_digest, "cades")
-    _check_timestamps(report, counter)
+    revinfo = cms_revinfo(signed_data, [counter])
+    _check_timestamps(report, counter, revinfo)
     others = [c for c in cv.other_certificates(signed_data) if c != cert]
-    check_signer_certificate(report, cert, others, cms_revinfo(signed_data, [counter]))
+    check_signer_certificate(report, cert, others, revinfo)
     return report
 
 
@@ -257,7 +259,9 @@ def _policy(signer_info: cms.SignerInfo) -> tuple[str | None, bytes | None]:
         return "?", None
 
 
-def _check_timestamps(report: SignatureReport, signer_info: cms.SignerInfo) -> None:
+def _check_timestamps(
+    report: SignatureReport, signer_info: cms.SignerInfo, revinfo: tuple[list, list] | None = None
+) -> None:
     for value in cv.unsigned_attr_values(signer_info, cv.OID_SIGNATURE_TIMESTAMP):
         try:
             token = cms.ContentInfo.load(value.dump())
@@ -267,10 +271,15 @@ def _check_timestamps(report: SignatureReport, signer_info: cms.SignerInfo) -> N
                 _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
             )
             continue
-        check_timestamp_token(report, token, signer_info["signature"].native)
+        check_timestamp_token(report, token, signer_info["signature"].native, revinfo)
 
 
-def check_timestamp_token(report: SignatureReport, token: cms.ContentInfo, imprinted: bytes):
+def check_timestamp_token(
+    report: SignatureReport,
+    token: cms.ContentInfo,
+    imprinted: bytes,
+    revinfo: tuple[list, list] | None = None,
+):
     """A signature timestamp: intact and over ``imprinted`` (else invalid), from a TSA that
     chains to our anchors with the timeStamping usage (else indeterminate)."""
     try:
@@ -284,7 +293,10 @@ def check_timestamp_token(report: SignatureReport, token: cms.ContentInfo, impri
     signed_data = token["content"]
     tsa_cert = cv.find_signer_certificate(signed_data, signed_data["signer_infos"][0])
     others = [c for c in cv.other_certificates(signed_data) if c != tsa_cert]
-    problem = timestamp_authority_problem(tsa_cert, others, when)
+    token_crls, token_ocsps = cms_revinfo(signed_data, list(signed_data["signer_infos"]))
+    if revinfo is not None:
+        token_crls, token_ocsps = token_crls + revinfo[0], token_ocsps + revinfo[1]
+    problem = timestamp_authority_problem(tsa_cert, others, when, (token_crls, token_ocsps))
     if problem:
         report.add(
             "timestamp_untrusted",

@@ -244,6 +244,7 @@ def timestamp_authority_problem(
     cert: asn1_x509.Certificate,
     other_certs: list[asn1_x509.Certificate],
     when: dt.datetime | None,
+    revinfo: tuple[list, list] | None = None,
 ) -> str | None:
     """Why the TSA certificate of a timestamp is not acceptable, or None if it is.
 
@@ -251,11 +252,12 @@ def timestamp_authority_problem(
     ``timeStamping`` extended key usage (RFC 3161 2.3); revocation as for signers.
     """
     try:
-        _validate_path(
+        _validate_path_preferring_embedded(
             cert,
             other_certs,
             moment=_aware(when),
             extended_usage={"time_stamping"},
+            revinfo=revinfo,
         )
     except cv_errors.RevokedError:
         return _("el certificado de la TSA está revocado.")

@@ -122,7 +122,7 @@ def _validate_one(sig, dss_revinfo: tuple[list, list]) -> SignatureReport:
         )
     oid, policy_digest = _policy(signer_info)
     check_policy(report, oid, policy_digest, "cades")
-    _check_timestamps(report, signer_info)
+    _check_timestamps(report, signer_info, revinfo)
     ts = getattr(status, "timestamp_validity", None)
     timestamp_rejected = {"timestamp_invalid", "timestamp_untrusted"} & set(report.codes)
     if ts is not None and report.timestamp_time is None and not timestamp_rejected:

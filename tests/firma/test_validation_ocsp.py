@@ -324,6 +324,7 @@ def test_pades_b_lt_revocation_data_in_the_dss_is_used(settings, local_tsa_url, 
     settings.FIRMA_CRLS = []  # only what the document carries
     report = validate(signed.data)
     assert report.signatures[0].revocation_status == "good", report.summary
+    assert report.result == "valid", report.summary  # the TSA's status is in the DSS too
 
 
 def test_cades_lt_revocation_values_attribute_is_used_without_fetching(ocsp_on, settings):
