@@ -248,11 +248,13 @@ def _validate_one(
 
     oid, digest = _policy(signature)
     check_policy(report, oid, digest, "xades")
-    _check_timestamp(report, signature)
+    revinfo = xades_revinfo(signature)
+    _check_timestamp(report, signature, revinfo)
     check_signer_certificate(
         report,
         asn1_leaf,
         [asn1_x509.Certificate.load(c.public_bytes(_der())) for c in certs if c != leaf],
+        revinfo,
     )
     return report
 
@@ -281,7 +283,30 @@ def _policy(signature) -> tuple[str | None, bytes | None]:
     return ident.text.strip(), digest
 
 
-def _check_timestamp(report: SignatureReport, signature) -> None:
+def xades_revinfo(signature) -> tuple[list, list]:
+    """CRLs and OCSP responses in XAdES RevocationValues (XAdES-X-L / XAdES-LT)."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+
+    crls: list = []
+    ocsps: list = []
+    for local, spec, out in (
+        ("EncapsulatedCRLValue", asn1_crl.CertificateList, crls),
+        ("EncapsulatedOCSPValue", asn1_ocsp.OCSPResponse, ocsps),
+    ):
+        for node in signature.xpath(
+            f".//*[local-name()='RevocationValues']//*[local-name()='{local}']"
+        ):
+            try:
+                value = spec.load(base64.b64decode("".join((node.text or "").split())))
+                value.native  # noqa: B018 (forces parsing: a damaged value is skipped)
+            except (ValueError, TypeError, binascii.Error):
+                continue
+            out.append(value)
+    return crls, ocsps
+
+
+def _check_timestamp(report: SignatureReport, signature, revinfo=None) -> None:
     from .cades import check_timestamp_token
 
     node = _find_xades(signature, "SignatureTimeStamp/EncapsulatedTimeStamp")
@@ -299,4 +324,4 @@ def _check_timestamp(report: SignatureReport, signature) -> None:
             _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
         )
         return
-    check_timestamp_token(report, token, c14n)
+    check_timestamp_token(report, token, c14n, revinfo)

@@ -348,3 +348,33 @@ def test_cades_lt_revocation_values_attribute_is_used_without_fetching(ocsp_on, 
     report = validate(content_info.dump())
     assert report.result == "valid", report.summary
     assert report.signatures[0].revocation_status == "good"
+
+
+def test_xades_revocation_values_are_used_without_fetching(ocsp_on, settings, sample_xml):
+    """XAdES-X-L/-LT: an EncapsulatedOCSPValue in the unsigned properties answers."""
+    import base64
+
+    from lxml import etree
+
+    from firma.signing.xades import XADES_NS
+
+    signer = ocsp_on["signer"]("FIRMANTE OCSP XADES-LT")
+    _set(ocsp_on, signer, "good")
+    response = _ocsp_response_for(signer, f"{ocsp_on['server']['url']}/ocsp")
+    signed = sign(sample_xml, fmt="xades-enveloped", signer=signer, check_signer=False).data
+    root = etree.fromstring(signed)
+    qprops = root.find(f".//{{{XADES_NS}}}QualifyingProperties")
+    path = ["UnsignedProperties", "UnsignedSignatureProperties", "RevocationValues", "OCSPValues"]
+    node = qprops
+    for name in path:
+        child = node.find(f"{{{XADES_NS}}}{name}")
+        node = child if child is not None else etree.SubElement(node, f"{{{XADES_NS}}}{name}")
+    etree.SubElement(node, f"{{{XADES_NS}}}EncapsulatedOCSPValue").text = base64.b64encode(
+        response
+    ).decode()
+    settings.FIRMA_REVOCATION_HOSTS = []
+    before = len(ocsp_on["server"]["requests"])
+    report = validate(etree.tostring(root))
+    assert len(ocsp_on["server"]["requests"]) == before
+    assert report.result == "valid", report.summary
+    assert report.signatures[0].revocation_status == "good"
