@@ -2,9 +2,12 @@
 
 The equivalent of a validation service for PAdES, XAdES and CAdES: integrity, chain to the
 trust anchors in ``FIRMA_TRUST_ANCHORS``, certificate validity at signing time, revocation
-(``FIRMA_REVOCATION_CHECK``, with ``FIRMA_CRLS`` and the CRL/OCSP URLs in certificates) and
-the AGE signature policy (FIR-1, FIR-2). Never raises on bad input: a file that cannot be
-read gets the result ``cannot_validate`` with a reason.
+(``FIRMA_REVOCATION_CHECK``: ``FIRMA_CRLS``, revocation data embedded in the signature, and
+CRL/OCSP URLs in certificates, fetched only from ``FIRMA_REVOCATION_HOSTS``, see
+:mod:`.revocation`), the TSA of signature timestamps (trusted, timeStamping EKU), CAdES
+countersignatures (FIR-5, nested in each ``SignatureReport.countersignatures``) and the AGE
+signature policy (FIR-1, FIR-2). Never raises on bad input: a file that cannot be read gets
+the result ``cannot_validate`` with a reason.
 """
 
 from __future__ import annotations
