@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from identidad.constants import NivelGarantia
 
@@ -269,8 +269,11 @@ class Procedimiento(models.Model):
 
     @property
     def start_url(self) -> str:
-        """Where the filing flow (built by the sede app) starts this procedure."""
-        return f"/tramites/{self.code}/"
+        """Where the filing flow (built by the sede app) starts this procedure, in the active
+        language (i18n_patterns: only the non-default languages carry a prefix)."""
+        language = get_language() or settings.LANGUAGE_CODE
+        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        return f"{prefix}/tramites/{self.code}/"
 
 
 class Guia(models.Model):
