@@ -48,11 +48,87 @@ def _test_database_url() -> str:
     return urlunsplit(original._replace(path="/" + connection.settings_dict["NAME"]))
 
 
+class CeleryWorker:
+    """A `celery worker` process on a private queue; calling it is ``wait_for``.
+
+    ``worker(predicate, timeout=60)`` polls until the worker's effect shows. ``kill()`` sends
+    SIGKILL (a worker lost mid-task) and ``start()`` starts a fresh process on the same queue.
+    """
+
+    def __init__(self, *, queue: str, env: dict[str, str], log_path: Path) -> None:
+        self.queue = queue
+        self.env = env
+        self.log_path = log_path
+        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bilbao_sede",
+                "worker",
+                "-Q",
+                self.queue,
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.queue}@%h",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no ack, no reject — as when the OOM killer or a crash hits."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def __call__(self, predicate: Callable[[], object], timeout: float = 60) -> object:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            if self.process is None or self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.log.flush()
+        output = self.log_path.read_text()[-3000:]
+        raise AssertionError(f"the Celery worker did not do the work in {timeout}s:\n{output}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
 @pytest.fixture
-def celery_worker(transactional_db, broker_url) -> Iterator[Callable[..., None]]:
+def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     """Start `celery worker` as a separate process on a private queue against the test DB.
 
-    Yields ``wait_for(predicate, timeout=60)`` which polls until the worker's effect shows.
+    Yields a :class:`CeleryWorker`: ``celery_worker(predicate, timeout=60)`` polls until the
+    worker's effect shows (``.kill()`` and ``.start()`` for worker-loss tests).
     """
     if connection.vendor != "postgresql":
         pytest.skip("integration tests need PostgreSQL (the worker shares the test database)")
@@ -66,57 +142,16 @@ def celery_worker(transactional_db, broker_url) -> Iterator[Callable[..., None]]
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    log = open(Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "bilbao_sede",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{queue}@%h",
-            "-l",
-            "info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    worker = CeleryWorker(
+        queue=queue, env=env, log_path=Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log"
     )
+    worker.start()
     previous = {
         k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
     }
     celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
-
-    def wait_for(predicate: Callable[[], object], timeout: float = 60) -> object:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = predicate()
-            if result:
-                return result
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-        log.flush()
-        output = Path(log.name).read_text()[-3000:]
-        raise AssertionError(f"the Celery worker did not do the work in {timeout}s:\n{output}")
-
     try:
-        yield wait_for
+        yield worker
     finally:
         celery_app.conf.update(previous)
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        worker.stop()
