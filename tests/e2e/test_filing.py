@@ -8,31 +8,13 @@ the reason, when Chromium, Playwright or axe-core is missing.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.e2e.test_sede_accessibility import CHROMIUM, CHROMIUM_ARGS, _axe_violations, _missing
+from tests.e2e.conftest import axe_violations
 from tests.sede.filing_support import *  # noqa: F403
 from tests.sede.filing_support import make_pdf
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -47,7 +29,7 @@ class Flow:
         self.failures: dict[str, list[str]] = {}
 
     def check(self, label: str) -> None:
-        violations = _axe_violations(self.page)
+        violations = axe_violations(self.page)
         if violations:
             self.failures[f"{label} {self.page.url}"] = violations
 

@@ -7,14 +7,12 @@ Skipped, with the reason, when Chromium, Playwright or axe-core is not installed
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+
+from tests.e2e.conftest import axe_violations
 
 # Citizens log in through an identity provider (Giltza, OIDC); its session backend here.
 CITIZEN_BACKEND = "identidad.backends.oidc.GiltzaOIDCBackend"
@@ -29,17 +27,6 @@ def _reset_language():
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = [
     "/",
     "/titularidad/",
@@ -56,49 +43,6 @@ PAGES = [
 ]
 
 
-def _missing() -> str | None:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install playwright)"
-    if not AXE.exists():
-        return f"axe-core not found at {AXE} (run `npm ci` at the project root)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    # Playwright's sync API runs an event loop in this thread; Django must allow DB access here.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def _axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG21_AA,
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
-    ]
-
-
 @pytest.mark.django_db(transaction=True)
 class TestAxe:
     @pytest.mark.parametrize("language", ["es", "eu"])
@@ -111,7 +55,7 @@ class TestAxe:
         for path in PAGES:
             page.goto(f"{live_server.url}{prefix}{path}")
             assert page.evaluate("document.documentElement.lang") == language
-            if violations := _axe_violations(page):
+            if violations := axe_violations(page):
                 failures[prefix + path] = violations
         context.close()
         assert failures == {}
@@ -137,7 +81,7 @@ class TestAxe:
         page = context.new_page()
         page.goto(f"{live_server.url}{prefix}/mi-carpeta/")
         assert "Miren Etxeberria Agirre" in page.content()
-        violations = _axe_violations(page)
+        violations = axe_violations(page)
         context.close()
         assert violations == []
 
@@ -146,7 +90,7 @@ class TestAxe:
         context = browser.new_context(bypass_csp=True)
         page = context.new_page()
         page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
-        violations = " ".join(_axe_violations(page))
+        violations = " ".join(axe_violations(page))
         context.close()
         assert "image-alt" in violations and "html-has-lang" in violations
         assert "label" in violations
