@@ -10,7 +10,7 @@ import pytest
 from firma.csv import ALPHABET, CODE_LENGTH, csv_format, csv_normalise, csv_verification_url
 from firma.models import DocumentoVersion
 from firma.services import csv_issue, csv_resolve, documento_read
-from tests.firma.test_portafirmas_fixtures import make_pdf, page_texts
+from tests.firma.portafirmas_support import make_pdf, page_texts
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from firma.services import (
     peticion_create,
 )
 from firma.tasks import accion_sign_task
-from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
-from tests.firma.test_portafirmas_fixtures import make_pdf, page_texts, signature_count
+from tests.firma.portafirmas_support import *  # noqa: F403  (fixtures)
+from tests.firma.portafirmas_support import make_pdf, page_texts, signature_count
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from firma.constants import EstadoAccion, EstadoPeticion
 from firma.models import AccionFirma, PeticionFirma
 from firma.services import documento_read
-from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
-from tests.firma.test_portafirmas_fixtures import make_pdf
+from tests.firma.portafirmas_support import *  # noqa: F403  (fixtures)
+from tests.firma.portafirmas_support import make_pdf
 
 pytestmark = pytest.mark.django_db
 

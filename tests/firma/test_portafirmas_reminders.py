@@ -12,7 +12,7 @@ from firma.constants import TipoAccion
 from firma.services import AccionSpec, accion_approve, peticion_create, recordatorios_send
 from firma.services.portafirmas import DocumentoSpec
 from firma.tasks import portafirmas_sweep_task
-from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
+from tests.firma.portafirmas_support import *  # noqa: F403  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ class TestSweep:
         from firma.models import AccionFirma, PeticionFirma
         from firma.selectors import inbox_for
         from firma.services import acciones_sign
-        from tests.firma.test_portafirmas_fixtures import make_pdf
+        from tests.firma.portafirmas_support import make_pdf
 
         doc = DocumentoSpec(content=make_pdf(), name="d.pdf", mime="application/pdf")
         peticion_create(

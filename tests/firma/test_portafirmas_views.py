@@ -11,8 +11,8 @@ from firma.constants import EstadoAccion, EstadoPeticion, TipoAccion
 from firma.models import AccionFirma, PeticionFirma
 from firma.services import AccionSpec, documento_read, peticion_create
 from firma.services.portafirmas import DocumentoSpec
-from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
-from tests.firma.test_portafirmas_fixtures import make_pdf, signature_count
+from tests.firma.portafirmas_support import *  # noqa: F403  (fixtures)
+from tests.firma.portafirmas_support import make_pdf, signature_count
 
 pytestmark = pytest.mark.django_db
 

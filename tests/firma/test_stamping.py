@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from firma.stamping import StampingError, stamp_pdf
-from tests.firma.test_portafirmas_fixtures import has_qr_image, make_pdf, page_texts
+from tests.firma.portafirmas_support import has_qr_image, make_pdf, page_texts
 
 CODE = "7K3Q-9WXD-M2PA-0R4T-ZZ8N-B6CE-1HJV"
 URL = f"https://sede.bilbao.eus/verificar/{CODE}/"

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from firma.services import csv_issue
 from firma.views import verify_reverse
-from tests.firma.test_portafirmas_fixtures import *  # noqa: F403  (fixtures)
-from tests.firma.test_portafirmas_fixtures import make_pdf
+from tests.firma.portafirmas_support import *  # noqa: F403  (fixtures)
+from tests.firma.portafirmas_support import make_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import include, path
 from bilbao_sede.urls import urlpatterns as project_urlpatterns
 from firma.services import csv_issue
 from firma.urls import verificar_urlpatterns
-from tests.firma.test_portafirmas_fixtures import make_pdf
+from tests.firma.portafirmas_support import make_pdf
 
 urlpatterns = [
     path("verificar/", include((verificar_urlpatterns, "verificar"))),

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from firma.services import csv_issue, documento_read
-from tests.firma.test_portafirmas_fixtures import make_pdf
+from tests.firma.portafirmas_support import make_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from registro.tasks import justificantes_sweep_task
 from tests.registro.conftest import PKI_PASSWORD, oficina_sede, urbanismo  # noqa: F401
 from tests.registro.conftest import register as register  # noqa: F401
 from tests.registro.conftest import registro_pki as registro_pki  # noqa: F401
-from tests.registro.test_justificante import validate_seal
+from tests.registro.support import validate_seal
 
 pytestmark = pytest.mark.integration
 

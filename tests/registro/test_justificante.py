@@ -18,6 +18,7 @@ from registro.constants import EstadoAsiento
 from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
 from registro.models import Asiento
 from registro.services import DocumentoNuevo, justificante_issue, justificantes_sweep
+from tests.registro.support import validate_seal
 
 from .conftest import make_pdf_bytes
 
@@ -37,21 +38,6 @@ def pdf_pages_text(data: bytes) -> list[str]:
             text=True,
         ).stdout
     return [page for page in text.split("\f") if page.strip()]
-
-
-def validate_seal(data: bytes, ca_pem: Path):
-    import io
-
-    from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    _, _, der = pem.unarmor(ca_pem.read_bytes())
-    context = ValidationContext(trust_roots=[x509.Certificate.load(der)])
-    reader = PdfFileReader(io.BytesIO(data))
-    assert len(reader.embedded_signatures) == 1
-    return validate_pdf_signature(reader.embedded_signatures[0], context)
 
 
 def register_and_commit(register, django_capture_on_commit_callbacks, **kwargs) -> Asiento:
