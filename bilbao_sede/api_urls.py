@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("apoderamientos/", include("apoderamientos.api_urls")),
     path("firma/", include("firma.api_urls")),
     path("procedimientos/", include("procedimientos.api_urls")),
+    path("registro/", include("registro.api_urls")),
     # path("firma/", include("firma.api_urls")),  apps add theirs here
 ]
 

@@ -1,0 +1,10 @@
+"""API routes of the registry, mounted at /api/registro/ (bilbao_sede/api_urls.py)."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import AsientoViewSet
+
+router = SimpleRouter()
+router.register("asientos", AsientoViewSet, basename="registro-asiento")
+
+urlpatterns = router.urls
