@@ -67,7 +67,7 @@ class CanRegister(permissions.BasePermission):
 # --- Input -----------------------------------------------------------------------------
 
 
-class InteresadoInputSerializer(serializers.Serializer):
+class AsientoInteresadoInputSerializer(serializers.Serializer):
     nif = serializers.CharField(max_length=20)
     tipo = serializers.ChoiceField(choices=TipoPersona.choices, required=False)
     nombre = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -84,7 +84,7 @@ class InteresadoInputSerializer(serializers.Serializer):
         return attrs
 
 
-class DocumentoInputSerializer(serializers.Serializer):
+class AsientoDocumentoInputSerializer(serializers.Serializer):
     nombre = serializers.CharField(max_length=255)
     mime = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contenido = serializers.CharField(help_text="Contenido del fichero en base64.")
@@ -97,7 +97,7 @@ class DocumentoInputSerializer(serializers.Serializer):
 
 
 class AsientoCreateSerializer(serializers.Serializer):
-    interesado = InteresadoInputSerializer()
+    interesado = AsientoInteresadoInputSerializer()
     resumen = serializers.CharField(max_length=MAX_RESUMEN)
     expone = serializers.CharField(max_length=MAX_EXPONE, required=False, allow_blank=True)
     solicita = serializers.CharField(max_length=MAX_SOLICITA, required=False, allow_blank=True)
@@ -116,7 +116,7 @@ class AsientoCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Código de la oficina; por omisión, la de la sede electrónica.",
     )
-    documentos = DocumentoInputSerializer(many=True, required=False)
+    documentos = AsientoDocumentoInputSerializer(many=True, required=False)
     ficheros = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -127,13 +127,13 @@ class AsientoCreateSerializer(serializers.Serializer):
 # --- Output ----------------------------------------------------------------------------
 
 
-class ParteSerializer(serializers.Serializer):
+class AsientoParteSerializer(serializers.Serializer):
     nif = serializers.CharField()
     nombre = serializers.CharField()
     rol = serializers.CharField()
 
 
-class DocumentoSerializer(serializers.Serializer):
+class AsientoDocumentoSerializer(serializers.Serializer):
     nombre = serializers.CharField()
     mime = serializers.CharField()
     size = serializers.IntegerField()
@@ -145,8 +145,8 @@ class AsientoSerializer(serializers.ModelSerializer):
     unidad_destino = serializers.SlugRelatedField(slug_field="dir3", read_only=True)
     procedimiento = serializers.SlugRelatedField(slug_field="code", read_only=True)
     oficina = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    interesados = ParteSerializer(source="partes", many=True, read_only=True)
-    documentos = DocumentoSerializer(many=True, read_only=True)
+    interesados = AsientoParteSerializer(source="partes", many=True, read_only=True)
+    documentos = AsientoDocumentoSerializer(many=True, read_only=True)
     justificante_url = serializers.SerializerMethodField()
 
     class Meta:

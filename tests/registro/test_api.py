@@ -174,6 +174,19 @@ class TestCreate:
         assert "nombre" in response.json()["interesado"]
         assert not Interesado.objects.exists()
 
+    def test_content_that_is_not_base64_is_a_400(self, api, urbanismo):
+        doc = {"nombre": "x.pdf", "mime": "application/pdf", "contenido": "%%% no %%%"}
+        response = api.post(URL, payload(documentos=[doc]), format="json")
+        assert response.status_code == 400
+        assert "base64" in str(response.json()["documentos"])
+        assert not Asiento.objects.exists()
+
+    def test_an_over_long_idempotency_key_is_a_400(self, api, urbanismo):
+        response = api.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 200)
+        assert response.status_code == 400
+        assert "Idempotency-Key" in response.json()
+        assert not Asiento.objects.exists()
+
     def test_an_unknown_unit_is_a_400(self, api, urbanismo):
         response = api.post(URL, payload(unidad_destino="LA9999999"), format="json")
         assert response.status_code == 400
