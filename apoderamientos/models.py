@@ -126,6 +126,12 @@ class Apoderamiento(models.Model):
         blank=True,
         help_text=_("Constancia de la firma o comparecencia con la que se otorgó (REA-3)."),
     )
+    documento_csv = models.CharField(
+        _("CSV del documento de otorgamiento"),
+        max_length=40,
+        blank=True,
+        help_text=_("Código seguro de verificación del otorgamiento sellado (REA-3, FIR-8)."),
+    )
     ended_at = models.DateTimeField(_("fin de efectos"), null=True, blank=True)
 
     objects = ApoderamientoQuerySet.as_manager()

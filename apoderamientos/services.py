@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from calendario.constants import UnidadPlazo
 from calendario.terms import add_term
-from identidad.constants import NivelGarantia, TipoPersona
+from identidad.constants import MetodoIdentificacion, NivelGarantia, TipoPersona
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
 
@@ -44,6 +44,7 @@ from .models import (
     Habilitacion,
     RepresentacionContexto,
 )
+from .otorgamiento import otorgamiento_seal
 from .selectors import apoderamientos_search_for_staff, is_desk_staff
 
 # --- Time rules -----------------------------------------------------------------------
@@ -251,12 +252,13 @@ def apoderamiento_grant_apud_acta(
     tipo: str,
     procedimientos: Iterable = (),
     valid_until: date | None = None,
-    firma_note: str = "",
+    identification_method: str = "",
 ) -> Apoderamiento:
     """REA-3: apud acta on the sede by the identified poderdante, in their own name.
 
-    Requires an identification of level *sustancial* or higher; the signature of the grant
-    is recorded as a note until the signing step is wired in.
+    Requires an identification of level *sustancial* or higher. The grant is signed the
+    "clave concertada" way: the council seals a PDF of it, which states how the poderdante
+    identified, and keeps its CSV on the power (see ``apoderamientos.otorgamiento``).
     """
     if int(identification_level) < NivelGarantia.SUSTANCIAL:
         raise PermissionDenied(
@@ -268,7 +270,9 @@ def apoderamiento_grant_apud_acta(
     poderdante = person_interesado(user)
     if poderdante is None or poderdante.tipo != TipoPersona.FISICA:
         raise PermissionDenied(_("Solo una persona física identificada puede otorgar aquí."))
-    return apoderamiento_register(
+    level_label = str(NivelGarantia(int(identification_level)).label)
+    method = _method_label(identification_method)
+    power = apoderamiento_register(
         poderdantes=[poderdante],
         apoderado=apoderado,
         tipo=tipo,
@@ -277,10 +281,22 @@ def apoderamiento_grant_apud_acta(
         presentante=poderdante,
         procedimientos=procedimientos,
         valid_until=valid_until,
-        firma_note=firma_note
-        or _("Otorgado en la sede con identificación de nivel %(nivel)s.")
-        % {"nivel": NivelGarantia(int(identification_level)).label},
+        firma_note=_(
+            "Otorgado en la sede con %(metodo)s, nivel de garantía %(nivel)s; "
+            "documento sellado por el Ayuntamiento."
+        )
+        % {"metodo": method, "nivel": level_label},
     )
+    power.documento_csv = otorgamiento_seal(power, method=method, level_label=level_label)
+    power.save(update_fields=["documento_csv"])
+    return power
+
+
+def _method_label(method: str) -> str:
+    try:
+        return str(MetodoIdentificacion(method).label)
+    except ValueError:
+        return _("identificación electrónica")
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from identidad.constants import NivelGarantia, TipoUnidad
 from identidad.decorators import level_required
-from identidad.session import identification_level
+from identidad.session import identification_level, identification_method
 
 from . import selectors, services
 from .constants import ESTADOS_FINALES, EstadoApoderamiento
@@ -78,6 +78,7 @@ def otorgar(request):
             power = services.apoderamiento_grant_apud_acta(
                 user=request.user,
                 identification_level=identification_level(request),
+                identification_method=identification_method(request) or "",
                 apoderado=form.apoderado(),
                 tipo=form.cleaned_data["tipo"],
                 procedimientos=form.cleaned_data["procedimientos"],

@@ -99,3 +99,9 @@ def _spanish_by_default():
     translation.activate("es")
     yield
     translation.activate("es")
+
+
+@pytest.fixture(autouse=True)
+def _council_seal(council_seal):
+    """Apud acta grants are sealed by the council (REA-3): every test here has the seal."""
+    return council_seal

@@ -245,7 +245,7 @@ class TestScanResolution:
 
 class TestRealRepresentationContext:
     def test_a_power_recorded_by_apoderamientos_travels_with_the_entry(
-        self, register, ciudadana, representante
+        self, register, ciudadana, representante, council_seal
     ):
         """The representative files for the ciudadana under a general power (apud acta)."""
         from apoderamientos.services import (
