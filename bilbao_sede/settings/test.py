@@ -15,3 +15,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in process; tests/integration switch to the real broker and worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# One private cache per test process: a shared Redis would let parallel workers' cache.clear()
+# (tests/conftest.py) wipe each other's entries mid-test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
