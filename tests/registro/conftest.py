@@ -12,8 +12,7 @@ from identidad.models import Unidad
 from registro.constants import Canal, Direccion, TipoOficina
 from registro.models import Oficina
 from registro.services import DocumentoNuevo, asiento_register
-
-PKI_PASSWORD = "test-registro"  # noqa: S105
+from tests.conftest import DEMO_PKI_PASSWORD as PKI_PASSWORD  # noqa: F401  (imported by the worker tests)
 
 
 @pytest.fixture
@@ -104,23 +103,12 @@ def register(ciudadana, oficina_sede, urbanismo):
 
 
 @pytest.fixture(scope="session")
-def registro_pki(tmp_path_factory) -> Path:
-    from firma.keys.demo_pki import ensure_demo_pki
-
-    return ensure_demo_pki(tmp_path_factory.mktemp("registro-pki"), password=PKI_PASSWORD).directory
+def registro_pki(demo_pki_dir) -> Path:
+    """The shared demo PKI (tests/conftest.py), under the name the worker tests import."""
+    return demo_pki_dir
 
 
 @pytest.fixture
-def sello(settings, registro_pki):
-    """The council seal of a demo PKI (FIRMA_* settings pointed at it)."""
-    from firma.keys import clear_signer_cache
-    from firma.keys.demo_pki import DemoPKI
-
-    pki = DemoPKI(registro_pki, PKI_PASSWORD)
-    settings.FIRMA_PKI_DIR = registro_pki
-    settings.FIRMA_KEYSTORES = pki.keystores()
-    settings.FIRMA_TRUST_ANCHORS = str(pki.ca_pem)
-    settings.FIRMA_REVOCATION_CHECK = False
-    settings.FIRMA_TSA_URL = ""
-    yield pki
-    clear_signer_cache()
+def sello(council_seal):
+    """The council seal of the demo PKI (FIRMA_* settings pointed at it)."""
+    return council_seal
