@@ -165,3 +165,45 @@ def jefa(db, urbanismo) -> User:
 @pytest.fixture
 def tramitador_ajeno(db, medio_ambiente) -> User:
     return staff_user("ajeno", [medio_ambiente], Role.CASE_HANDLER)
+
+
+@pytest.fixture
+def holidays(db):
+    """Holidays of the calendar used by the term engine (TIME-7) around the test dates."""
+    from datetime import date
+
+    from calendario.models import DiaInhabil
+
+    for day, name in [
+        (date(2026, 3, 19), "San José"),
+        (date(2026, 4, 2), "Jueves Santo"),
+        (date(2026, 4, 3), "Viernes Santo"),
+        (date(2026, 4, 6), "Lunes de Pascua"),
+        (date(2026, 5, 1), "Fiesta del Trabajo"),
+    ]:
+        DiaInhabil.objects.get_or_create(
+            date=day, defaults={"name_es": name, "scope": "state", "source": "test"}
+        )
+
+
+@pytest.fixture
+def firmante(db, urbanismo) -> User:
+    """A head of unit who signs with the demo PKI's "alcaldesa" certificate."""
+    from firma.models import FirmanteConfig
+
+    user = staff_user("firmante", [urbanismo], Role.UNIT_HEAD)
+    user.first_name, user.last_name = "Miren", "Agirre Lasa"
+    user.save()
+    FirmanteConfig.objects.create(user=user, keystore_name="alcaldesa", cargo="Jefa de unidad")
+    return user
+
+
+@pytest.fixture
+def opened(register, holidays):
+    """A file opened on Monday 2 March 2026 at 10:00 (3 months: ends Tuesday 2 June)."""
+    import time_machine
+
+    from expedientes.services import expediente_open_from_asiento
+
+    with time_machine.travel(madrid(2026, 3, 2, 10), tick=False):
+        return expediente_open_from_asiento(asiento=register())
