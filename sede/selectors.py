@@ -106,9 +106,21 @@ def representaciones_of(user: User):
     return apoderamientos_for_user(user).order_by("-registered_at", "-pk")
 
 
+def expedientes_of(user: User):
+    """The person's case files and those of people they represent (expedientes' rule)."""
+    from expedientes.selectors import citizen_expedientes
+
+    return (
+        citizen_expedientes(user)
+        .select_related("procedimiento", "flujo")
+        .order_by("-opened_at", "-pk")
+    )
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
     "solicitudes": presentaciones_of,
+    "expedientes": expedientes_of,
     "apoderamientos": representaciones_of,
 }
 
