@@ -279,6 +279,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    "expedientes-requerimientos-vencidos": {
+        "task": "expedientes.tasks.requerimientos_vencidos_task",
+        "schedule": 3600,
+    },
+    "expedientes-resoluciones-sync": {
+        "task": "expedientes.tasks.resoluciones_sync_task",
+        "schedule": 120,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
