@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
     ("idioma", "expected"),
     [
         ("es", ["3 meses", "Estimatorio (positivo)", "art. 21.4"]),
-        ("eu", ["3 hilabete", "21.4"]),
+        ("eu", ["3 hilabete", "21.4 art."]),
     ],
 )
 def test_the_receipt_states_the_maximum_term_and_the_effect_of_silence(register, idioma, expected):
