@@ -46,6 +46,15 @@ HANDLING_ROLES = (Role.CASE_HANDLER, Role.UNIT_HEAD, Role.ADMINISTRATOR)
 # --- Staff ---------------------------------------------------------------------------------
 
 
+def _shared_ids(user_id) -> list[int]:
+    """Files shared with the user for a report (django-guardian grants): usually none."""
+    return list(
+        ExpedienteUserObjectPermission.objects.filter(
+            user_id=user_id, permission__codename="consultar_expediente"
+        ).values_list("content_object_id", flat=True)
+    )
+
+
 def staff_expedientes(user) -> QuerySet[Expediente]:
     """Every file ``user`` may see as staff (one SQL condition, no per-row checks)."""
     scope = staff_scope(user)
@@ -53,14 +62,13 @@ def staff_expedientes(user) -> QuerySet[Expediente]:
         return Expediente.objects.none()
     if scope.sees_all_units:
         return Expediente.objects.all()
-    shared = Q(
-        pk__in=ExpedienteUserObjectPermission.objects.filter(
-            user_id=scope.user_id, permission__codename="consultar_expediente"
-        ).values("content_object_id")
-    )
-    if scope.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD) and scope.unit_ids:
-        return Expediente.objects.filter(Q(unidad_id__in=scope.unit_ids) | shared)
-    return Expediente.objects.filter(shared)
+    shared = _shared_ids(scope.user_id)
+    units = scope.unit_ids if scope.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD) else frozenset()
+    if units and shared:
+        return Expediente.objects.filter(Q(unidad_id__in=units) | Q(pk__in=shared))
+    if units:
+        return Expediente.objects.filter(unidad_id__in=units)
+    return Expediente.objects.filter(pk__in=shared)
 
 
 def may_handle(user, expediente: Expediente) -> bool:
@@ -92,8 +100,7 @@ class TrayPage:
     now: object = field(default_factory=timezone.now)
 
 
-def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
-    qs = staff_expedientes(user)
+def _filtered(qs: QuerySet[Expediente], user, filters: TrayFilters) -> QuerySet[Expediente]:
     if filters.estado == "abiertos":
         qs = qs.filter(estado=EstadoExpediente.ABIERTO)
     elif filters.estado == "cerrados":
@@ -115,37 +122,84 @@ def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
     return qs
 
 
+def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
+    return _filtered(staff_expedientes(user), user, filters)
+
+
+TRAY_ORDER = (F("proximo_vencimiento").asc(nulls_last=True), "id")
+
+
+def _tray_ids_merged(user, filters: TrayFilters, offset: int, limit: int) -> list[int] | None:
+    """On PostgreSQL: the page's ids as a merge of one bounded, index-ordered scan per unit
+    in scope (``expedientes_bandeja_idx``), so a page costs the same whatever the number of
+    files in those units. None where that does not apply (then one plain query is used)."""
+    from django.db import connection
+
+    scope = staff_scope(user)
+    if connection.vendor != "postgresql" or scope.sees_all_units or filters.estado != "abiertos":
+        return None
+    if not scope.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD):
+        return None
+    units = sorted(scope.unit_ids)
+    if filters.unidad:
+        units = [u for u in units if u == filters.unidad]
+    base = _filtered(Expediente.objects.all(), user, filters)
+    parts = [base.filter(unidad_id=u) for u in units]
+    shared = _shared_ids(scope.user_id)
+    if shared:
+        parts.append(base.filter(pk__in=shared))
+    if not parts:
+        return []
+    sqls, params = [], []
+    for part in parts:
+        sql, p = (
+            part.order_by(*TRAY_ORDER).values_list("id", "proximo_vencimiento")[: offset + limit]
+        ).query.sql_with_params()
+        sqls.append(f"({sql})")
+        params.extend(p)
+    union = " UNION ALL ".join(sqls)
+    query = (
+        f"SELECT DISTINCT ON (t.prox, t.id) t.id, t.prox FROM ({union}) AS t(id, prox) "  # noqa: S608
+        "ORDER BY t.prox ASC NULLS LAST, t.id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def tray_page(user, filters: TrayFilters, page: int = 1) -> TrayPage:
     """The tray: overdue and nearest deadline first (files without a running deadline
-    last), one bounded query per page (no COUNT over the whole scope)."""
+    last), bounded work per page (no COUNT over the whole scope)."""
     page = max(int(page or 1), 1)
     offset = (page - 1) * TRAY_PAGE_SIZE
-    rows = list(
-        tray_queryset(user, filters)
-        .select_related("procedimiento", "unidad", "asignado_a", "flujo")
-        .only(
-            "identificador",
-            "asunto",
-            "estado",
-            "fase",
-            "flujo__fases",
-            "vence_at",
-            "suspendido",
-            "proximo_vencimiento",
-            "opened_at",
-            "procedimiento__title_es",
-            "procedimiento__title_eu",
-            "unidad__name_es",
-            "unidad__name_eu",
-            "unidad__dir3",
-            "asignado_a__username",
-            "asignado_a__first_name",
-            "asignado_a__last_name",
-        )
-        .order_by(F("proximo_vencimiento").asc(nulls_last=True), "id")[
-            offset : offset + TRAY_PAGE_SIZE + 1
-        ]
+    rows_qs = Expediente.objects.all()
+    ids = _tray_ids_merged(user, filters, offset, TRAY_PAGE_SIZE + 1)
+    if ids is None:
+        rows_qs = tray_queryset(user, filters)
+    rows_qs = rows_qs.select_related("procedimiento", "unidad", "asignado_a", "flujo").only(
+        "identificador",
+        "asunto",
+        "estado",
+        "fase",
+        "flujo__fases",
+        "vence_at",
+        "suspendido",
+        "proximo_vencimiento",
+        "opened_at",
+        "procedimiento__title_es",
+        "procedimiento__title_eu",
+        "unidad__name_es",
+        "unidad__name_eu",
+        "unidad__dir3",
+        "asignado_a__username",
+        "asignado_a__first_name",
+        "asignado_a__last_name",
     )
+    if ids is None:
+        rows = list(rows_qs.order_by(*TRAY_ORDER)[offset : offset + TRAY_PAGE_SIZE + 1])
+    else:
+        by_id = {e.pk: e for e in rows_qs.filter(pk__in=ids)}
+        rows = [by_id[i] for i in ids if i in by_id]
     return TrayPage(rows=rows[:TRAY_PAGE_SIZE], number=page, has_next=len(rows) > TRAY_PAGE_SIZE)
 
 

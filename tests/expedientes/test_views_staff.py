@@ -77,6 +77,8 @@ class TestAccess:
         assert not Requerimiento.objects.exists()
         listing = get(client, tramitador_ajeno, reverse("expedientes:informes"))
         assert expediente.identificador in listing.content.decode()
+        tray = get(client, tramitador_ajeno, reverse("expedientes:bandeja"))
+        assert expediente.identificador in tray.content.decode()
 
     def test_every_staff_read_of_a_case_file_is_audited(self, client, expediente, tramitador):
         """ENS: who read which file, when."""
