@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    "registro-documentos-rescan": {  # REG-11 (does nothing without a malware scanner)
+        "task": "registro.tasks.documentos_rescan_task",
+        "schedule": 3600,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -362,9 +366,14 @@ SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
 SEDE_MAX_FILE_BYTES = env_int("SEDE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
 SEDE_MAX_SUBMISSION_BYTES = env_int("SEDE_MAX_SUBMISSION_BYTES", 40 * 1024 * 1024, minimum=1024)
 SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
-SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "sede.scanning.NoScanBackend")
+# The one upload policy (registro.uploads) scans every document, whatever its channel.
+SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# --- Registro: limits of one entry, whatever its channel (sede, desk, API) ---------------
+REGISTRO_MAX_DOCUMENT_BYTES = env_int("REGISTRO_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_ENTRY_BYTES = env_int("REGISTRO_MAX_ENTRY_BYTES", 100 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_DOCUMENTS = env_int("REGISTRO_MAX_DOCUMENTS", 50, minimum=1)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
