@@ -7,6 +7,7 @@ e-mail and the development identity provider (only while ``DEBUG`` is on).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from bilbao_sede.env import env_bool, env_choice, env_int, env_list, env_str
+from bilbao_sede.settings_validation import validate_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "guardian",
     "mozilla_django_oidc",
     "djangosaml2",
+    "axes",
     # Our apps, in dependency order (design.md).
     "identidad",
     "calendario",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bilbao_sede.urls"
@@ -105,6 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "identidad.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # staff password logins: lockout (see Security)
     "django.contrib.auth.backends.ModelBackend",
     "identidad.backends.oidc.GiltzaOIDCBackend",
     "identidad.backends.saml.ClaveSaml2Backend",
@@ -382,6 +387,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the one
+# client-address helper (bilbao_sede.net.client_ip) serves rate limits, axes and the audit.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "bilbao_sede.net.client_ip"
+# Staff password logins (the admin): django-axes locks out by account and by client address
+# after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES; lockouts go to the audit trail.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "bilbao_sede.net.client_ip"
+AXES_ONLY_ADMIN_SITE = True  # citizens log in through their identity provider
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identidad/bloqueado.html"
+AXES_VERBOSE = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
@@ -401,3 +420,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Every value above is checked now: a bad one stops start-up naming the variable.
+validate_settings(globals())

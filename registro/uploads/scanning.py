@@ -84,3 +84,17 @@ class ClamdBackend(ScanBackend):
 
 def get_scanner() -> ScanBackend:
     return import_string(getattr(settings, "SEDE_SCAN_BACKEND", DEFAULT_BACKEND))()
+
+
+def check_backend_setting() -> None:
+    """Raise ``ImproperlyConfigured`` naming ``SEDE_SCAN_BACKEND`` when it does not name a
+    ``ScanBackend`` class that can be imported."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    path = getattr(settings, "SEDE_SCAN_BACKEND", DEFAULT_BACKEND)
+    try:
+        backend = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} cannot be imported: {exc}") from exc
+    if not (isinstance(backend, type) and issubclass(backend, ScanBackend)):
+        raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} is not a ScanBackend class.")
