@@ -99,9 +99,10 @@ def registry_book(
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
     tz = timezone.get_current_timezone()
-    if filters.desde:
+    # The first and last representable days mean "no bound" (and would overflow below).
+    if filters.desde and filters.desde > date.min + timedelta(days=1):
         qs = qs.filter(presented_at__gte=datetime.combine(filters.desde, time.min, tzinfo=tz))
-    if filters.hasta:
+    if filters.hasta and filters.hasta < date.max - timedelta(days=1):
         end = datetime.combine(filters.hasta + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(presented_at__lt=end)
     if filters.nif:
