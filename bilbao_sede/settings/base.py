@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "expedientes",
     "notificaciones",
     "sede",
+    "gestion",
 ]
 
 MIDDLEWARE = [
