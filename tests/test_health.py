@@ -44,3 +44,12 @@ def test_readyz_is_503_without_the_seal_key(client, settings, tmp_path):
         clear_signer_cache()
     assert response.status_code == 503
     assert response.json()["checks"]["seal"].startswith("error")
+
+
+def test_storage_init_creates_the_local_storage_and_is_idempotent(settings, tmp_path):
+    from bilbao_sede.storage_init import storage_init
+
+    settings.MEDIA_ROOT = tmp_path / "nueva" / "media"
+    assert "ready" in storage_init()
+    assert settings.MEDIA_ROOT.is_dir()
+    assert "ready" in storage_init()
