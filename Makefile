@@ -5,18 +5,22 @@ PY := $(VENV)/bin/python
 DEMO_ENV := DEBUG=true
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format migrations-check pytest bench messages clean
+.PHONY: help system-check demo test lint format migrations-check pytest bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+system-check: ## Check the system libraries (Pango, xmlsec1, libpq …); prints the apt-get command
+	$(PYTHON) scripts/check_system.py
+
 $(VENV)/.installed: pyproject.toml
+	$(PYTHON) scripts/check_system.py
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[dev]'
 	@touch $@
 
-demo: $(VENV)/.installed ## Run the demo sede on 127.0.0.1:8000 (SQLite, Celery eager, dev IdP)
+demo: system-check $(VENV)/.installed ## Run the demo sede on 127.0.0.1:8000 (SQLite, Celery eager, dev IdP)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py demo_setup
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
