@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def storage_init() -> str:
@@ -21,8 +22,9 @@ def storage_init() -> str:
         return f"MEDIA_ROOT {settings.MEDIA_ROOT} ready"
     from botocore.exceptions import ClientError
 
-    client = default_storage.connection.meta.client
-    bucket = default_storage.bucket_name
+    storage: Any = default_storage  # storages.backends.s3.S3Storage
+    client = storage.connection.meta.client
+    bucket = storage.bucket_name
     try:
         client.head_bucket(Bucket=bucket)
     except ClientError:

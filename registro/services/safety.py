@@ -74,7 +74,7 @@ def documentos_rescan(*, limit: int = 200) -> int:
     scanned = 0
     for doc in docs:
         try:
-            with default_storage.open(doc.file.name, "rb") as fh:
+            with default_storage.open(str(doc.file.name), "rb") as fh:
                 result = scanner.scan(fh.read())
         except ScanError:
             logger.warning("Re-scan stopped: the malware scanner did not answer")

@@ -52,7 +52,7 @@ class ClamdBackend(ScanBackend):
     CHUNK = 64 * 1024
 
     def __init__(self, socket_path: str | None = None, timeout: float = 30.0):
-        self.socket_path = socket_path or settings.SEDE_CLAMD_SOCKET
+        self.socket_path: str = socket_path or str(settings.SEDE_CLAMD_SOCKET)
         self.timeout = timeout
 
     def scan(self, data: bytes) -> ScanResult:
