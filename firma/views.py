@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from bilbao_sede.net import client_ip
+
 from . import selectors, services
 from .constants import TipoAccion
 from .forms import AccionFormSet, PeticionForm, RechazoForm, ValidarForm, VerificarForm
@@ -79,7 +81,7 @@ def _audit_access(request, version, what: str) -> None:
         what,
         version.pk,
         version.documento_id,
-        request.META.get("REMOTE_ADDR", "?"),
+        client_ip(request) or "?",
     )
 
 

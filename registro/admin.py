@@ -33,7 +33,18 @@ class ParteInline(_ReadOnlyInline):
 
 class DocumentoInline(_ReadOnlyInline):
     model = AsientoDocumento
-    fields = ["nombre", "mime", "size", "sha256", "validez", "resolution_ppi"]
+    fields = [
+        "nombre",
+        "mime",
+        "size",
+        "sha256",
+        "validez",
+        "resolution_ppi",
+        "scanned_at",
+        "unsafe_at",
+        "unsafe_threat",
+        "correccion_at",
+    ]
     readonly_fields = fields
 
 

@@ -297,6 +297,14 @@ class AsientoDocumento(models.Model):
         default=ValidezDocumento.ORIGINAL,
     )
     resolution_ppi = models.PositiveIntegerField(_("resolución (ppp)"), null=True, blank=True)
+    # REG-11: malware found after registration flags the document; the entry keeps its number.
+    # These fields are outside the entry's hash chain (they change after registration).
+    scanned_at = models.DateTimeField(_("último análisis antivirus"), null=True, blank=True)
+    unsafe_at = models.DateTimeField(_("marcado como peligroso"), null=True, blank=True)
+    unsafe_threat = models.CharField(_("amenaza detectada"), max_length=200, blank=True)
+    correccion_at = models.DateTimeField(
+        _("requerimiento de subsanación emitido"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("documento del asiento")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import justificante_issue, justificantes_sweep
+from .services import documentos_rescan, justificante_issue, justificantes_sweep
 
 
 @shared_task
@@ -16,3 +16,9 @@ def justificante_issue_task(asiento_id: int) -> str:
 def justificantes_sweep_task() -> int:
     """Periodic: publish again every receipt left pending (broker or worker was down)."""
     return justificantes_sweep()
+
+
+@shared_task
+def documentos_rescan_task() -> int:
+    """Periodic (REG-11): re-scan stored documents with the configured malware scanner."""
+    return documentos_rescan()

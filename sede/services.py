@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from identidad.constants import NivelGarantia
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
+from registro.uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
 from .filing.adapters import expediente_open_for, oficina_sede
@@ -30,7 +31,6 @@ from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_f
 from .filing.engine import Definition
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
-from .filing.uploads import CheckedUpload, check_upload
 from .models import Adjunto, Borrador, Presentacion
 from .selectors import borrador_errors, definition_of, slot_names
 
@@ -184,6 +184,7 @@ def borradores_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
 class Upload:
     nombre: str
     data: bytes
+    mime: str = ""  # what the browser declared: checked against the content, never trusted
 
 
 @transaction.atomic
@@ -202,6 +203,8 @@ def adjunto_add(
     checked: CheckedUpload = check_upload(
         nombre=upload.nombre,
         data=upload.data,
+        declared_mime=upload.mime,
+        limits=Limits.sede(),
         already_count=len(existing),
         already_bytes=sum(a.size for a in existing),
     )

@@ -7,6 +7,7 @@ e-mail and the development identity provider (only while ``DEBUG`` is on).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from bilbao_sede.env import env_bool, env_choice, env_int, env_list, env_str
+from bilbao_sede.settings_validation import validate_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "guardian",
     "mozilla_django_oidc",
     "djangosaml2",
+    "axes",
     # Our apps, in dependency order (design.md).
     "identidad",
     "calendario",
@@ -58,17 +61,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bilbao_sede.health.HealthMiddleware",  # /healthz, /readyz: before host checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "bilbao_sede.bad_input.BadInputMiddleware",  # NUL, deep JSON, oversize: 4xx, never 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bilbao_sede.urls"
@@ -106,6 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "identidad.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # staff password logins: lockout (see Security)
     "django.contrib.auth.backends.ModelBackend",
     "identidad.backends.oidc.GiltzaOIDCBackend",
     "identidad.backends.saml.ClaveSaml2Backend",
@@ -197,7 +204,7 @@ USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
@@ -279,6 +286,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    "registro-documentos-rescan": {  # REG-11 (does nothing without a malware scanner)
+        "task": "registro.tasks.documentos_rescan_task",
+        "schedule": 3600,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -363,9 +374,14 @@ SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
 SEDE_MAX_FILE_BYTES = env_int("SEDE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
 SEDE_MAX_SUBMISSION_BYTES = env_int("SEDE_MAX_SUBMISSION_BYTES", 40 * 1024 * 1024, minimum=1024)
 SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
-SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "sede.scanning.NoScanBackend")
+# The one upload policy (registro.uploads) scans every document, whatever its channel.
+SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# --- Registro: limits of one entry, whatever its channel (sede, desk, API) ---------------
+REGISTRO_MAX_DOCUMENT_BYTES = env_int("REGISTRO_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_ENTRY_BYTES = env_int("REGISTRO_MAX_ENTRY_BYTES", 100 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_DOCUMENTS = env_int("REGISTRO_MAX_DOCUMENTS", 50, minimum=1)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -374,6 +390,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the one
+# client-address helper (bilbao_sede.net.client_ip) serves rate limits, axes and the audit.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "bilbao_sede.net.client_ip"
+# Staff password logins (the admin): django-axes locks out by account and by client address
+# after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES; lockouts go to the audit trail.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "bilbao_sede.net.client_ip"
+AXES_ONLY_ADMIN_SITE = True  # citizens log in through their identity provider
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identidad/bloqueado.html"
+AXES_VERBOSE = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
@@ -393,3 +423,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Every value above is checked now: a bad one stops start-up naming the variable.
+validate_settings(globals())
