@@ -116,9 +116,7 @@ class TestCadesAndXades:
         assert report.result == "valid", report.summary
         assert report.signatures[0].timestamp_time is not None
 
-    def test_a_timestamp_taken_from_another_signature_is_no_proof_of_existence(
-        self, tsa_settings
-    ):
+    def test_a_timestamp_taken_from_another_signature_is_no_proof_of_existence(self, tsa_settings):
         """EN 319 102-1 §5.5: a timestamp that does not validate is set aside (reported),
         and the signature is judged at the current time without it."""
         ns = {"xades": "http://uri.etsi.org/01903/v1.3.2#"}
