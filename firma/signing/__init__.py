@@ -17,7 +17,11 @@ from firma.policy import FORMATS, TIPO_FIRMA_BY_FORMAT, signing_policy
 from ._common import SigningError
 from .countersign import countersign
 
-__all__ = ["FORMATS", "SignedResult", "SigningError", "countersign", "sign"]
+__all__ = ["COUNCIL_SEAL", "FORMATS", "SignedResult", "SigningError", "countersign", "sign"]
+
+#: The key store name of the council's seal (FIR-7): its signatures are always timestamped
+#: when a TSA is configured (see :mod:`firma.signing.seal`).
+COUNCIL_SEAL = "sello"
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,9 @@ def sign(
 ) -> SignedResult:
     """Sign ``data`` in format ``fmt`` with ``signer`` (see :func:`firma.keys.get_signer`).
 
-    ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T).
+    ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T). With
+    the council seal (``COUNCIL_SEAL``) it is added whenever a TSA is configured, and PAdES
+    goes to B-LTA when the seal chain's revocation data is available.
     ``pades_level`` B-T, B-LT and B-LTA imply it. ``appearance`` (PAdES only) draws a visible
     signature, e.g. ``{"signer_name": ..., "on_behalf_of": ..., "mode": "delegacion"}``.
     Raises :class:`SigningError` for unusable input or an unreachable TSA, and (FIR-3,
@@ -63,6 +69,16 @@ def sign(
         from .signer_check import check_signer_certificate
 
         check_signer_certificate(signer, at=signed_at)
+    if signer.name == COUNCIL_SEAL and not timestamp and pades_level == "B-B":
+        # Everything the council seals is long-term verifiable, whichever path asked for the
+        # seal (issue 13): B-T/B-LTA for PAdES, -T for XAdES and CAdES, when a TSA is set.
+        from .seal import seal_level
+
+        level = seal_level(signer)
+        if fmt == "pades":
+            pades_level = level
+        else:
+            timestamp = level != "B-B"
     wants_ts = timestamp or (fmt == "pades" and pades_level != "B-B")
     timestamper = None
     if wants_ts:

@@ -1,7 +1,9 @@
 """The council's seal (FIR-7) on every document it issues, long-term verifiable.
 
 Receipts, apud acta grants, evidence and resolutions are all sealed here (through
-:func:`firma.services.csv_issue` with ``seal=True``). The level is the highest the
+:func:`firma.services.csv_issue` with ``seal=True``); any other signature made with the
+council seal through :func:`firma.signing.sign` (an ENI index, a CAdES) gets the same
+timestamp. The level is the highest the
 configuration allows (issue 13, design.md "Validation verdicts"):
 
 * a TSA configured (``FIRMA_TSA_URL``) → PAdES B-T: a signature timestamp proves when the

@@ -129,3 +129,18 @@ def test_the_daily_job_re_timestamps_what_expires_soon_and_only_appends(tsa, sam
     assert validate(after).indication == "TOTAL-PASSED"
     assert not Resellado.objects.filter(version=fresh).exists()
     assert versiones_retimestamp() == 0  # renewed: no longer due
+
+
+@pytest.mark.parametrize("fmt", ["cades-detached", "xades-enveloped", "pades"])
+def test_any_signature_with_the_council_seal_is_timestamped(fmt, tsa, sample_pdf, sample_xml):
+    """Paths that call ``sign`` directly with the seal (ENI index, sede's application seal)
+    get the timestamp too."""
+    from firma.keys import get_signer
+    from firma.signing import sign
+
+    data = sample_pdf if fmt == "pades" else sample_xml
+    result = sign(data, fmt=fmt, signer=get_signer("sello"))
+    assert result.timestamped
+    report = validate(result.data, detached_content=data if fmt == "cades-detached" else None)
+    assert report.signatures[0].timestamp_time is not None, report.summary
+    assert report.indication == "TOTAL-PASSED"
