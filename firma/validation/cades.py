@@ -14,6 +14,7 @@ from . import cms_verify as cv
 from .certs import (
     check_policy,
     check_signer_certificate,
+    current_time,
     describe_certificate,
     report_certificate_mismatch,
     timestamp_authority_problem,
@@ -290,7 +291,11 @@ def _policy(signer_info: cms.SignerInfo) -> tuple[str | None, bytes | None]:
 
 
 def _check_timestamps(
-    report: SignatureReport, signer_info: cms.SignerInfo, revinfo: tuple[list, list] | None = None
+    report: SignatureReport,
+    signer_info: cms.SignerInfo,
+    revinfo: tuple[list, list] | None = None,
+    *,
+    archive_poe: dt.datetime | None = None,
 ) -> None:
     for value in cv.unsigned_attr_values(signer_info, cv.OID_SIGNATURE_TIMESTAMP):
         try:
@@ -301,7 +306,9 @@ def _check_timestamps(
                 _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
             )
             continue
-        check_timestamp_token(report, token, signer_info["signature"].native, revinfo)
+        check_timestamp_token(
+            report, token, signer_info["signature"].native, revinfo, archive_poe=archive_poe
+        )
 
 
 def check_timestamp_token(
@@ -309,9 +316,13 @@ def check_timestamp_token(
     token: cms.ContentInfo,
     imprinted: bytes,
     revinfo: tuple[list, list] | None = None,
+    *,
+    archive_poe: dt.datetime | None = None,
 ):
-    """A signature timestamp: intact and over ``imprinted`` (else invalid), from a TSA that
-    chains to our anchors with the timeStamping usage (else indeterminate)."""
+    """A signature timestamp: intact and over ``imprinted``, from a TSA that chains to our
+    anchors with the timeStamping usage, its certificate judged now — or at the time of a
+    later archive (document) timestamp that proves the token existed then (``archive_poe``).
+    Otherwise it is no proof of existence and is set aside (reported)."""
     try:
         when = verify_timestamp_token(token, imprinted)
     except Exception as exc:  # noqa: BLE001 (any defect in the token makes it invalid)
@@ -326,7 +337,8 @@ def check_timestamp_token(
     token_crls, token_ocsps = cms_revinfo(signed_data, list(signed_data["signer_infos"]))
     if revinfo is not None:
         token_crls, token_ocsps = token_crls + revinfo[0], token_ocsps + revinfo[1]
-    problem = timestamp_authority_problem(tsa_cert, others, when, (token_crls, token_ocsps))
+    judged_at = archive_poe if archive_poe is not None else current_time()
+    problem = timestamp_authority_problem(tsa_cert, others, judged_at, (token_crls, token_ocsps))
     if not problem:
         problem = timestamp_crypto_problem(signed_data["signer_infos"][0], tsa_cert)
     if problem:

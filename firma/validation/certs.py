@@ -475,7 +475,11 @@ def timestamp_authority_problem(
     except cv_errors.InsufficientRevinfoError:
         return _("no se ha podido comprobar si el certificado de la TSA está revocado.")
     except (cv_errors.ExpiredError, cv_errors.NotYetValidError):
-        return _("el certificado de la TSA no era válido en la fecha del sello.")
+        return _(
+            "el certificado de la TSA ha caducado (o no era válido) en la fecha en que se "
+            "comprueba, y ningún sello de tiempo de archivo posterior prueba que el sello sea "
+            "anterior."
+        )
     except cv_errors.PathBuildingError:
         return _(
             "el certificado de la TSA no se encadena con ninguna autoridad de certificación "

@@ -8,9 +8,11 @@ be "valid".
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -23,6 +25,7 @@ from .cades import (
     _policy,
     check_countersignatures,
     check_signing_certificate_attr,
+    encapsulated_content,
     report_integrity_problem,
 )
 from .certs import check_policy, check_signer_certificate
@@ -52,11 +55,12 @@ def validate_pades(data: bytes) -> ValidationReport:
     reports = []
     dss_revinfo = pdf_revinfo(reader)
     dss_certs = pdf_dss_certs(reader)
+    archive_poe = _archive_poe(embedded, dss_revinfo, dss_certs)
     for sig in embedded:
         if _is_document_timestamp(sig):
             continue  # a document timestamp (B-LTA) is not a signature of its own
         try:
-            reports.append(_validate_one(sig, dss_revinfo, dss_certs))
+            reports.append(_validate_one(sig, dss_revinfo, dss_certs, archive_poe))
         except Exception as exc:  # noqa: BLE001 (one broken signature must not hide others)
             logger.info("PAdES signature %s could not be analysed", sig.field_name, exc_info=True)
             report = SignatureReport(integrity_ok=False)
@@ -79,7 +83,50 @@ def _is_document_timestamp(sig) -> bool:
         return False
 
 
-def _validate_one(sig, dss_revinfo: tuple[list, list], dss_certs: list) -> SignatureReport:
+def _archive_poe(embedded, dss_revinfo, dss_certs) -> dt.datetime | None:
+    """The earliest time the chain of document timestamps (B-LTA) proves the earlier content
+    existed at: the newest one's TSA is judged now, each older one at the time of the next.
+    None when there is no valid document timestamp (then everything is judged now)."""
+    from .cades import timestamp_crypto_problem
+    from .certs import current_time, timestamp_authority_problem
+
+    poe = None
+    for sig in reversed([s for s in embedded if _is_document_timestamp(s)]):
+        try:
+            signed_data = sig.signed_data
+            tst_bytes = encapsulated_content(signed_data)
+            tst_info = tsp.TSTInfo.load(tst_bytes)
+            imprint = tst_info["message_imprint"]
+            md = imprint["hash_algorithm"]["algorithm"].native
+            if imprint["hashed_message"].native != sig.compute_digest(md):
+                break
+            (tsa_info,) = list(signed_data["signer_infos"])
+            tsa_cert = cv.find_signer_certificate(signed_data, tsa_info)
+            if tsa_cert is None:
+                break
+            ok, _problem = cv.verify_signer_info(signed_data, tsa_info, tst_bytes, tsa_cert)
+            others = _unique(cv.other_certificates(signed_data) + dss_certs)
+            crls, ocsps = cms_revinfo(signed_data, [tsa_info])
+            judged_at = poe if poe is not None else current_time()
+            if not ok or timestamp_authority_problem(
+                tsa_cert,
+                [c for c in others if c != tsa_cert],
+                judged_at,
+                (dss_revinfo[0] + crls, dss_revinfo[1] + ocsps),
+            ):
+                break
+            if timestamp_crypto_problem(tsa_info, tsa_cert):
+                break
+            poe = tst_info["gen_time"].native
+        except Exception:  # noqa: BLE001 (a damaged archive timestamp proves nothing)
+            logger.info("document timestamp %s not usable", sig.field_name, exc_info=True)
+            break
+    return poe
+
+
+def _validate_one(
+    sig, dss_revinfo: tuple[list, list], dss_certs: list, archive_poe=None
+) -> SignatureReport:
     """Integrity over the /ByteRange (digest) and over the DER signed attributes (value),
     changes after signing, policy, timestamps, then the certificate with every certificate
     the signature and the document carry (CMS certificates, /DSS /Certs)."""
@@ -141,7 +188,7 @@ def _validate_one(sig, dss_revinfo: tuple[list, list], dss_certs: list) -> Signa
         )
     oid, policy_digest = _policy(signer_info)
     check_policy(report, oid, policy_digest, "cades")
-    _check_timestamps(report, signer_info, revinfo)
+    _check_timestamps(report, signer_info, revinfo, archive_poe=archive_poe)
     check_signing_certificate_attr(report, signer_info, cert)
     check_signer_certificate(
         report, cert, [c for c in others if c != cert], revinfo, signer_info=signer_info

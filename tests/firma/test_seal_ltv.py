@@ -8,6 +8,7 @@ adds a further document timestamp before the last one's certificate expires. Rea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 
@@ -25,7 +26,7 @@ from firma.signing.seal import forget_revinfo, last_timestamp_expiry
 from firma.validation import validate
 
 from .conftest import PASSWORD
-from .localpki import load_p12, tsa_server
+from .localpki import TIME_STAMPING, issue_cert, load_p12, tsa_server
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +91,51 @@ def test_without_a_tsa_the_seal_is_b_b_and_judged_at_the_current_time(sample_pdf
     assert sig.timestamp_time is None and "fecha actual" in sig.validation_time_basis
 
 
-def test_a_timestamped_seal_outlives_its_certificate(tsa, sample_pdf):
-    """Judged years later, after the seal certificate expired: the timestamp proves it was
-    sealed while the certificate was valid."""
-    version = _seal(sample_pdf)
-    data = documento_read(version)
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 30)
+@contextlib.contextmanager
+def _tsa_valid_for(settings, test_pki, days: int):
+    """A TSA whose certificate (from the demo CA) is valid for ``days`` from now."""
+    cert, key = issue_cert(
+        test_pki.ca_cert,
+        test_pki.ca_key,
+        f"TSA {days} DIAS",
+        eku=[TIME_STAMPING],
+        not_after=dt.datetime.now(dt.UTC) + dt.timedelta(days=days),
+    )
+    with tsa_server(cert, key, [test_pki.ca_cert]) as url:
+        settings.FIRMA_TSA_URL = url
+        yield url
+
+
+def test_a_timestamped_seal_outlives_its_certificate(settings, test_pki, sample_pdf):
+    """Judged after the seal certificate expired (but with the TSA's still valid): the
+    timestamp proves it was sealed while the seal certificate was valid."""
+    with _tsa_valid_for(settings, test_pki, days=8 * 365):
+        data = documento_read(_seal(sample_pdf))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4 * 365)  # seal cert: 3 years
     report = validate(data, validation_time=later)
+    assert report.indication == "TOTAL-PASSED", report.summary
+    assert "sello de tiempo de confianza" in report.signatures[0].validation_time_basis
+
+
+def test_once_the_tsa_certificate_expires_only_a_newer_archive_timestamp_keeps_it(
+    settings, test_pki, sample_pdf
+):
+    """The long-term chain: the signature timestamp's TSA expires in 2 years; judged in 4,
+    only the document timestamp added by the re-timestamping job (newer TSA) proves the
+    earlier timestamps existed while their certificates were valid (ETSI EN 319 102-1 §5.6)."""
+    with _tsa_valid_for(settings, test_pki, days=2 * 365):
+        version = _seal(sample_pdf)
+    before = documento_read(version)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4 * 365)
+    stale = validate(before, validation_time=later)
+    assert (stale.indication, stale.subindication) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE")
+
+    settings.FIRMA_RETIMESTAMP_BEFORE_DAYS = 3 * 365  # its TSA expires within the margin
+    with _tsa_valid_for(settings, test_pki, days=8 * 365):
+        assert versiones_retimestamp() == 1
+    version.refresh_from_db()
+    renewed = documento_read(version)
+    report = validate(renewed, validation_time=later)
     assert report.indication == "TOTAL-PASSED", report.summary
 
 
