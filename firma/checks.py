@@ -106,6 +106,20 @@ def check_trust_and_tsa(app_configs=None, **kwargs):
                 id="firma.W010",
             )
         )
+    if (
+        getattr(settings, "FIRMA_REVOCATION_CHECK", False)
+        and not getattr(settings, "FIRMA_REVOCATION_HOSTS", None)
+        and not getattr(settings, "FIRMA_CRLS", None)
+    ):
+        messages.append(
+            Warning(
+                "FIRMA_REVOCATION_CHECK is on but neither FIRMA_REVOCATION_HOSTS nor FIRMA_CRLS "
+                "is set: signatures that carry no revocation data of their own will be "
+                "INDETERMINATE/TRY_LATER.",
+                hint="Allow the OCSP/CRL hosts of the accepted CAs (Izenpe, FNMT...).",
+                id="firma.W011",
+            )
+        )
     try:
         from firma.policy import signing_policy
 

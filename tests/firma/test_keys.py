@@ -61,6 +61,17 @@ class TestSystemChecks:
         settings.DEBUG = False
         assert [m.id for m in check_trust_and_tsa()] == ["firma.W010"]
 
+    def test_revocation_on_with_nothing_to_check_against_is_warned(self, settings):
+        from firma.checks import check_trust_and_tsa
+
+        settings.FIRMA_TSA_URL = "http://127.0.0.1:9/tsa"
+        settings.FIRMA_REVOCATION_CHECK = True
+        settings.FIRMA_CRLS = []
+        settings.FIRMA_REVOCATION_HOSTS = []
+        assert [m.id for m in check_trust_and_tsa()] == ["firma.W011"]
+        settings.FIRMA_REVOCATION_HOSTS = ["ocsp.izenpe.com"]
+        assert check_trust_and_tsa() == []
+
     def test_a_missing_seal_is_an_error(self, settings):
         from firma.checks import check_keystores
 
