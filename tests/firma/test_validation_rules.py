@@ -16,8 +16,7 @@ import json
 
 import pytest
 import time_machine
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
@@ -36,42 +35,6 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 def _verdict(report) -> tuple[str, str]:
     return report.indication, report.subindication
-
-
-def _intermediate_ca(root_cert, root_key, cn: str):
-    from firma.keys.demo_pki import new_key
-
-    key = new_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(simple_subject(cn))
-        .issuer_name(root_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - dt.timedelta(days=10))
-        .not_valid_after(NOW + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), False
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-    return cert, key
 
 
 @pytest.fixture
@@ -148,7 +111,7 @@ class TestChain:
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-        sub, sub_key = _intermediate_ca(test_pki.ca_cert, test_pki.ca_key, "AC SUBORDINADA")
+        sub, sub_key = make_ca("AC SUBORDINADA", issuer=(test_pki.ca_cert, test_pki.ca_key))
         leaf, leaf_key = issue(sub, sub_key, simple_subject("FIRMANTE CON SUBORDINADA"))
         signer = local_signer("sub", leaf, leaf_key, [])  # the CMS carries the leaf only
         signed = sign(sample_pdf, fmt="pades", signer=signer, check_signer=False).data
