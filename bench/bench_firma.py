@@ -23,9 +23,7 @@ import io
 import os
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -113,45 +111,16 @@ class DirectPyHankoSigner(signers.Signer):
 
 @contextlib.contextmanager
 def local_tsa(pki_dir: Path, password: str):
-    """An RFC 3161 TSA over HTTP on 127.0.0.1 (pyHanko's DummyTimeStamper, demo TSA key)."""
-    from asn1crypto import keys, tsp
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
+    """An RFC 3161 TSA over HTTP on 127.0.0.1 with the demo PKI's TSA key."""
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from firma.signing.demo_tsa import tsa_server
 
     key, cert, chain = pkcs12.load_key_and_certificates(
         (pki_dir / "tsa.p12").read_bytes(), password.encode()
     )
-    der = serialization.Encoding.DER
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        tsa_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
-        certs_to_embed=[asn1_x509.Certificate.load(c.public_bytes(der)) for c in chain],
-    )
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server API)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/tsa"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with tsa_server(cert, key, chain) as url:
+        yield url
 
 
 def main() -> None:

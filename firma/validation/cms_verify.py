@@ -280,16 +280,9 @@ def verify_signer_info(
     """(ok, problem): message digest over ``content`` and signature over the DER signed
     attributes. ``problem`` is "digest", "signature", "not_der" or "no message digest"."""
     digest_name = signer_info["digest_algorithm"]["algorithm"].native
-    actual = digest(digest_name, content)
     if not signer_info["signed_attrs"]:
         return verify_signature_value(cert, signer_info, content), "signature"
-    claimed = signed_attr(signer_info, OID_MESSAGE_DIGEST)
-    if claimed is None:
-        return False, "no message digest"
-    if not hmac.compare_digest(claimed.native, actual):
-        return False, "digest"
-    problem = verify_signed_attrs(cert, signer_info)
-    return not problem, problem
+    return verify_signer_info_digest(signer_info, digest(digest_name, content), cert)
 
 
 OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12"
