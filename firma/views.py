@@ -164,9 +164,20 @@ def validar(request):
     return render(
         request,
         "firma/validar.html",
-        {"form": form, "report": report, "result_labels": _result_labels()},
+        {
+            "form": form,
+            "report": report,
+            "result_labels": _result_labels(),
+            "revocation_labels": _revocation_labels(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _revocation_labels() -> dict[str, str]:
+    from firma.validation.report import REVOCATION_LABELS
+
+    return {key: _(label) for key, label in REVOCATION_LABELS.items()}
 
 
 def _result_labels() -> dict[str, str]:

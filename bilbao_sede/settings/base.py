@@ -360,10 +360,19 @@ if env_str("FIRMA_SELLO_PKCS11_MODULE"):  # the seal on an HSM
         "pin": env_str("FIRMA_SELLO_PKCS11_PIN", ""),
     }
 FIRMA_TRUST_ANCHORS = env_str("FIRMA_TRUST_ANCHORS", str(FIRMA_PKI_DIR / "ca.pem"))
-FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", False)
+# Revocation on by default in production (embedded data first, then FIRMA_CRLS and the
+# allow-listed OCSP/CRL hosts); off by default only with DEBUG (demo, tests).
+FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", not DEBUG)
 FIRMA_CRLS = env_list("FIRMA_CRLS", [])
 FIRMA_REVOCATION_HOSTS = env_list("FIRMA_REVOCATION_HOSTS", [])
 FIRMA_TSA_URL = env_str("FIRMA_TSA_URL", "")
+FIRMA_SIGNATURE_POLICIES_FILE = env_str("FIRMA_SIGNATURE_POLICIES_FILE", "")
+FIRMA_SIGNING_POLICY = env_str("FIRMA_SIGNING_POLICY", "2.16.724.1.3.1.1.2.1.9")
+FIRMA_RETIMESTAMP_BEFORE_DAYS = env_int("FIRMA_RETIMESTAMP_BEFORE_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE["firma-retimestamp-daily"] = {
+    "task": "firma.tasks.sellos_retimestamp_task",
+    "schedule": 24 * 3600,
+}
 FIRMA_VERIFY_RATE = env_str("FIRMA_VERIFY_RATE", "20/m")
 FIRMA_VALIDATE_RATE = env_str("FIRMA_VALIDATE_RATE", "10/m")
 FIRMA_REMINDER_BEFORE_HOURS = env_int("FIRMA_REMINDER_BEFORE_HOURS", 24, minimum=1)
