@@ -5,7 +5,7 @@ from celery import shared_task
 from .services import justificante_issue, justificantes_sweep
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def justificante_issue_task(asiento_id: int) -> str:
     """REG-5: produce the sealed receipt of an entry (does nothing if it already exists)."""
     asiento = justificante_issue(asiento_id=asiento_id)

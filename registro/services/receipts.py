@@ -18,11 +18,15 @@ logger = logging.getLogger(__name__)
 
 def justificante_enqueue(*, asiento_id: int) -> bool:
     """Publish the receipt task; never raise (the entry is registered whatever happens:
-    the sweep retries what could not be published). Returns whether it was published."""
+    the sweep retries what could not be published). Returns whether it was published.
+
+    Bounded (issue 17 item 4): one attempt, within ``CELERY_BROKER_PUBLISH_TIMEOUT``, and no
+    result subscription (the task's result is the entry itself), so a dead broker costs the
+    citizen's request a refused connection, not a retry loop."""
     try:
         from ..tasks import justificante_issue_task
 
-        justificante_issue_task.delay(asiento_id)
+        justificante_issue_task.apply_async((asiento_id,), retry=False)
     except Exception:  # noqa: BLE001 - broker down, worker error in eager mode...
         logger.exception("Receipt of asiento %s left pending for the sweep", asiento_id)
         return False

@@ -8,7 +8,7 @@ the commit by Celery (see ``receipts``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,12 +88,19 @@ def asiento_register(
     idioma: str | None = None,
     registrado_por: User | None = None,
     idempotency_key: str | None = None,
+    before_number: Callable[[Asiento], None] | None = None,
 ) -> Asiento:
     """Register an entry or exit in ONE transaction and return it, numbered (REG-1..6).
 
     Everything is validated before anything is written (``ValidationError`` by field; no
     number is consumed). A retry with the same ``idempotency_key`` returns the entry the
     first call registered. The sealed receipt is produced after the commit (REG-5).
+
+    ``before_number(asiento)`` lets the caller write its own bookkeeping (the sede's
+    submission, an audit row) in the same transaction, BEFORE the counter row is locked: the
+    entry has its primary key then, not its number nor its final presentation instant. The
+    counter lock is held only for the counter update, the entry insert and the commit (issue
+    10): nothing else ever waits behind the registry's one serial point.
     """
     idioma = idioma or (get_language() or settings.LANGUAGE_CODE)[:2]
     cleaned = validate_registration(
@@ -138,6 +145,7 @@ def asiento_register(
                     idioma=idioma,
                     registrado_por=registrado_por,
                     idempotency_key=idempotency_key,
+                    before_number=before_number,
                 )
         except _YearChangedError:
             if attempt == 2:
@@ -174,6 +182,7 @@ def _register(
     idioma,
     registrado_por,
     idempotency_key,
+    before_number,
 ) -> Asiento:
     provisional = timezone.now()
     provisional_effective = effective_instant(provisional)
@@ -247,6 +256,8 @@ def _register(
         AsientoInteresado.objects.bulk_create(partes)
         if docs:
             AsientoDocumento.objects.bulk_create(docs)
+    if before_number is not None:
+        before_number(asiento)
 
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
     contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
