@@ -38,32 +38,40 @@ def csv_url(code: str) -> str:
     return csv_verification_url(code)
 
 
-def csv_issue_sealed(*, pdf: bytes, name: str, code: str) -> tuple[str, int]:
-    """Hand the PDF to firma: stamp CSV + QR on every page, seal (PAdES) with the council
-    seal, store it as a document version. Returns (csv, version id)."""
+def csv_issue_sealed(
+    *, pdf: bytes, name: str, code: str, note: str = "registro.justificante", stamp: bool = True
+) -> tuple[str, int]:
+    """Hand the PDF to firma: (optionally) stamp CSV + QR on every page, seal (PAdES) with
+    the council seal, store it as a document version. Returns (csv, version id)."""
     from firma.services.documentos import csv_issue
 
     version = csv_issue(
-        content=pdf,
-        name=name,
-        mime=PDF_MIME,
-        code=code,
-        stamp=True,
-        seal=True,
-        note="registro.justificante",
+        content=pdf, name=name, mime=PDF_MIME, code=code, stamp=stamp, seal=True, note=note
     )
     return version.csv, version.pk
 
 
-def sealed_receipt_bytes(asiento: Asiento) -> bytes | None:
-    """The stored sealed PDF of an entry, or None while it is pending."""
-    if not asiento.justificante_version_id:
+def sealed_document_bytes(version_id: int | None) -> bytes | None:
+    """The stored bytes of a firma document version (None if there is no such version)."""
+    if not version_id:
         return None
     from firma.models import DocumentoVersion
     from firma.services.documentos import documento_read
 
-    version = DocumentoVersion.objects.filter(pk=asiento.justificante_version_id).first()
+    version = DocumentoVersion.objects.filter(pk=version_id).first()
     return documento_read(version) if version is not None else None
+
+
+def seal_is_valid(pdf: bytes) -> bool:
+    """Whether firma finds the PDF's seal valid (intact, covering the whole file, trusted)."""
+    from firma.validation import validate
+
+    return validate(pdf).is_valid
+
+
+def sealed_receipt_bytes(asiento: Asiento) -> bytes | None:
+    """The stored sealed PDF of an entry, or None while it is pending."""
+    return sealed_document_bytes(asiento.justificante_version_id)
 
 
 # --- Rendering ---------------------------------------------------------------------------

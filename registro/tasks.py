@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .services import justificante_issue, justificantes_sweep
+from .services.anchors import anclaje_seal
 
 
 @shared_task(ignore_result=True)
@@ -16,3 +17,9 @@ def justificante_issue_task(asiento_id: int) -> str:
 def justificantes_sweep_task() -> int:
     """Periodic: publish again every receipt left pending (broker or worker was down)."""
     return justificantes_sweep()
+
+
+@shared_task(ignore_result=True)
+def anclaje_seal_task() -> int:
+    """Periodic: a sealed checkpoint of every chain head (issue 17 item 3)."""
+    return anclaje_seal().pk

@@ -113,7 +113,7 @@ class TestBrokerDown:
             raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
         with monkeypatch.context() as patched:
-            patched.setattr(tasks.justificante_issue_task, "delay", broker_down)
+            patched.setattr(tasks.justificante_issue_task, "apply_async", broker_down)
             asiento = register_and_commit(register, django_capture_on_commit_callbacks)
             assert asiento.numero.endswith("00000001")
             assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
