@@ -1,9 +1,11 @@
-"""The receipt of an entry (REG-5): rendered with WeasyPrint, stamped with its CSV and a QR
-code on every page, and sealed with the council's seal (PAdES) by ``firma``."""
+"""The receipt of an entry (REG-5): rendered with WeasyPrint as PDF/A-2b, tagged, with its
+CSV and a QR code on every page, and sealed with the council's seal (PAdES) by ``firma``."""
 
 from __future__ import annotations
 
+import base64
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -13,7 +15,7 @@ from .models import Asiento
 
 PDF_MIME = "application/pdf"
 _font_config = None
-_font_lock = threading.Lock()
+_font_lock = threading.RLock()
 
 
 # --- Adapters to firma (one small function each) ---------------------------------------
@@ -76,6 +78,13 @@ def sealed_receipt_bytes(asiento: Asiento) -> bytes | None:
 
 # --- Rendering ---------------------------------------------------------------------------
 
+STYLESHEET = Path(__file__).with_name("justificante.css")
+# PDF/A-2b (archival, fonts embedded, output intent) and tagged (logical structure, alt text,
+# language) for assistive technology — issue 13 item 7; sealing (PAdES, an incremental
+# update) keeps both.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+_stylesheet = None
+
 
 def font_configuration():
     """One WeasyPrint FontConfiguration per process (recipes: reuse it)."""
@@ -89,8 +98,32 @@ def font_configuration():
     return _font_config
 
 
+def receipt_stylesheet():
+    """The receipt's stylesheet, parsed once per process (with its fonts)."""
+    global _stylesheet
+    if _stylesheet is None:
+        with _font_lock:
+            if _stylesheet is None:
+                from weasyprint import CSS
+
+                _stylesheet = CSS(
+                    string=STYLESHEET.read_text(encoding="utf-8"), font_config=font_configuration()
+                )
+    return _stylesheet
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code of ``url`` as a data: URI (drawn by WeasyPrint in the same pass)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(url, image_factory=SvgPathImage, border=1)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
 def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
     partes = list(asiento.partes.all())
+    url = csv_url(csv) if csv else ""
     return {
         "asiento": asiento,
         "interesados": [p for p in partes if p.rol == "interesado"],
@@ -101,7 +134,8 @@ def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
         "council_dir3": settings.COUNCIL_DIR3,
         "moved": asiento.effective_at != asiento.presented_at,
         "csv": csv_display(csv) if csv else "",
-        "csv_url": csv_url(csv) if csv else "",
+        "csv_url": url,
+        "csv_qr": qr_data_uri(url) if url else "",
     }
 
 
@@ -110,12 +144,19 @@ def render_receipt_html(asiento: Asiento, *, csv: str = "") -> str:
         return render_to_string("registro/justificante_pdf.html", receipt_context(asiento, csv=csv))
 
 
-def render_receipt_pdf(asiento: Asiento, *, csv: str = "") -> bytes:
+def render_html_pdf(html: str) -> bytes:
+    """A receipt's HTML to PDF/A-2b, tagged, with the cached stylesheet and fonts."""
     from weasyprint import HTML
 
-    html = render_receipt_html(asiento, csv=csv)
-    fonts = font_configuration()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[receipt_stylesheet()], font_config=font_configuration(), **PDF_OPTIONS
+    )
+
+
+def render_receipt_pdf(asiento: Asiento, *, csv: str = "") -> bytes:
+    """The receipt as PDF; with ``csv``, its code, URL and QR code in the footer of every
+    page — drawn in the same rendering pass (no second pass to stamp it)."""
+    return render_html_pdf(render_receipt_html(asiento, csv=csv))
 
 
 def receipt_filename(asiento: Asiento) -> str:
@@ -123,7 +164,8 @@ def receipt_filename(asiento: Asiento) -> str:
 
 
 def issue_sealed_receipt(asiento: Asiento) -> tuple[str, int]:
-    """Render, stamp and seal the receipt; return (csv, firma document version id)."""
+    """Render (with its CSV and QR on every page) and seal the receipt; return (csv, firma
+    document version id)."""
     code = csv_reserve()
     pdf = render_receipt_pdf(asiento, csv=code)
-    return csv_issue_sealed(pdf=pdf, name=receipt_filename(asiento), code=code)
+    return csv_issue_sealed(pdf=pdf, name=receipt_filename(asiento), code=code, stamp=False)
