@@ -81,9 +81,7 @@ def _claim_receipt_work(asiento_id: int) -> bool:
     if connection.vendor != "postgresql":
         return True  # SQLite: one writer at a time anyway
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, %s)", [RECEIPT_LOCK_CLASS, asiento_id]
-        )
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RECEIPT_LOCK_CLASS, asiento_id])
         return bool(cursor.fetchone()[0])
 
 

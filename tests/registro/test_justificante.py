@@ -186,9 +186,7 @@ class TestArchivalAndAccessible:
             # (the CSV among them; the page footer repeating it is a pagination artifact).
             tags = {str(node.get("/S")) for node in _struct_nodes(root.StructTreeRoot)}
             assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= tags, tags
-            figures = [
-                n for n in _struct_nodes(root.StructTreeRoot) if n.get("/S") == "/Figure"
-            ]
+            figures = [n for n in _struct_nodes(root.StructTreeRoot) if n.get("/S") == "/Figure"]
             assert all(str(f.get("/Alt", "")).strip() for f in figures)
 
 
@@ -233,8 +231,7 @@ class TestNoRowLockWhileSealing:
                 with other.cursor() as cur:
                     cur.execute("BEGIN")
                     cur.execute(
-                        f"SELECT id FROM {Asiento._meta.db_table} WHERE id = %s "
-                        "FOR UPDATE NOWAIT",
+                        f"SELECT id FROM {Asiento._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
                         [asiento.pk],
                     )
                     seen["locked_by_other"] = cur.fetchone()[0]
@@ -243,7 +240,9 @@ class TestNoRowLockWhileSealing:
                 other.close()
             return original(**kwargs)
 
-        monkeypatch.setattr(justificante, "csv_issue_sealed", sealing_while_another_session_locks_the_row)
+        monkeypatch.setattr(
+            justificante, "csv_issue_sealed", sealing_while_another_session_locks_the_row
+        )
         done = justificante_issue(asiento_id=asiento.pk)
         assert seen == {"locked_by_other": asiento.pk}
         assert done.estado == EstadoAsiento.JUSTIFICANTE_SELLADO
