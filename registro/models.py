@@ -84,6 +84,11 @@ class Contador(models.Model):
     direction = models.CharField(_("sentido"), max_length=1, choices=Direccion.choices)
     last_seq = models.PositiveIntegerField(_("último número"), default=0)
     last_hash = models.CharField(_("último hash"), max_length=64, default=GENESIS_HASH)
+    # Written by the one numbering statement (PostgreSQL): the hash before ``last_hash`` and
+    # the instant the last number was given, so the entry row takes both from the counter's
+    # RETURNING in the same statement.
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("contador de registro")

@@ -26,8 +26,8 @@ from ..models import Asiento, AsientoDocumento, AsientoInteresado, Oficina, form
 from . import receipts
 from .numbering import (
     finish,
-    pg_insert_asiento,
     pg_insert_children,
+    pg_number_and_insert,
     pg_prepare_asiento,
     take_number,
 )
@@ -260,32 +260,44 @@ def _register(
         before_number(asiento)
 
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
-    contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
-    presented_at = timezone.now()
-    if timezone.localtime(presented_at).year != asiento.year:
-        raise _YearChangedError
-    if timezone.localdate(presented_at) == timezone.localdate(provisional):
-        moved = provisional_effective != provisional
-        effective_at = provisional_effective if moved else presented_at
-    else:  # crossed midnight since: ask the calendar again (rare)
-        effective_at = effective_instant(presented_at)
-    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
-    asiento.prev_hash = prev_hash
-    asiento.hash = chain.entry_hash(
-        prev_hash=prev_hash,
-        numero=format_numero(asiento.year, asiento.direction, seq),
-        presented_at=presented_at,
-        effective_at=effective_at,
-        digest=digest,
-    )
+    moved = provisional_effective != provisional
     if postgres:
-        # One statement: the entry row, written once, and the new chain head. A repeated
-        # idempotency key fails here and the rollback gives the number back.
-        pg_insert_asiento(asiento, contador_id, insert_params)
+        # ONE statement under the counter lock: number, instant, chain hash, new head and
+        # the entry row. A repeated idempotency key fails here; the rollback gives the
+        # number back.
+        seq, presented_at, effective_at, prev_hash, entry_hash = pg_number_and_insert(
+            asiento,
+            insert_params,
+            digest=digest,
+            effective_at=provisional_effective if moved else None,
+        )
+        if timezone.localdate(presented_at) != timezone.localdate(provisional):
+            # Crossed midnight (or the new year) since the calendar was asked: start again
+            # (rare); the rollback of this attempt returns the number.
+            raise _YearChangedError
+        asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+        asiento.prev_hash, asiento.hash = prev_hash, entry_hash
         asiento._state.adding = False
         for row in (*partes, *docs):
             row.asiento = asiento
     else:
+        contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
+        presented_at = timezone.now()
+        if timezone.localtime(presented_at).year != asiento.year:
+            raise _YearChangedError
+        if timezone.localdate(presented_at) == timezone.localdate(provisional):
+            effective_at = provisional_effective if moved else presented_at
+        else:  # crossed midnight since: ask the calendar again (rare)
+            effective_at = effective_instant(presented_at)
+        asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+        asiento.prev_hash = prev_hash
+        asiento.hash = chain.entry_hash(
+            prev_hash=prev_hash,
+            numero=format_numero(asiento.year, asiento.direction, seq),
+            presented_at=presented_at,
+            effective_at=effective_at,
+            digest=digest,
+        )
         finish(contador_id=contador_id, asiento=asiento)
     asiento_id = asiento.pk
     transaction.on_commit(lambda: receipts.justificante_enqueue(asiento_id=asiento_id))
