@@ -377,6 +377,34 @@ def borrador_submit(
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
                 )
+        # The submission's bookkeeping (the submission row, the draft's state, the audit
+        # row, the case file) is written in the registering transaction BEFORE the number is
+        # taken: the registry's counter lock then covers only the counter and the entry
+        # (issue 10). ``submitted_at`` is the instant the sede accepted the filing; the
+        # legal presentation instant is the entry's (REG-3), on the receipt.
+        written: dict = {}
+
+        def bookkeeping(asiento) -> None:
+            presentacion = Presentacion.objects.create(
+                borrador=borrador,
+                user=user,
+                interesado=interesado,
+                procedimiento=procedimiento,
+                asiento=asiento,
+                submitted_at=asiento.presented_at,
+                firma_method=firma_method,
+                firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
+            )
+            borrador.estado = EstadoBorrador.PRESENTADO
+            borrador.save(update_fields=["estado", "updated_at"])
+            audit_record(
+                actor=user,
+                action="sede.presentacion.submit",
+                obj=presentacion,
+                detail={"asiento_id": asiento.pk, "firma": firma_method},
+            )
+            written["presentacion"] = presentacion
+
         try:
             asiento = asiento_register(
                 direction=Direccion.ENTRADA,
@@ -401,28 +429,20 @@ def borrador_submit(
                 idioma=language,
                 registrado_por=user,
                 idempotency_key=borrador.idempotency_key,
+                before_number=bookkeeping,
             )
         except ValidationError as exc:
             raise FilingRefused(" ".join(exc.messages)) from exc
-        presentacion = Presentacion.objects.create(
-            borrador=borrador,
-            user=user,
-            interesado=interesado,
-            procedimiento=procedimiento,
-            asiento=asiento,
-            submitted_at=asiento.presented_at,
-            firma_method=firma_method,
-            firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
-        )
+        presentacion = written.get("presentacion")
+        if presentacion is None or presentacion.asiento_id != asiento.pk:
+            # The registry answered with an entry registered earlier under this draft's
+            # idempotency key (our own writes were rolled back with the savepoint).
+            presentacion = Presentacion.objects.get(asiento=asiento)
+        presentacion.asiento = asiento
+        # The case file needs the entry's number (expedientes' contract): opened after it,
+        # in the same transaction. Whatever expedientes does here must not take a global
+        # hot row (it would be held with the registry's counter until the commit).
         presentacion.expediente_ref = expediente_open_for(presentacion)
         if presentacion.expediente_ref:
             presentacion.save(update_fields=["expediente_ref"])
-        borrador.estado = EstadoBorrador.PRESENTADO
-        borrador.save(update_fields=["estado", "updated_at"])
-        audit_record(
-            actor=user,
-            action="sede.presentacion.submit",
-            obj=presentacion,
-            detail={"asiento": asiento.numero, "firma": firma_method},
-        )
     return presentacion

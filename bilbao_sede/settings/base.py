@@ -267,11 +267,33 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# Publishing never blocks a citizen's request for long (issue 17 item 4): a broker that does
+# not answer within these timeouts fails the publish at once, with no retry loop in the
+# request; the work is recorded in the database first (outbox) and the sweep publishes it.
+# ("max_retries": 0 bounds the publisher's connection; the worker's consumer reconnects on its
+# own, with CELERY_BROKER_CONNECTION_MAX_RETRIES.)
+CELERY_BROKER_PUBLISH_TIMEOUT = env_int("CELERY_BROKER_PUBLISH_TIMEOUT", 2, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600, minimum=1),
+    "socket_connect_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
+    "socket_timeout": max(CELERY_BROKER_PUBLISH_TIMEOUT, 5),
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_PUBLISH_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_PUBLISH_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = max(CELERY_BROKER_PUBLISH_TIMEOUT, 5)
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+}
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
+    # The audit trail's sequencer: rows are appended unchained and chained here.
+    "audit-chain": {"task": "identidad.tasks.audit_chain_task", "schedule": 10},
+    # Sealed checkpoints of the registry's and the audit trail's chain heads.
+    "registro-anclaje": {"task": "registro.tasks.anclaje_seal_task", "schedule": 600},
     "registro-justificantes-sweep": {
         "task": "registro.tasks.justificantes_sweep_task",
         "schedule": 120,
