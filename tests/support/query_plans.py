@@ -1,0 +1,168 @@
+"""Query-plan checks: a list that will not scale fails a test long before it meets 10⁶ rows.
+
+PostgreSQL only (elsewhere the checks skip: SQLite's planner says nothing about
+PostgreSQL's). A test loads a few thousand realistic rows (``bench/datasets.py``), refreshes
+the statistics (:func:`analyze`) and asks PostgreSQL how it would run the list's main query:
+
+    from tests.support.query_plans import assert_page_uses_indexes, assert_uses_index
+
+    assert_uses_index(presentaciones_page_queryset, table="sede_presentacion")
+    assert_page_uses_indexes(client, "/mi-carpeta/", tables=["sede_presentacion"])
+
+:func:`assert_uses_index` EXPLAINs a queryset (or SQL with params) and fails when any of
+``table`` is read by a sequential scan, or not read through an index at all.
+:func:`assert_page_uses_indexes` GETs a page, captures every SELECT the request ran that
+reads one of ``tables`` and checks each of them the same way (the page's list, its count,
+its access rule…). The failure message shows the query and the plan.
+
+A sequential scan is what makes a page's time grow with the table (an ``OR`` with a
+correlated ``EXISTS``, ``icontains`` over a join, a ``COUNT`` of everything, ordering on a
+column without an index). With a few thousand rows PostgreSQL already prefers an index for a
+query that will scale, and a sequential scan for one that will not, once it has statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+import pytest
+from django.db import connections
+from django.db.models import QuerySet
+
+
+def require_postgresql(using: str = "default") -> None:
+    if connections[using].vendor != "postgresql":
+        pytest.skip("query plans are checked on PostgreSQL (set DATABASE_URL)")
+
+
+def analyze(*tables: str, using: str = "default") -> None:
+    """Refresh the planner's statistics (inside the test's transaction is fine)."""
+    with connections[using].cursor() as cursor:
+        for table in tables or ("",):
+            cursor.execute(f"ANALYZE {table}")
+
+
+def explain(query: QuerySet | str, params: Sequence | None = None, *, using: str = "default"):
+    """PostgreSQL's plan of ``query`` (a queryset, or SQL with ``params``) as JSON."""
+    if isinstance(query, QuerySet):
+        query, params = query.query.sql_with_params()
+    with connections[using].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + query, params)
+        plan = cursor.fetchone()[0]
+    return json.loads(plan) if isinstance(plan, str) else plan
+
+
+def plan_nodes(node: dict) -> Iterator[dict]:
+    yield node
+    for child in node.get("Plans", ()):
+        yield from plan_nodes(child)
+
+
+def _nodes(plan) -> list[dict]:
+    return list(plan_nodes(plan[0]["Plan"]))
+
+
+def _describe(sql: str, plan) -> str:
+    lines = []
+    for node in _nodes(plan):
+        relation = node.get("Relation Name", "")
+        index = node.get("Index Name", "")
+        lines.append(f"  {node['Node Type']} {relation} {index}".rstrip())
+    return f"{sql}\nplan:\n" + "\n".join(lines)
+
+
+def check_plan(
+    query: QuerySet | str,
+    *,
+    tables: Sequence[str],
+    params: Sequence | None = None,
+    using: str = "default",
+    require_index: bool = True,
+) -> list[str]:
+    """The problems of ``query``'s plan with ``tables``: sequential scans, or (with
+    ``require_index``) a table read with no index at all. Empty when the plan scales."""
+    plan = explain(query, params, using=using)
+    text = query if isinstance(query, str) else str(query.query)
+    problems = []
+    nodes = _nodes(plan)
+    for table in tables:
+        reads = [n for n in nodes if n.get("Relation Name") == table]
+        if any(n["Node Type"] == "Seq Scan" for n in reads):
+            problems.append(f"sequential scan of {table}:\n{_describe(text, plan)}")
+        elif require_index and not reads:
+            continue  # the query does not read it (e.g. only the other tables)
+        elif require_index and not any("Index" in n["Node Type"] for n in reads):
+            problems.append(f"{table} read without an index:\n{_describe(text, plan)}")
+    return problems
+
+
+def assert_uses_index(
+    query: QuerySet | str,
+    *,
+    table: str | Sequence[str],
+    params: Sequence | None = None,
+    using: str = "default",
+) -> None:
+    """Fail when ``table`` (or any of several) is read by a sequential scan in ``query``."""
+    require_postgresql(using)
+    tables = [table] if isinstance(table, str) else list(table)
+    problems = check_plan(query, tables=tables, params=params, using=using)
+    assert not problems, "\n\n".join(problems)
+
+
+def page_queries(client, url: str, *, data: dict | None = None, using: str = "default"):
+    """(response, SQL of every SELECT the GET ran)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connections[using]) as captured:
+        response = client.get(url, data)
+    sqls = [q["sql"] for q in captured.captured_queries]
+    selects = [sql for sql in sqls if sql.lstrip().upper().startswith("SELECT")]
+    return response, selects
+
+
+def assert_page_uses_indexes(
+    client,
+    url: str,
+    *,
+    tables: Sequence[str],
+    data: dict | None = None,
+    using: str = "default",
+    expect: int = 200,
+    min_queries: int = 1,
+):
+    """GET ``url`` and check the plan of every SELECT that reads one of ``tables``; at
+    least ``min_queries`` of them must exist (the check would be empty otherwise).
+    Returns the response."""
+    require_postgresql(using)
+    response, selects = page_queries(client, url, data=data, using=using)
+    assert response.status_code == expect, (url, response.status_code)
+    checked, problems = 0, []
+    for sql in selects:
+        quoted = [t for t in tables if f'"{t}"' in sql or f" {t} " in sql]
+        if not quoted:
+            continue
+        checked += 1
+        problems += check_plan(sql, tables=quoted, using=using)
+    assert checked >= min_queries, f"{url} ran no query on {tables}: {selects}"
+    assert not problems, f"{url}:\n" + "\n\n".join(problems)
+    return response
+
+
+# --- Volume ---------------------------------------------------------------------------
+
+VOLUME_CITIZENS = 400  # × 10 filings: 4,000 entries, filings, parties and drafts
+
+
+@pytest.fixture
+def sede_volume(db):
+    """A few thousand filings through the sede (``bench/datasets.py``), statistics fresh;
+    PostgreSQL only. Returns the ``SedeDataset`` (ids of the office, units, procedure…)."""
+    require_postgresql()
+    from bench import datasets
+
+    base = datasets.sede_base()
+    datasets.load_filings(base, citizens=VOLUME_CITIZENS)
+    analyze()
+    return base
