@@ -24,14 +24,32 @@ NIF_BASE = 10_000_000
 POWER_EVERY = 50
 
 SUMMARIES = [
-    "Solicitud de licencia de obra menor en Deusto",
+    "Solicitud de licencia de obra menor",
     "Instancia general: certificado de empadronamiento",
     "Reclamación sobre el impuesto de vehículos",
     "Solicitud de ayuda de emergencia social",
-    "Tarjeta OTA de residentes de Abando",
-    "Queja por ruido nocturno en Indautxu",
+    "Tarjeta OTA de residentes",
+    "Queja por ruido nocturno",
     "Diru-laguntza eskaera: Bilbao Gazte Partekatzen",
-    "Declaración responsable de obras en Santutxu",
+    "Declaración responsable de obras",
+    "Reserva de vado permanente",
+    "Solicitud de poda de arbolado",
+    "Alegación a sanción de tráfico",
+]
+DISTRICTS = [
+    "Deusto",
+    "Uribarri",
+    "Otxarkoaga",
+    "Begoña",
+    "Ibaiondo",
+    "Abando",
+    "Errekalde",
+    "Basurto",
+    "Zorroza",
+    "Rekalde",
+    "Indautxu",
+    "Santutxu",
+    "Txurdinaga",
 ]
 
 
@@ -47,8 +65,14 @@ def nif_of(n: int) -> str:
 
 
 def summary_sql(g: str) -> str:
+    """A summary, a district and a number: 11 × 13 combinations, so a word of the summary
+    matches a tenth of the rows, a summary and a district about one in 143."""
     cases = " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(SUMMARIES))
-    return f"(CASE (({g}) % {len(SUMMARIES)}) {cases} END || ' (' || ({g}) || ')')"
+    places = " ".join(f"WHEN {i} THEN '{d}'" for i, d in enumerate(DISTRICTS))
+    return (
+        f"(CASE (({g}) % {len(SUMMARIES)}) {cases} END || ' en ' || "
+        f"CASE (({g}) % {len(DISTRICTS)}) {places} END || ' (' || ({g}) || ')')"
+    )
 
 
 def _max_id(table: str) -> int:

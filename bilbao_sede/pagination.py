@@ -4,9 +4,9 @@
   and notifications in Mi carpeta): the page and its total in ONE query
   (``COUNT(*) OVER ()``), so a section costs one index read of that person's rows.
 - :class:`CappedCountPaginator` — for staff lists over a whole big table (admin
-  changelists): never counts past ``cap`` rows; an unfiltered list uses PostgreSQL's own
-  estimate of the table size (``pg_class.reltuples``) instead of a ``COUNT(*)``.
-  ``templates/admin/pagination.html`` shows "más de N" when the count is capped.
+  changelists): never counts past ``cap`` rows (nor pages past them: no deep OFFSET);
+  ``templates/admin/pagination.html`` shows "más de N" when the count is capped, and for
+  an unfiltered list PostgreSQL's own estimate of the table size (``pg_class.reltuples``).
 
 Lists that can grow without bound for one reader (the filings in Mi carpeta, the registry
 book) page by key instead (``sede.selectors.presentaciones_page``,
@@ -41,39 +41,39 @@ class WindowCountPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-ADMIN_COUNT_CAP = 10_000
+ADMIN_COUNT_CAP = 1000
 
 
 class CappedCountPaginator(Paginator):
-    """A count that costs at most ``cap`` index entries: ``count`` is exact up to ``cap``,
-    else ``cap + 1`` with ``is_capped`` set (the list says "more than cap"). The unfiltered
-    table on PostgreSQL: the planner's estimate, flagged ``is_estimate``."""
+    """A count that reads at most ``cap + 1`` rows: exact up to ``cap``, else ``cap + 1``
+    with ``is_capped`` set — so there are at most ``cap / per_page + 1`` pages and no deep
+    OFFSET either. ``estimate`` is, for an unfiltered list on PostgreSQL, the planner's idea
+    of the table size (``pg_class.reltuples``, free), shown as "about N"."""
 
     cap = ADMIN_COUNT_CAP
-
-    is_capped = False
-    is_estimate = False
 
     @cached_property
     def count(self) -> int:
         qs = self.object_list
-        query = getattr(qs, "query", None)
-        if query is None:
+        if not hasattr(qs, "query"):
             return super().count
-        using = qs.db
-        if connections[using].vendor == "postgresql" and not query.where:
-            estimate = _estimated_rows(qs.model._meta.db_table, using)
-            if estimate > self.cap:
-                self.is_estimate = True
-                return estimate
-        counted = qs.order_by()[: self.cap + 1].count()
-        if counted > self.cap:
-            self.is_capped = True
-        return counted
+        # The list's own ordering stays: the count then walks the same index as the page
+        # (at most cap + 1 entries of it) rather than scanning for rows that match.
+        return qs[: self.cap + 1].count()
 
     @property
-    def shown_count(self) -> int:
-        return self.cap if self.is_capped else self.count
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def estimate(self) -> int | None:
+        qs = self.object_list
+        query = getattr(qs, "query", None)
+        if not self.is_capped or query is None or query.where:
+            return None
+        if connections[qs.db].vendor != "postgresql":
+            return None
+        return _estimated_rows(qs.model._meta.db_table, qs.db) or None
 
 
 def _estimated_rows(table: str, using: str) -> int:
