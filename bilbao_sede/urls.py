@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("verificar/", include((verificar_urlpatterns, "verificar"))),
     path("notificaciones/", include("notificaciones.urls")),
     path("apoderamientos/", include("apoderamientos.urls")),
+    path("gestion/", include("gestion.urls")),
     path("", include("sede.urls")),
     prefix_default_language=False,
 )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "expedientes",
     "notificaciones",
     "sede",
+    "gestion",
 ]
 
 MIDDLEWARE = [

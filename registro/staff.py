@@ -1,0 +1,46 @@
+"""Staff pages and role permissions of the registry (identidad.workspace)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from identidad.roles import Role
+from identidad.workspace import StaffEntry, grant, register_entry
+
+SECTION = _("Registro")
+
+register_entry(
+    StaffEntry(
+        key="registro.libro",
+        section=SECTION,
+        label=_("Libro de registro"),
+        url_name="registro:libro",
+        permission="registro.view_asiento",
+        description=_("Buscar asientos de entrada y salida y reimprimir justificantes."),
+        order=10,
+    )
+)
+register_entry(
+    StaffEntry(
+        key="registro.oficina_entrada",
+        section=SECTION,
+        label=_("Registrar una entrada en oficina"),
+        url_name="registro:oficina_entrada",
+        permission="registro.add_asiento",
+        description=_("Registrar una solicitud presentada en papel y entregar el justificante."),
+        order=11,
+    )
+)
+register_entry(
+    StaffEntry(
+        key="registro.oficina_salida",
+        section=SECTION,
+        label=_("Registrar una salida"),
+        url_name="registro:oficina_salida",
+        permission="registro.add_asiento",
+        description=_("Registrar un documento que sale del Ayuntamiento."),
+        order=12,
+    )
+)
+
+grant(Role.REGISTRY_CLERK, "registro.view_asiento", "registro.add_asiento")
+grant(Role.REGISTRY_HEAD, "registro.view_asiento", "registro.add_asiento")
+grant(Role.ADMINISTRATOR, "registro.view_asiento", "registro.add_asiento")
