@@ -310,14 +310,19 @@ class PageTiming:
         )
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
 def count_queries(fn: Callable[[], object]) -> tuple[object, list[str]]:
-    """Run ``fn`` once and return (its result, the SQL it ran)."""
+    """Run ``fn`` once and return (its result, the SQL statements it ran — transaction
+    control such as BEGIN/COMMIT/SAVEPOINT left out: they are not queries)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         result = fn()
-    return result, [q["sql"] for q in captured.captured_queries]
+    statements = [q["sql"] for q in captured.captured_queries]
+    return result, [s for s in statements if not s.upper().startswith(TRANSACTION_CONTROL)]
 
 
 def time_page(

@@ -35,6 +35,9 @@ class WindowCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         counted = self.object_list.annotate(_window_total=Window(Count("pk")))
         rows = list(counted[bottom : bottom + self.per_page])
+        if not rows and number == 1:
+            self.__dict__["count"] = 0
+            return self._get_page(rows, 1, self)
         if not rows:
             return super().page(number)  # past the end: Django's own answer (one COUNT)
         self.__dict__["count"] = rows[0]._window_total
