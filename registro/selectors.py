@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from identidad.models import User
@@ -119,7 +119,9 @@ def registry_book(
         qs = qs.filter(Q(presented_at__lt=at) | Q(presented_at=at, pk__lt=pk))
     rows = list(
         qs.select_related("unidad")
-        .prefetch_related("partes")
+        # By ``orden`` alone: the model's ordering ("asiento", …) would join the entries
+        # back and sort them by their own ordering.
+        .prefetch_related(Prefetch("partes", AsientoInteresado.objects.order_by("orden", "pk")))
         .order_by("-presented_at", "-id")[: page_size + 1]
     )
     next_cursor = _cursor(rows[page_size - 1]) if len(rows) > page_size else None
