@@ -211,8 +211,20 @@ def representaciones_of(user: User):
     )
 
 
+def expedientes_of(user: User):
+    """The person's case files and those of people they represent (expedientes' rule)."""
+    from expedientes.selectors import citizen_expedientes
+
+    return (
+        citizen_expedientes(user)
+        .select_related("procedimiento", "flujo")
+        .order_by("-opened_at", "-pk")
+    )
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
+    "expedientes": expedientes_of,
     "apoderamientos": representaciones_of,
 }
 MI_CARPETA_KEYSET_SOURCES = {"solicitudes": presentaciones_page}

@@ -1,12 +1,28 @@
 from django.urls import include, path
 
-from . import views
+from . import expedientes_views, views
 
 app_name = "sede"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("mi-carpeta/", views.mi_carpeta, name="mi_carpeta"),
+    # Case files (expedientes) in Mi carpeta.
+    path(
+        "mi-carpeta/expedientes/<int:pk>/",
+        expedientes_views.expediente_detalle,
+        name="expediente_detalle",
+    ),
+    path(
+        "mi-carpeta/expedientes/<int:pk>/documentos/<int:doc>/",
+        expedientes_views.expediente_documento,
+        name="expediente_documento",
+    ),
+    path(
+        "mi-carpeta/expedientes/<int:pk>/aportar/",
+        expedientes_views.expediente_aportar,
+        name="expediente_aportar",
+    ),
     path("salir/", views.logout, name="logout"),
     path("titularidad/", views.titularidad, name="titularidad"),
     path("identificacion-y-firma/", views.identificacion, name="identificacion"),

@@ -312,6 +312,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "registro.tasks.documentos_rescan_task",
         "schedule": 3600,
     },
+    "expedientes-requerimientos-vencidos": {
+        "task": "expedientes.tasks.requerimientos_vencidos_task",
+        "schedule": 3600,
+    },
+    "expedientes-resoluciones-sync": {
+        "task": "expedientes.tasks.resoluciones_sync_task",
+        "schedule": 120,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
