@@ -84,6 +84,11 @@ class Contador(models.Model):
     direction = models.CharField(_("sentido"), max_length=1, choices=Direccion.choices)
     last_seq = models.PositiveIntegerField(_("último número"), default=0)
     last_hash = models.CharField(_("último hash"), max_length=64, default=GENESIS_HASH)
+    # Written by the one numbering statement (PostgreSQL): the hash before ``last_hash`` and
+    # the instant the last number was given, so the entry row takes both from the counter's
+    # RETURNING in the same statement.
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("contador de registro")
@@ -297,6 +302,14 @@ class AsientoDocumento(models.Model):
         default=ValidezDocumento.ORIGINAL,
     )
     resolution_ppi = models.PositiveIntegerField(_("resolución (ppp)"), null=True, blank=True)
+    # REG-11: malware found after registration flags the document; the entry keeps its number.
+    # These fields are outside the entry's hash chain (they change after registration).
+    scanned_at = models.DateTimeField(_("último análisis antivirus"), null=True, blank=True)
+    unsafe_at = models.DateTimeField(_("marcado como peligroso"), null=True, blank=True)
+    unsafe_threat = models.CharField(_("amenaza detectada"), max_length=200, blank=True)
+    correccion_at = models.DateTimeField(
+        _("requerimiento de subsanación emitido"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("documento del asiento")
@@ -326,3 +339,28 @@ class Intercambio(models.Model):
 
     def __str__(self) -> str:
         return self.identificador or ""
+
+
+class Anclaje(models.Model):
+    """A sealed checkpoint of the chain heads (issue 17 item 3): every registry counter's
+    last number and hash, and the audit trail's head, at one instant.
+
+    ``datos`` is the canonical JSON that the council sealed: the sealed PDF (firma document
+    version ``version_id``, verifiable by its CSV) carries the same JSON as an embedded file,
+    and ``registro_verify`` trusts the sealed copy, not this row. An entry removed after it
+    was anchored shows, even with its counter rolled back.
+    """
+
+    created_at = models.DateTimeField(_("fecha y hora"))
+    datos = models.JSONField(_("cabezas de las cadenas"))
+    digest = models.CharField(_("huella SHA-256"), max_length=64)
+    csv = models.CharField(_("CSV"), max_length=32, blank=True)
+    version_id = models.BigIntegerField(_("documento sellado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("punto de control sellado")
+        verbose_name_plural = _("puntos de control sellados")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:12]}"

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_http_methods
 from expedientes import selectors as exp_selectors
 from expedientes import services as exp_services
 from expedientes.constants import EstadoRequerimiento, TipoEntrada
+from registro.uploads import UploadRefused, check_upload
 
 from .filing.adapters import oficina_sede
-from .filing.uploads import UploadRefused, check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
