@@ -70,15 +70,24 @@ class PracticadaForm(VersionForm):
 
 
 class InformeForm(VersionForm):
-    solicitado_a = forms.ModelChoiceField(label=_("Pedir el informe a"), queryset=None)
+    solicitado_a = forms.CharField(
+        label=_("Pedir el informe a"),
+        max_length=150,
+        help_text=_("Usuario de la persona (su nombre de acceso), de cualquier unidad."),
+    )
     asunto = forms.CharField(label=_("Objeto del informe"), max_length=300)
     preceptivo = forms.BooleanField(
         label=_("Preceptivo y determinante (suspende el plazo de resolución)"), required=False
     )
 
-    def __init__(self, *args, staff=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["solicitado_a"].queryset = staff
+    def clean_solicitado_a(self):
+        from identidad.models import User
+
+        username = self.cleaned_data["solicitado_a"].strip()
+        user = User.objects.filter(username=username, is_active=True, is_staff=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No hay personal en activo con ese usuario."))
+        return user
 
 
 class InformeEmitirForm(forms.Form):

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from identidad.models import User
+from identidad.roles import Role
 from identidad.scope import staff_scope
 from identidad.services import audit_record
 
 from . import forms, selectors, services
-from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion
+from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion, TipoEvento
 from .models import ActuacionAutomatizada, IndiceElectronico, Informe, NotificacionPendiente
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
@@ -69,18 +70,32 @@ def _firmantes():
     ).order_by("first_name", "last_name")
 
 
+def _fases() -> list[tuple[str, str]]:
+    """The phases of every workflow, for the tray's filter (cached: workflows rarely
+    change, and a stale list for a few minutes only hides a brand-new phase)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from .models import FlujoTramitacion
+
+    key = f"expedientes:fases:{get_language()}"
+    fases = cache.get(key)
+    if fases is None:
+        found: dict[str, str] = {}
+        for flujo in FlujoTramitacion.objects.only("fases"):
+            for f in flujo.fases:
+                found.setdefault(f["code"], flujo.label(f["code"]))
+        fases = list(found.items())
+        cache.set(key, fases, 300)
+    return fases
+
+
 # --- Tray ----------------------------------------------------------------------------------
 
 
 @staff_view("expedientes.view_expediente")
 def bandeja(request):
-    from .models import FlujoTramitacion
-
-    fases = {}
-    for flujo in FlujoTramitacion.objects.only("fases"):
-        for f in flujo.fases:
-            fases.setdefault(f["code"], flujo.label(f["code"]))
-    form = forms.TrayFilterForm(request.GET or None, fases=list(fases.items()))
+    form = forms.TrayFilterForm(request.GET or None, fases=_fases())
     filters = selectors.TrayFilters()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -209,9 +224,7 @@ def _action_forms(request, detalle, handles: bool) -> dict:
     resolucion = detalle.resolucion_actual
     out = {
         "requerimiento_form": forms.RequerimientoForm(initial=v),
-        "informe_form": forms.InformeForm(
-            initial=v, staff=User.objects.filter(is_active=True, is_staff=True).order_by("username")
-        ),
+        "informe_form": forms.InformeForm(initial=v),
         "aportar_form": forms.AsientoForm(initial=v),
         "fase_form": forms.FaseForm(initial=v, fases=fases) if fases else None,
         "resolucion_form": forms.ResolucionForm(
@@ -229,7 +242,9 @@ def _action_forms(request, detalle, handles: bool) -> dict:
         if detalle.requerimiento_pendiente and detalle.requerimiento_pendiente.notificado_at
         else None,
     }
-    if request.user.has_perm("expedientes.asignar_expediente"):
+    # Shown to the roles that hold expedientes.asignar_expediente (staff.py); the action
+    # itself checks the permission.
+    if staff_scope(request.user).has_role(Role.UNIT_HEAD, Role.ADMINISTRATOR):
         out["asignar_form"] = forms.AsignarForm(
             initial={**v, "asignado_a": exp.asignado_a_id}, staff=handlers
         )
@@ -240,10 +255,13 @@ def _action_forms(request, detalle, handles: bool) -> dict:
 def detalle(request, pk: int):
     exp = _get_for_staff(request, pk)
     handles = selectors.may_handle(request.user, exp)
-    for res in exp.resoluciones.filter(estado=EstadoResolucion.EN_FIRMA):
-        services.resolucion_sync(resolucion=res)
-        exp = _get_for_staff(request, pk)
     detalle = selectors.expediente_detail(exp)
+    signing = [r for r in detalle.resoluciones if r.estado == EstadoResolucion.EN_FIRMA]
+    if signing:  # signed (or rejected) in the portafirmas since: bring it up to date
+        for res in signing:
+            services.resolucion_sync(resolucion=res)
+        exp = _get_for_staff(request, pk)
+        detalle = selectors.expediente_detail(exp)
     audit_record(
         actor=request.user,
         action="expedientes.expediente.view",
@@ -256,7 +274,12 @@ def detalle(request, pk: int):
         "exp": exp,
         "handles": handles,
         "now": timezone.now(),
-        "indices": list(exp.indices.order_by("-created_at")[:5]),
+        "indices": list(exp.indices.order_by("-created_at")[:5])
+        if any(e.tipo == TipoEvento.INDICE for e in detalle.eventos)
+        else [],
+        "can_tray": staff_scope(request.user).has_role(
+            Role.CASE_HANDLER, Role.UNIT_HEAD, Role.ADMINISTRATOR
+        ),
         "mi_informe": next(
             (
                 i
@@ -364,7 +387,7 @@ def _run(request, exp, action: str):
             )
             return _("Notificación registrada como practicada.")
     elif action == "informe":
-        f = forms.InformeForm(post, staff=User.objects.filter(is_active=True, is_staff=True))
+        f = forms.InformeForm(post)
         if f.is_valid():
             services.informe_request(
                 expediente=exp,

@@ -196,3 +196,19 @@ class TestActuacionesAutomatizadas:
         html = response.content.decode()
         assert text in html
         assert html.count("<section") >= 5
+
+
+class TestInformeForm:
+    def test_a_report_is_asked_by_username_and_an_unknown_one_is_refused(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from expedientes.models import Informe
+
+        client.force_login(tramitador)
+        url = reverse("expedientes:accion", args=[expediente.pk, "informe"])
+        data = {"version": expediente.version, "asunto": "Informe ambiental"}
+        response = client.post(url, {**data, "solicitado_a": "nadie"}, follow=True)
+        assert "No hay personal en activo con ese usuario." in response.content.decode()
+        assert not Informe.objects.exists()
+        client.post(url, {**data, "solicitado_a": tramitador_ajeno.username})
+        assert Informe.objects.get().solicitado_a == tramitador_ajeno
