@@ -316,6 +316,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "expedientes.tasks.requerimientos_vencidos_task",
         "schedule": 3600,
     },
+    "expedientes-documentos-inseguros": {
+        "task": "expedientes.tasks.documentos_inseguros_task",
+        "schedule": 600,
+    },
     "expedientes-resoluciones-sync": {
         "task": "expedientes.tasks.resoluciones_sync_task",
         "schedule": 120,
