@@ -212,3 +212,20 @@ class TestInformeForm:
         assert not Informe.objects.exists()
         client.post(url, {**data, "solicitado_a": tramitador_ajeno.username})
         assert Informe.objects.get().solicitado_a == tramitador_ajeno
+
+
+class TestAbrir:
+    def test_a_handler_opens_the_file_of_a_desk_entry_of_their_unit(
+        self, client, register, procedimiento, tramitador, medio_ambiente
+    ):
+        asiento = register(procedimiento=None)
+        foreign = register(procedimiento=None, unidad_destino=medio_ambiente)
+        client.force_login(tramitador)
+        url = reverse("expedientes:abrir")
+        response = client.post(url, {"numero": foreign.numero, "procedimiento": procedimiento.pk})
+        assert "No hay ninguna entrada con ese número en sus unidades." in response.content.decode()
+        assert not Expediente.objects.exists()
+        response = client.post(url, {"numero": asiento.numero, "procedimiento": procedimiento.pk})
+        exp = Expediente.objects.get()
+        assert response.status_code == 302 and response["Location"].endswith(f"/{exp.pk}/")
+        assert exp.asiento_origen == asiento and exp.opened_by == tramitador
