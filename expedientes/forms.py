@@ -92,7 +92,7 @@ class InformeForm(VersionForm):
 
 class InformeEmitirForm(forms.Form):
     informe = forms.IntegerField(widget=forms.HiddenInput)
-    fichero = forms.FileField(label=_("Informe (PDF)"))
+    fichero = forms.FileField(label=_("Informe"))
 
 
 class ResolucionForm(VersionForm):

@@ -24,8 +24,6 @@ from . import forms, selectors, services
 from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion, TipoEvento
 from .models import ActuacionAutomatizada, IndiceElectronico, Informe, NotificacionPendiente
 
-MAX_REPORT_BYTES = 20 * 1024 * 1024
-
 
 def staff_view(permission: str | None = None):
     """Staff only (and holding ``permission`` when given); anyone else gets a 404."""
@@ -504,19 +502,24 @@ def _emitir_informe(request, exp):
             pk=form.cleaned_data["informe"], expediente=exp, solicitado_a=request.user
         ).first()
     if informe is None:
-        messages.error(request, _("Adjunte el informe en PDF."))
+        messages.error(request, _("Adjunte el informe."))
         return redirect("expedientes:detalle", pk=exp.pk)
+    from registro.uploads import UploadRefused, check_upload
+
     upload = form.cleaned_data["fichero"]
-    data = upload.read(MAX_REPORT_BYTES + 1)
-    if len(data) > MAX_REPORT_BYTES or not data.startswith(b"%PDF-"):
-        messages.error(request, _("El informe debe ser un PDF de hasta 20 MB."))
+    try:
+        # The one upload policy (registro.uploads): size, type by content, safe content,
+        # malware scan — the same checks as every other way a document enters.
+        checked = check_upload(nombre=upload.name, data=upload.read())
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
         return redirect("expedientes:detalle", pk=exp.pk)
     try:
         services.informe_emit(
             informe=informe,
-            content=data,
-            nombre=upload.name[:200] or "informe.pdf",
-            mime="application/pdf",
+            content=checked.data,
+            nombre=checked.nombre,
+            mime=checked.mime,
             actor=request.user,
         )
     except ValidationError as exc:

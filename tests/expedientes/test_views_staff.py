@@ -229,3 +229,31 @@ class TestAbrir:
         exp = Expediente.objects.get()
         assert response.status_code == 302 and response["Location"].endswith(f"/{exp.pk}/")
         assert exp.asiento_origen == asiento and exp.opened_by == tramitador
+
+
+class TestInformeUpload:
+    def test_the_report_goes_through_the_upload_policy(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from .conftest import make_pdf_bytes
+
+        informe = informe_request(
+            expediente=expediente,
+            solicitado_a=tramitador_ajeno,
+            asunto="Informe",
+            preceptivo=True,
+            actor=tramitador,
+        )
+        client.force_login(tramitador_ajeno)
+        url = reverse("expedientes:accion", args=[expediente.pk, "emitir_informe"])
+        bad = SimpleUploadedFile("informe.pdf", b"MZ\\x90 not a document")
+        response = client.post(url, {"informe": informe.pk, "fichero": bad}, follow=True)
+        assert "no es de un tipo admitido" in response.content.decode()
+        informe.refresh_from_db()
+        assert informe.estado == "solicitado"
+        good = SimpleUploadedFile("informe.pdf", make_pdf_bytes("Informe"))
+        client.post(url, {"informe": informe.pk, "fichero": good})
+        informe.refresh_from_db()
+        assert informe.estado == "emitido" and informe.documento.actual.mime == "application/pdf"
