@@ -70,7 +70,13 @@ def _fixtures() -> dict:
         code="O00099999", name_es="Sede", kind=TipoOficina.SEDE, unidad=council
     )
     interesado = interesado_get_or_create(nif="12345678Z", nombre="Miren", apellido1="Etxeberria")
+    from django.contrib.auth.models import Group
+
+    from identidad.roles import Role
+
     staff = User.objects.create_user("bench-staff", is_staff=True)
+    # Being staff grants nothing: the head of registry reads the whole book.
+    staff.groups.add(Group.objects.get_or_create(name=Role.REGISTRY_HEAD.value)[0])
     return {
         "oficina": oficina.pk,
         "unidad": urbanismo.pk,
