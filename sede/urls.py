@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .asistida import views as asistida
 
 app_name = "sede"
 
@@ -19,4 +20,21 @@ urlpatterns = [
     path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),
     path("tramites/", include("sede.filing_urls")),
+    # Assisted filing at a district office by an authorised official (HAB-1..3).
+    path("presentacion-asistida/", asistida.inicio, name="asistida_inicio"),
+    path(
+        "presentacion-asistida/consentimiento/",
+        asistida.consentimiento,
+        name="asistida_consentimiento",
+    ),
+    path(
+        "presentacion-asistida/consentimiento/imprimir/",
+        asistida.consentimiento_imprimir,
+        name="asistida_consentimiento_imprimir",
+    ),
+    path(
+        "presentacion-asistida/consentimientos/<int:pk>/",
+        asistida.consentimiento_copia,
+        name="asistida_consentimiento_copia",
+    ),
 ]
