@@ -12,7 +12,7 @@ from identidad.models import User
 from identidad.roles import Role
 from identidad.scope import staff_scope
 
-from .constants import Direccion
+from .constants import Direccion, TipoOficina
 from .models import Asiento, AsientoInteresado, Oficina
 
 BOOK_PAGE_SIZE = 50
@@ -241,3 +241,15 @@ def asientos_of_office_day(*, user: User, oficina: Oficina, day: date) -> list[A
         .prefetch_related("partes", "documentos")
         .order_by("direction", "year", "seq")[:MAX_RECEIPTS_OF_DAY]
     )
+
+
+def oficinas_of_staff(user: User) -> QuerySet[Oficina]:
+    """The district offices a member of staff works at (``Oficina.personal``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return Oficina.objects.none()
+    return Oficina.objects.filter(active=True, kind=TipoOficina.PRESENCIAL, personal=user)
+
+
+def oficinas_published() -> QuerySet[Oficina]:
+    """The office directory of the sede (SEDE-2): active offices marked for publication."""
+    return Oficina.objects.filter(active=True, publicada=True).order_by("name_es")
