@@ -19,6 +19,7 @@ urlpatterns = [
     path("verificacion/", views.verificacion, name="verificacion"),
     path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),
+    path("oficinas/", views.oficinas, name="oficinas"),
     path("tramites/", include("sede.filing_urls")),
     # Assisted filing at a district office by an authorised official (HAB-1..3).
     path("presentacion-asistida/", asistida.inicio, name="asistida_inicio"),
