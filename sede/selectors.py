@@ -41,6 +41,21 @@ def procedimiento_for_filing(code: str):
     return procedimiento, formulario
 
 
+def procedimiento_for_assisted_filing(procedimiento):
+    """The published form an authorised official uses at the desk for ``procedimiento``: its
+    own or the instancia general's (any catalogue procedure can be filed at an office, even
+    one not yet offered online). ``FormularioVersion.DoesNotExist`` when there is none."""
+    from procedimientos.models import FormularioVersion
+    from procedimientos.selectors import formulario_publicado_get
+
+    formulario = formulario_publicado_get(code=procedimiento.code) or formulario_publicado_get(
+        code=INSTANCIA_GENERAL_CODE
+    )
+    if formulario is None:
+        raise FormularioVersion.DoesNotExist
+    return formulario
+
+
 def borradores_of(user: User) -> QuerySet[Borrador]:
     return (
         Borrador.objects.filter(user=user, estado=EstadoBorrador.BORRADOR)

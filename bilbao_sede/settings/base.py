@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -71,7 +73,9 @@ MIDDLEWARE = [
     "bilbao_sede.bad_input.BadInputMiddleware",  # NUL, deep JSON, oversize: 4xx, never 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "identidad.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -115,6 +119,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # staff password logins: lockout (see Security)
     "django.contrib.auth.backends.ModelBackend",
     "identidad.backends.oidc.GiltzaOIDCBackend",
+    "identidad.backends.staff_oidc.StaffOIDCBackend",
     "identidad.backends.saml.ClaveSaml2Backend",
     "identidad.backends.dev.DevIdPBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -176,6 +181,44 @@ OIDC_TOKEN_USE_BASIC_AUTH = True
 OIDC_AUTHENTICATE_CLASS = "identidad.oidc.GiltzaAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "identidad.oidc.GiltzaAuthenticationCallbackView"
 OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}
+
+# Staff sign-in (ENS medium; identidad.staff_auth): the council's own OIDC provider, or a
+# password plus a TOTP second factor (django-otp) where none is configured.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+STAFF_SESSION_MAX_AGE = env_int("STAFF_SESSION_MAX_AGE", 8 * 3600, minimum=300)
+STAFF_LOGIN_REDIRECT_URL = "gestion:home"
+STAFF_OIDC_ENABLED = env_bool("STAFF_OIDC_ENABLED", False)
+STAFF_PASSWORD_LOGIN = env_bool("STAFF_PASSWORD_LOGIN", not STAFF_OIDC_ENABLED)
+STAFF_OIDC_PROVIDER_NAME = env_str("STAFF_OIDC_PROVIDER_NAME", "Identidad corporativa")
+STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+STAFF_OIDC_OP_TOKEN_ENDPOINT = env_str("STAFF_OIDC_OP_TOKEN_ENDPOINT", "")
+STAFF_OIDC_OP_USER_ENDPOINT = env_str("STAFF_OIDC_OP_USER_ENDPOINT", "")
+STAFF_OIDC_OP_JWKS_ENDPOINT = env_str("STAFF_OIDC_OP_JWKS_ENDPOINT", "")
+STAFF_OIDC_RP_CLIENT_ID = env_str("STAFF_OIDC_RP_CLIENT_ID", "")
+STAFF_OIDC_RP_CLIENT_SECRET = env_str("STAFF_OIDC_RP_CLIENT_SECRET", "")
+STAFF_OIDC_RP_SIGN_ALGO = env_choice(
+    "STAFF_OIDC_RP_SIGN_ALGO", "RS256", {"RS256", "HS256", "ES256"}
+)
+STAFF_OIDC_RP_SCOPES = env_str("STAFF_OIDC_RP_SCOPES", "openid email profile")
+STAFF_OIDC_USE_PKCE = env_bool("STAFF_OIDC_USE_PKCE", True)
+STAFF_OIDC_TOKEN_USE_BASIC_AUTH = env_bool("STAFF_OIDC_TOKEN_USE_BASIC_AUTH", False)
+STAFF_OIDC_USERNAME_CLAIM = env_str("STAFF_OIDC_USERNAME_CLAIM", "preferred_username")
+STAFF_OIDC_CREATE_USER = False  # staff accounts are provisioned by administrators
+STAFF_OIDC_STORE_ID_TOKEN = False
+if STAFF_OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "STAFF_OIDC_OP_TOKEN_ENDPOINT",
+            "STAFF_OIDC_OP_USER_ENDPOINT",
+            "STAFF_OIDC_RP_CLIENT_ID",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"STAFF_OIDC_ENABLED needs {', '.join(_missing)}.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Bilbao Sede")
 
 # SAML 2.0 (Cl@ve, eIDAS levels). legal.md ID-3. Configured in identidad.saml.
 SAML_ENABLED = env_bool("SAML_ENABLED", False)

@@ -101,7 +101,7 @@ def test_reg7_long_texts_are_cut_to_the_sicres_lengths(schema, register, empresa
 
 
 def test_staff_download_the_exchange_file_and_citizens_get_404(
-    schema, client, register, funcionario, ciudadana
+    schema, client, register, jefe_registro, funcionario, ciudadana
 ):
     from django.urls import reverse
 
@@ -109,7 +109,9 @@ def test_staff_download_the_exchange_file_and_citizens_get_404(
     url = reverse("registro:sicres_export", args=[asiento.pk])
     client.force_login(ciudadana)
     assert client.get(url).status_code == 404
-    client.force_login(funcionario)
+    client.force_login(funcionario)  # staff of the council with no registry role (issue 17.6)
+    assert client.get(url).status_code == 404
+    client.force_login(jefe_registro)
     response = client.get(url, {"destino": "O00001234"})
     assert response.status_code == 200
     assert_valid(schema, response.content)
