@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "registro",
     "expedientes",
     "notificaciones",
+    "tablon",
     "sede",
     "gestion",
 ]
@@ -279,6 +280,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    # Hourly so that a missed run (beat down at midnight) is caught up within the hour;
+    # the task seals only the finished days that lack a digest (idempotent).
+    "tablon-resumenes-diarios": {"task": "tablon.tasks.resumenes_diarios_task", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -316,10 +320,6 @@ SEDE_TIME_NTP_SERVER = env_str("SEDE_TIME_NTP_SERVER", "hora.roa.es")
 SEDE_ACCESSIBILITY_EMAIL = env_str("SEDE_ACCESSIBILITY_EMAIL", "accesibilidad@bilbao.eus")
 SEDE_ACCESSIBILITY_STATEMENT_DATE = env_str("SEDE_ACCESSIBILITY_STATEMENT_DATE", "2026-11-30")
 SEDE_DPO_EMAIL = env_str("SEDE_DPO_EMAIL", "dpd@bilbao.eus")
-# Notices of incidents and term extensions in force, separated by "|" (L39 art. 32.4).
-SEDE_INCIDENT_NOTICES = [
-    n.strip() for n in (env_str("SEDE_INCIDENT_NOTICES", "") or "").split("|") if n.strip()
-]
 # Research data (holidays.csv ...) used by the demo loaders when present.
 SHARED_REFERENCE_DIR = Path(
     env_str("SHARED_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference")) or ""
