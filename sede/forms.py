@@ -126,10 +126,7 @@ class AdjuntoForm(forms.Form):
 
 class FirmaConcertadaForm(forms.Form):
     confirmo = forms.BooleanField(
-        label=_(
-            "Firmo esta solicitud: declaro que los datos son ciertos y que la presento con "
-            "mi identificación en la sede."
-        ),
+        label=_("Firmo y presento esta solicitud con mi identificación en la sede."),
         error_messages={"required": _("Marque la casilla para firmar la solicitud.")},
     )
 

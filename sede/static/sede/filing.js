@@ -1,5 +1,6 @@
-/* Filing forms, progressive enhancement: a fieldset whose condition depends on a field of the
-   same step is hidden while the condition does not hold. Without JavaScript it stays visible
+/* Filing forms, progressive enhancement: a fieldset (or a single field, e.g. "Razón social"
+   for a legal person only) whose condition depends on a field of the same step is hidden
+   while the condition does not hold. Without JavaScript it stays visible
    with a note, and the server drops its answers when the condition does not hold. */
 (function () {
   "use strict";
@@ -16,7 +17,7 @@
   }
 
   function update(form) {
-    var sets = form.querySelectorAll("fieldset[data-condition-field]");
+    var sets = form.querySelectorAll("[data-condition-field]");
     for (var i = 0; i < sets.length; i++) {
       var fs = sets[i];
       var wanted = JSON.parse(fs.getAttribute("data-condition-values") || "[]");
