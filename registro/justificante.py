@@ -32,10 +32,14 @@ def csv_display(code: str) -> str:
     return csv_format(code)
 
 
-def csv_url(code: str) -> str:
+def csv_url(code: str, *, language: str = "") -> str:
+    """The public verification URL (SITE_URL) in the receipt's language (/eu/verificar/...)."""
     from firma.csv import csv_verification_url
 
-    return csv_verification_url(code)
+    url = csv_verification_url(code)
+    if language and language != settings.LANGUAGE_CODE and url.startswith(settings.SITE_URL):
+        url = f"{settings.SITE_URL}/{language}{url[len(settings.SITE_URL) :]}"
+    return url
 
 
 def csv_issue_sealed(*, pdf: bytes, name: str, code: str) -> tuple[str, int]:
@@ -93,7 +97,7 @@ def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
         "council_dir3": settings.COUNCIL_DIR3,
         "moved": asiento.effective_at != asiento.presented_at,
         "csv": csv_display(csv) if csv else "",
-        "csv_url": csv_url(csv) if csv else "",
+        "csv_url": csv_url(csv, language=asiento.idioma) if csv else "",
     }
 
 

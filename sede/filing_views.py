@@ -495,7 +495,7 @@ def receipt(request, public_id):
 @login_required
 def receipt_pdf(request, public_id):
     """REG-5: the sealed receipt when ready, else a provisional one rendered now."""
-    from registro.justificante import receipt_filename, render_receipt_pdf, sealed_receipt_bytes
+    from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
 
     presentacion = _presentacion(request, public_id)
     asiento = presentacion.asiento
@@ -503,5 +503,7 @@ def receipt_pdf(request, public_id):
     if pdf is None:
         pdf = render_receipt_pdf(asiento)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(asiento)}"'
+    # The file is named in the page's language ("justificante-…" / "egiaztagiria-…").
+    name = _("justificante-%(numero)s.pdf") % {"numero": asiento.numero.replace("/", "-")}
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -58,7 +58,8 @@ def pdf(request, public_id):
         edicto = selectors.edicto_public_get(public_id)
     except Edicto.DoesNotExist as exc:
         raise Http404 from exc
-    return _sealed_pdf(edicto.csv, f"edicto-{edicto.numero.replace('/', '-')}.pdf")
+    name = _("edicto-%(numero)s.pdf") % {"numero": edicto.numero.replace("/", "-")}
+    return _sealed_pdf(edicto.csv, name)
 
 
 def resumen_pdf(request, day):
@@ -70,8 +71,8 @@ def resumen_pdf(request, day):
         resumen = get_object_or_404(ResumenDiario, date=date.fromisoformat(day))
     except ValueError as exc:
         raise Http404 from exc
-    label = _("tablon-resumen")
-    return _sealed_pdf(resumen.csv, f"{label}-{resumen.date.isoformat()}.pdf")
+    name = _("tablon-resumen-%(fecha)s.pdf") % {"fecha": resumen.date.isoformat()}
+    return _sealed_pdf(resumen.csv, name)
 
 
 # --- Staff ---------------------------------------------------------------------------------

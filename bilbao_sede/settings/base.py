@@ -192,6 +192,8 @@ SAML2_CUSTOM_POST_BINDING_FORM_TEMPLATE = "identidad/saml_post_binding_form.html
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("eu", _("Euskara"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number and date formats per language (es: «1.250,50 €»); see bilbao_sede/formats/.
+FORMAT_MODULE_PATH = ["bilbao_sede.formats"]
 TIME_ZONE = "Europe/Madrid"
 USE_I18N = True
 USE_TZ = True
