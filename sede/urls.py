@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import expedientes_views, views
+from . import expedientes_views, staff_views, views
 from .asistida import views as asistida
 
 app_name = "sede"
@@ -32,6 +32,12 @@ urlpatterns = [
     path("accesibilidad/", views.accesibilidad, name="accesibilidad"),
     path("aviso-legal/", views.aviso_legal, name="aviso_legal"),
     path("incidencias/", views.incidencias, name="incidencias"),
+    path("incidencias/gestion/", staff_views.incidencias_gestion, name="incidencias_gestion"),
+    path(
+        "incidencias/gestion/<int:pk>/finalizar/",
+        staff_views.incidencia_finalizar,
+        name="incidencia_finalizar",
+    ),
     path("verificacion/", views.verificacion, name="verificacion"),
     path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "registro",
     "expedientes",
     "notificaciones",
+    "tablon",
     "sede",
     "gestion",
 ]
@@ -241,6 +242,8 @@ SAML2_CUSTOM_POST_BINDING_FORM_TEMPLATE = "identidad/saml_post_binding_form.html
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("eu", _("Euskara"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number and date formats per language (es: «1.250,50 €»); see bilbao_sede/formats/.
+FORMAT_MODULE_PATH = ["bilbao_sede.formats"]
 TIME_ZONE = "Europe/Madrid"
 USE_I18N = True
 USE_TZ = True
@@ -363,6 +366,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "expedientes.tasks.resoluciones_sync_task",
         "schedule": 120,
     },
+    # Hourly so that a missed run (beat down at midnight) is caught up within the hour;
+    # the task seals only the finished days that lack a digest (idempotent).
+    "tablon-resumenes-diarios": {"task": "tablon.tasks.resumenes_diarios_task", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -400,10 +406,6 @@ SEDE_TIME_NTP_SERVER = env_str("SEDE_TIME_NTP_SERVER", "hora.roa.es")
 SEDE_ACCESSIBILITY_EMAIL = env_str("SEDE_ACCESSIBILITY_EMAIL", "accesibilidad@bilbao.eus")
 SEDE_ACCESSIBILITY_STATEMENT_DATE = env_str("SEDE_ACCESSIBILITY_STATEMENT_DATE", "2026-11-30")
 SEDE_DPO_EMAIL = env_str("SEDE_DPO_EMAIL", "dpd@bilbao.eus")
-# Notices of incidents and term extensions in force, separated by "|" (L39 art. 32.4).
-SEDE_INCIDENT_NOTICES = [
-    n.strip() for n in (env_str("SEDE_INCIDENT_NOTICES", "") or "").split("|") if n.strip()
-]
 # Research data (holidays.csv ...) used by the demo loaders when present.
 SHARED_REFERENCE_DIR = Path(
     env_str("SHARED_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference")) or ""
