@@ -44,3 +44,4 @@ register_entry(
 grant(Role.REGISTRY_CLERK, "registro.view_asiento", "registro.add_asiento")
 grant(Role.REGISTRY_HEAD, "registro.view_asiento", "registro.add_asiento")
 grant(Role.ADMINISTRATOR, "registro.view_asiento", "registro.add_asiento")
+from .sir import staff as _sir_staff  # noqa: E402,F401 - exchange trays (SIR)

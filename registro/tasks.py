@@ -16,3 +16,6 @@ def justificante_issue_task(asiento_id: int) -> str:
 def justificantes_sweep_task() -> int:
     """Periodic: publish again every receipt left pending (broker or worker was down)."""
     return justificantes_sweep()
+
+
+from .sir.tasks import intercambio_entregar_task, intercambios_sweep_task  # noqa: E402,F401

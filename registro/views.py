@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,10 +19,8 @@ from identidad.services import interesado_get_or_create
 from .constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
 from .forms import BookSearchForm, DeskEntradaForm, DeskSalidaForm
 from .justificante import receipt_context, receipt_filename, sealed_receipt_bytes
-from .models import validate_office_code
 from .selectors import BookFilters, asiento_get_for, is_registry_staff, registry_book
 from .services import DocumentoNuevo, asiento_register
-from .sicres import intercambio_create
 
 
 def staff_only(view):
@@ -58,23 +55,6 @@ def justificante_pdf(request, pk: int):
         raise Http404
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{receipt_filename(asiento)}"'
-    return response
-
-
-@staff_only
-def sicres_export(request, pk: int):
-    """Staff: the entry as a SICRES 4.0 exchange file (REG-7), for SIR."""
-    asiento = asiento_get_for(request.user, pk)
-    if asiento is None:
-        raise Http404
-    destino = (request.GET.get("destino") or "").strip().upper()
-    if not destino:
-        destino = asiento.unidad_destino.dir3 if asiento.unidad_destino else settings.COUNCIL_DIR3
-    if not validate_office_code.regex.match(destino):
-        return HttpResponseBadRequest(_("Código de entidad registral de destino no válido."))
-    intercambio, data = intercambio_create(asiento=asiento, entidad_destino=destino)
-    response = HttpResponse(data, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{intercambio.identificador}.xml"'
     return response
 
 
