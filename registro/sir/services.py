@@ -853,7 +853,9 @@ def intercambio_confirmar(*, intercambio: Intercambio, actor, unidad_destino=Non
 
     with transaction.atomic():
         row = (
-            Intercambio.objects.select_for_update(of=("self",)).select_related("oficina").get(pk=intercambio.pk)
+            Intercambio.objects.select_for_update(of=("self",))
+            .select_related("oficina")
+            .get(pk=intercambio.pk)
         )
         _check(row, row.sentido, "confirmar")
         fichero = _pre_asiento(row)
@@ -979,7 +981,9 @@ def intercambio_reenviar(
         )
     with transaction.atomic():
         row = (
-            Intercambio.objects.select_for_update(of=("self",)).select_related("oficina").get(pk=intercambio.pk)
+            Intercambio.objects.select_for_update(of=("self",))
+            .select_related("oficina")
+            .get(pk=intercambio.pk)
         )
         _check(row, row.sentido, "reenviar")
         with default_storage.open(row.fichero.name, "rb") as fh:

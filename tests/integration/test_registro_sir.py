@@ -33,7 +33,7 @@ from tests.integration.sir_peer import (
 )
 from tests.registro.conftest import make_pdf_bytes, oficina_sede, urbanismo  # noqa: F401
 from tests.registro.conftest import register as register  # noqa: F401
-from tests.registro.sir_fixtures import clerk  # noqa: F401
+from tests.registro.sir_fixtures import clerk as clerk  # noqa: F401
 from tests.registro.sir_support import assert_valid, read, replace_annex
 
 pytestmark = pytest.mark.integration
@@ -182,9 +182,12 @@ def test_duplicates_are_refused(wired, register, clerk):
     assert answer["Codigo_Error"] == CodigoError.DUPLICADO
     assert len(_peer_rows(peer)) == 1
     # Sending the same entry to the same office again sends nothing new.
-    assert services.intercambio_enviar(
-        asiento=intercambio.asiento, entidad_destino=PEER_CODE, actor=clerk
-    ).pk == intercambio.pk
+    assert (
+        services.intercambio_enviar(
+            asiento=intercambio.asiento, entidad_destino=PEER_CODE, actor=clerk
+        ).pk
+        == intercambio.pk
+    )
 
 
 def test_peer_down_is_retried_later_and_nothing_is_lost(wired, register, clerk):
