@@ -72,7 +72,7 @@ def bandeja_resumen(user, *, sentido: str) -> dict[str, int]:
     """How many exchanges per state, and how many still owe or await an answer."""
     qs = intercambios_visible_to(user).filter(sentido=sentido)
     counts = dict(qs.values_list("estado").annotate(n=Count("id")).order_by())
-    counts["_pendiente_ack"] = qs.exclude(pendiente="").count()
+    counts["pendiente_ack"] = qs.exclude(pendiente="").count()
     return counts
 
 
