@@ -389,9 +389,7 @@ def intercambio_entregar(*, intercambio_id: int, now: datetime | None = None) ->
     )
     if not claimed:
         return False
-    intercambio = Intercambio.objects.select_related("asiento", "asiento__oficina", "oficina").get(
-        pk=intercambio_id
-    )
+    intercambio = Intercambio.objects.select_related(*OUTGOING_RELATED).get(pk=intercambio_id)
     pendiente = intercambio.pendiente
     try:
         destino, data = outgoing_message(intercambio)
@@ -403,21 +401,46 @@ def intercambio_entregar(*, intercambio_id: int, now: datetime | None = None) ->
     except TransporteError as exc:
         _entrega_fallida(intercambio_id, str(exc), now)
         return False
+    answer = None
+    if reply:
+        try:  # parsed and validated before any lock is taken
+            root = parse_xml(reply)
+            if root.tag != CONTROL_ROOT:
+                raise InvalidMessageError(CodigoError.XML, f"unexpected answer {root.tag[:40]!r}")
+            validate(root)
+            answer = read_control(root)
+            if answer.identificador != intercambio.identificador:
+                raise InvalidMessageError(
+                    CodigoError.IDENTIFICADOR, "the answer is about another exchange"
+                )
+        except InvalidMessageError as exc:
+            _entrega_fallida(intercambio_id, f"respuesta no válida: {exc.detalle}", now)
+            return False
+    # One transaction: the message sent and the answer it got.
     with transaction.atomic():
         row = Intercambio.objects.select_for_update().get(pk=intercambio_id)
         tipo = TipoMensaje.CONFIRMACION if pendiente == Pendiente.CONFIRMACION else ""
         tipo = TipoMensaje.RECHAZO if pendiente == Pendiente.RECHAZO else tipo
-        _event(row, "mensaje_enviado", mensaje=tipo, detalle=f"{destino} ({len(data)} bytes)")
         row.intentos += 1
         row.ultimo_error = ""
-        row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
-    if reply:
-        try:
-            mensaje_recibir(reply, respuesta_a=intercambio_id)
-        except InvalidMessageError as exc:
-            _entrega_fallida(intercambio_id, f"respuesta no válida: {exc.detalle}", now)
-            return False
+        sent = f"{destino} ({len(data)} bytes)"
+        if answer is None:  # the answer will come as a message of its own
+            _event(row, "mensaje_enviado", mensaje=tipo, detalle=sent)
+            row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
+        else:  # the message and its answer in one event
+            _apply_control(row, answer, enviado=sent)
     return True
+
+
+# What building an outgoing file reads, in one query.
+OUTGOING_RELATED = (
+    "oficina",
+    "asiento__oficina",
+    "asiento__unidad_origen",
+    "asiento__unidad_destino",
+    "asiento__procedimiento",
+    "asiento__registrado_por",
+)
 
 
 def _entrega_fallida(intercambio_id: int, error: str, now: datetime) -> None:
@@ -620,6 +643,7 @@ def _store_fichero(fichero, oficina: Oficina, data: bytes) -> bytes:
                 identificador=fichero.identificador,
                 exc=exc,
             )
+        again = row is not None  # a file refused before, sent again corrected
         row = row or Intercambio(sentido=S.ENTRADA, identificador=fichero.identificador)
         primero = fichero.interesados[0][0] if fichero.interesados else None
         name = f"registro/sir/entrada/{fichero.identificador}.xml"
@@ -648,7 +672,8 @@ def _store_fichero(fichero, oficina: Oficina, data: bytes) -> bytes:
             codigo_error="",
             pendiente="",
         )
-        IntercambioFichero.objects.filter(intercambio=row).delete()
+        if again:
+            IntercambioFichero.objects.filter(intercambio=row).delete()
         IntercambioFichero.objects.bulk_create(
             [
                 IntercambioFichero(
@@ -720,7 +745,9 @@ def _answer_error(control: Control, exc: InvalidMessageError) -> bytes | None:
     )
 
 
-def _apply_control(row: Intercambio, control: Control) -> bytes | None:
+def _apply_control(row: Intercambio, control: Control, *, enviado: str = "") -> bytes | None:
+    """Apply a control message to ``row`` (locked). ``enviado``: the answer came back to a
+    message this registry just sent (described there), recorded in the same event."""
     tipo = control.tipo
     if tipo in (TipoMensaje.CONFIRMACION, TipoMensaje.RECHAZO):
         # A confirmation comes from the destination we sent to; a rejection may also come
@@ -777,8 +804,9 @@ def _apply_control(row: Intercambio, control: Control) -> bytes | None:
     # Answers to what we sent: ACK, Error, ACK-Confirmación, ACK-Rechazo.
     if tipo == TipoMensaje.ACK:
         if row.estado == E.PENDIENTE:
-            _move(row, "ack", mensaje=tipo, pendiente="", codigo_error="")
+            _move(row, "ack", mensaje=tipo, pendiente="", codigo_error="", detalle=enviado)
         else:
+            row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
             _event(row, "duplicado", mensaje=tipo)
     elif tipo == TipoMensaje.ERROR:
         detalle = f"{control.codigo_error}: {control.descripcion}".strip(": ")
@@ -792,19 +820,20 @@ def _apply_control(row: Intercambio, control: Control) -> bytes | None:
                 if control.codigo_error in CodigoError.values
                 else "",
                 ultimo_error=detalle[:300],
-                detalle=detalle,
+                detalle=f"{enviado} {detalle}".strip(),
             )
         else:  # an Error answering our Confirmación/Rechazo: stop, show it to the clerk
             row.pendiente = ""
             row.ultimo_error = detalle[:300]
-            row.save(update_fields=["pendiente", "ultimo_error", "updated_at"])
+            row.save(update_fields=["pendiente", "ultimo_error", "intentos", "updated_at"])
             _event(row, "error_recibido", mensaje=tipo, detalle=detalle)
     elif tipo == TipoMensaje.ACK_CONFIRMACION and row.pendiente == Pendiente.CONFIRMACION:
-        _move(row, "ack_confirmacion", mensaje=tipo, pendiente="")
+        _move(row, "ack_confirmacion", mensaje=tipo, pendiente="", detalle=enviado)
     elif tipo == TipoMensaje.ACK_RECHAZO and row.pendiente == Pendiente.RECHAZO:
-        _move(row, "ack_rechazo", mensaje=tipo, pendiente="")
+        _move(row, "ack_rechazo", mensaje=tipo, pendiente="", detalle=enviado)
     else:
-        _event(row, "duplicado", mensaje=tipo)
+        row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
+        _event(row, "duplicado", mensaje=tipo, detalle=enviado)
     return None
 
 

@@ -204,7 +204,7 @@ def test_peer_down_is_retried_later_and_nothing_is_lost(wired, register, clerk):
     assert intercambio.estado == E.ENVIADO
     assert [r[1] for r in _peer_rows(peer)] == [intercambio.identificador]
     actions = list(intercambio.eventos.values_list("accion", flat=True))
-    assert actions == ["enviar", "entrega_fallida", "mensaje_enviado", "ack"]
+    assert actions == ["enviar", "entrega_fallida", "ack"]
 
 
 def test_a_tampered_annex_is_an_error_and_never_an_entry(wired, register, clerk, settings):
