@@ -105,7 +105,7 @@ def _check(intercambio: Intercambio | None, sentido: str, accion: str) -> str:
     current = None if intercambio is None or intercambio.pk is None else intercambio.estado
     if current not in allowed:
         raise TransitionNotAllowedError(
-            _("No se puede %(accion)s un intercambio en estado «%(estado)s».")
+            _("La acción «%(accion)s» no es posible en un intercambio en estado «%(estado)s».")
             % {
                 "accion": accion,
                 "estado": E(current).label if current else "-",

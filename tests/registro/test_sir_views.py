@@ -275,3 +275,10 @@ def test_the_inbound_endpoint_answers_503_without_the_xsds(client, settings, tmp
     finally:
         _schema.cache_clear()
     assert response.status_code == 503
+
+
+def test_the_trays_speak_basque(client, clerk, incoming):
+    client.force_login(clerk)
+    page = client.get("/eu" + reverse("registro:sir_entrada")).content.decode()
+    assert "Beste administrazio batzuetatik jasotako trukeak" in page
+    assert "Jasoa, berresteko zain (aurre-idazpena)" in page
