@@ -176,6 +176,7 @@ class Migration(migrations.Migration):
                     ("0010", "La huella de un anexo no corresponde a su contenido"),
                     ("0011", "Un anexo no es admisible (tipo, tamaño o contenido)"),
                     ("0012", "Identificador de intercambio o de fichero no válido"),
+                    ("0013", "La firma de un anexo no es válida"),
                     ("0020", "La entidad registral de destino no es de este registro"),
                     ("0030", "Intercambio duplicado con contenido distinto"),
                     ("0031", "Mensaje de control de un intercambio desconocido"),

@@ -130,6 +130,7 @@ class CodigoError(models.TextChoices):
     HASH = "0010", _("La huella de un anexo no corresponde a su contenido")
     ANEXO = "0011", _("Un anexo no es admisible (tipo, tamaño o contenido)")
     IDENTIFICADOR = "0012", _("Identificador de intercambio o de fichero no válido")
+    FIRMA = "0013", _("La firma de un anexo no es válida")
     DESTINO = "0020", _("La entidad registral de destino no es de este registro")
     DUPLICADO = "0030", _("Intercambio duplicado con contenido distinto")
     DESCONOCIDO = "0031", _("Mensaje de control de un intercambio desconocido")

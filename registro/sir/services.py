@@ -523,23 +523,26 @@ def _recibir_fichero(root, data: bytes) -> bytes:
                 f"{fichero.destino} is not a registry office here",
                 identificador,
             )
-        _check_anexos(fichero)
+        notas = _check_anexos(fichero)
     except InvalidMessageError as exc:
         _refusar(root, origen=origen, destino=destino, identificador=identificador, exc=exc)
         return _error_reply(origen=destino, destino=origen, identificador=identificador, exc=exc)
 
     for _attempt in (1, 2):
         try:
-            return _store_fichero(fichero, oficina, data)
+            return _store_fichero(fichero, oficina, data, notas=notas)
         except IntegrityError:  # the same exchange arriving twice at once: the other won
             continue
     raise AssertionError("unreachable")
 
 
-def _check_anexos(fichero) -> None:
+def _check_anexos(fichero) -> list[str]:
     """Each annex: its declared SHA-256 matches its bytes (REG-10: a tampered annex is an
-    Error, never an entry), then the registry's upload policy (type by content, safe
-    content, size, malware scanner)."""
+    Error, never an entry), the registry's upload policy (type by content, safe content,
+    size, malware scanner), and its signature where it carries one (a broken signature is an
+    Error; one that cannot be fully verified here — e.g. a chain we do not trust — is
+    accepted and noted for the clerk). Returns those notes."""
+    notes = []
     for anexo in fichero.anexos:
         if not anexo.huella_declarada:
             raise InvalidMessageError(
@@ -559,6 +562,35 @@ def _check_anexos(fichero) -> None:
             raise InvalidMessageError(
                 CodigoError.ANEXO, f"{anexo.identificador_fichero}: {exc}", fichero.identificador
             ) from exc
+        note = _check_firma(anexo, fichero.identificador)
+        if note:
+            notes.append(note)
+    return notes
+
+
+def _looks_signed(data: bytes) -> bool:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF-"):
+        return b"/ByteRange" in data
+    if head.startswith(b"<"):
+        return b"http://www.w3.org/2000/09/xmldsig#" in data
+    return head[:1] == b"\x30"  # a CMS (CAdES) structure
+
+
+def _check_firma(anexo, identificador: str) -> str:
+    if not _looks_signed(anexo.data):
+        return ""
+    from firma.validation import INVALID
+    from firma.validation import validate as validate_signature
+
+    report = validate_signature(anexo.data)
+    if report.result == INVALID:
+        raise InvalidMessageError(
+            CodigoError.FIRMA,
+            f"{anexo.identificador_fichero}: {report.summary}"[:MAX_DESCRIPCION_MENSAJE],
+            identificador,
+        )
+    return f"{anexo.identificador_fichero}: firma {report.result}"
 
 
 def _documento(anexo) -> DocumentoNuevo:
@@ -611,7 +643,7 @@ def _refusar(
         )
 
 
-def _store_fichero(fichero, oficina: Oficina, data: bytes) -> bytes:
+def _store_fichero(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) -> bytes:
     ack = Control(
         tipo=TipoMensaje.ACK,
         origen=fichero.destino,
@@ -654,6 +686,7 @@ def _store_fichero(fichero, oficina: Oficina, data: bytes) -> bytes:
             row,
             "recibir",
             mensaje=TipoMensaje.ACK,
+            detalle="; ".join(notas),
             tipo_anotacion=fichero.tipo_anotacion,
             oficina=oficina,
             entidad_origen=fichero.origen,

@@ -668,3 +668,35 @@ def test_a_passport_holder_cannot_be_registered_and_the_clerk_is_told_why(
 def test_parsing_a_valid_incoming_message_needs_no_network():
     root = parse_xml(b"<De_Control><Tipo_Mensaje>01</Tipo_Mensaje></De_Control>")
     assert root.findtext("Tipo_Mensaje") == "01"
+
+
+def _signed_pdf() -> bytes:
+    from firma.keys import get_signer
+    from firma.signing import sign
+
+    return sign(make_pdf_bytes("Firmado"), fmt="pades", signer=get_signer("sello")).data
+
+
+def test_a_signed_annex_is_checked_and_its_result_noted(register, oficina_sede, council_seal):
+    from registro.services import DocumentoNuevo
+
+    signed = _signed_pdf()
+    asiento = register(documentos=[DocumentoNuevo(nombre="firmado.pdf", content=signed)])
+    data = remote_fichero(asiento, identificador=f"{REMOTE}_26_00000001", destino=oficina_sede.code)
+    assert read(services.mensaje_recibir(data))["Tipo_Mensaje"] == TipoMensaje.ACK
+    event = Intercambio.objects.get().eventos.get(accion="recibir")
+    assert "firma valid" in event.detalle
+
+
+def test_reg10_an_annex_whose_signature_is_broken_is_an_error(register, oficina_sede, council_seal):
+    signed = _signed_pdf()
+    assert b"/MediaBox" in signed
+    start = signed.index(b"/MediaBox")
+    broken = signed[:start] + signed[start:].replace(b"0", b"1", 1)  # same length, same layout
+    data = _incoming(
+        register, oficina_sede, tamper=lambda root: replace_annex(root, broken, rehash=True)
+    )
+    answer = read(services.mensaje_recibir(data))
+    assert answer["Tipo_Mensaje"] == TipoMensaje.ERROR
+    assert answer["Codigo_Error"] == CodigoError.FIRMA
+    assert not Intercambio.objects.filter(estado=E.RECIBIDO).exists()
