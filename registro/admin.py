@@ -142,5 +142,6 @@ class ContadorAdmin(_ReadOnlyAdmin):
 
 @admin.register(Intercambio)
 class IntercambioAdmin(_ReadOnlyAdmin):
-    list_display = ["identificador", "asiento", "entidad_destino", "created_at"]
+    list_display = ["identificador", "sentido", "estado", "entidad_origen", "entidad_destino"]
+    list_filter = ["sentido", "estado"]
     search_fields = ["identificador"]

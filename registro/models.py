@@ -376,27 +376,6 @@ class AsientoDocumento(models.Model):
         return self.nombre
 
 
-class Intercambio(models.Model):
-    """A SICRES 4.0 exchange file produced for an entry (REG-7, REG-9): its identifier
-    ``<entidad registral origen>_<YY>_<8 digits>`` is unique."""
-
-    asiento = models.ForeignKey(
-        Asiento, verbose_name=_("asiento"), on_delete=models.PROTECT, related_name="intercambios"
-    )
-    identificador = models.CharField(
-        _("identificador de intercambio"), max_length=33, unique=True, null=True
-    )
-    entidad_destino = models.CharField(_("entidad registral de destino"), max_length=21)
-    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("intercambio SICRES")
-        verbose_name_plural = _("intercambios SICRES")
-
-    def __str__(self) -> str:
-        return self.identificador or ""
-
-
 class Anclaje(models.Model):
     """A sealed checkpoint of the chain heads (issue 17 item 3): every registry counter's
     last number and hash, and the audit trail's head, at one instant.
@@ -420,3 +399,6 @@ class Anclaje(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:12]}"
+
+
+from .sir.models import *  # noqa: E402,F401,F403 - exchange with other administrations (SIR)

@@ -369,6 +369,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hourly so that a missed run (beat down at midnight) is caught up within the hour;
     # the task seals only the finished days that lack a digest (idempotent).
     "tablon-resumenes-diarios": {"task": "tablon.tasks.resumenes_diarios_task", "schedule": 3600},
+    "registro-sir-sweep": {"task": "registro.sir.tasks.intercambios_sweep_task", "schedule": 30},
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -392,6 +393,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Registry exchange with other administrations (SIR, SICRES 4.0; docs/sir.md) --------
+# The transport adapter (registro.sir.backends): the local peer (HTTP between registry
+# offices) or the adapter of the State's SIR node.
+REGISTRO_SIR_BACKEND = env_str(
+    "REGISTRO_SIR_BACKEND", "registro.sir.backends.local.LocalPeerBackend"
+)
+# Local peers as JSON: {"<entity code>": {"url": "https://.../api/registro/sir/mensajes/",
+# "token": "..."}}; empty: no peer (exchanges stay pending).
+REGISTRO_SIR_PEERS = env_str("REGISTRO_SIR_PEERS", "") or ""
+# Token other offices present to send messages here; empty: the inbound endpoint is off (404).
+REGISTRO_SIR_INBOUND_TOKEN = env_str("REGISTRO_SIR_INBOUND_TOKEN", "") or ""
+REGISTRO_SIR_XSD_DIR = Path(
+    env_str("REGISTRO_SIR_XSD_DIR", str(BASE_DIR.parent / "shared" / "schemas" / "sicres")) or ""
+)
+REGISTRO_SIR_MAX_MESSAGE_BYTES = env_int(
+    "REGISTRO_SIR_MAX_MESSAGE_BYTES", 80 * 1024 * 1024, minimum=64 * 1024
+)
+REGISTRO_SIR_TIMEOUT = env_int("REGISTRO_SIR_TIMEOUT", 30, minimum=1)
+REGISTRO_SIR_MAX_ATTEMPTS = env_int("REGISTRO_SIR_MAX_ATTEMPTS", 30, minimum=1)
 
 # --- Council identity -----------------------------------------------------------------
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
