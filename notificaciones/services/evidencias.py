@@ -61,7 +61,9 @@ def _enqueue(task, *args) -> None:
     except Exception:  # noqa: BLE001 — the sweep publishes it again; never fail the citizen
         import logging
 
-        logging.getLogger(__name__).warning("publish of %s%s failed", task.name, args)
+        logging.getLogger(__name__).warning(
+            "publish of %s%s failed; the sweep will retry", task.name, args, exc_info=True
+        )
 
 
 def render_evidencia_pdf(evidencia: Evidencia) -> bytes:

@@ -9,8 +9,9 @@ from tests.expedientes.conftest import madrid
 
 
 @pytest.fixture
-def prepare(urbanismo):
-    """``prepare(destinatario, **overrides)`` → a notification made available now."""
+def prepare(urbanismo, django_capture_on_commit_callbacks):
+    """``prepare(destinatario, **overrides)`` → a notification made available now, with the
+    work queued after commit (acuse sealing, avisos) done, as a worker would."""
     from notificaciones.services import notificacion_make_available, notificacion_prepare
 
     def _prepare(destinatario, *, available=True, **overrides):
@@ -22,9 +23,10 @@ def prepare(urbanismo):
             "recursos": "Recurso de reposición en el plazo de un mes.",
         }
         kwargs.update(overrides)
-        notificacion = notificacion_prepare(**kwargs)
-        if available:
-            notificacion = notificacion_make_available(notificacion=notificacion)
+        with django_capture_on_commit_callbacks(execute=True):
+            notificacion = notificacion_prepare(**kwargs)
+            if available:
+                notificacion = notificacion_make_available(notificacion=notificacion)
         return notificacion
 
     return _prepare
