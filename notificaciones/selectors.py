@@ -42,8 +42,12 @@ def notificaciones_for_citizen(user) -> QuerySet[Notificacion]:
 
 
 def notificaciones_list_for_citizen(user, limit: int = PAGE) -> list[Notificacion]:
+    return list(notificaciones_ordered_for_citizen(user)[:limit])
+
+
+def notificaciones_ordered_for_citizen(user) -> QuerySet[Notificacion]:
     """Pending first (nearest expiry first), then the rest, newest first."""
-    return list(
+    return (
         notificaciones_for_citizen(user)
         .select_related("destinatario", "expediente")
         .annotate(
@@ -53,7 +57,7 @@ def notificaciones_list_for_citizen(user, limit: int = PAGE) -> list[Notificacio
                 output_field=IntegerField(),
             )
         )
-        .order_by("pendiente_orden", "expira_at", "-puesta_at", "-pk")[:limit]
+        .order_by("pendiente_orden", "expira_at", "-puesta_at", "-pk")
     )
 
 

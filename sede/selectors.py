@@ -106,9 +106,18 @@ def representaciones_of(user: User):
     return apoderamientos_for_user(user).order_by("-registered_at", "-pk")
 
 
+def notificaciones_of(user: User):
+    """Notifications to the user and to those they represent: pending first (nearest expiry
+    first), then the rest, newest first (notificaciones.selectors applies the access rule)."""
+    from notificaciones.selectors import notificaciones_ordered_for_citizen
+
+    return notificaciones_ordered_for_citizen(user)
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
     "solicitudes": presentaciones_of,
+    "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,
 }
 

@@ -75,9 +75,7 @@ class TestBulk:
         from identidad.services import interesado_get_or_create
 
         people = [
-            interesado_get_or_create(
-                nif=nif, tipo="juridica", razon_social=f"Empresa {i}"
-            )
+            interesado_get_or_create(nif=nif, tipo="juridica", razon_social=f"Empresa {i}")
             for i, nif in enumerate(["B95000006", "A48265169", "B48001895", "A28015865"])
         ]
         people[0].email = "empresa0@example.org"
