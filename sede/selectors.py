@@ -237,9 +237,18 @@ def expedientes_of(user: User):
     )
 
 
+def notificaciones_of(user: User):
+    """Notifications to the user and to those they represent: pending first (nearest expiry
+    first), then the rest, newest first (notificaciones.selectors applies the access rule)."""
+    from notificaciones.selectors import notificaciones_ordered_for_citizen
+
+    return notificaciones_ordered_for_citizen(user)
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
     "expedientes": expedientes_of,
+    "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,
 }
 MI_CARPETA_KEYSET_SOURCES = {"solicitudes": presentaciones_page}

@@ -370,7 +370,39 @@ CELERY_BEAT_SCHEDULE: dict = {
     # the task seals only the finished days that lack a digest (idempotent).
     "tablon-resumenes-diarios": {"task": "tablon.tasks.resumenes_diarios_task", "schedule": 3600},
     "registro-sir-sweep": {"task": "registro.sir.tasks.intercambios_sweep_task", "schedule": 30},
+    "notificaciones-expire": {
+        "task": "notificaciones.tasks.notificaciones_expire_task",
+        "schedule": 60,
+    },
+    "notificaciones-pendientes": {"task": "notificaciones.tasks.pendientes_task", "schedule": 30},
+    "notificaciones-recordatorios": {
+        "task": "notificaciones.tasks.recordatorios_task",
+        "schedule": 900,
+    },
+    "notificaciones-sweep": {
+        "task": "notificaciones.tasks.notificaciones_sweep_task",
+        "schedule": 600,
+    },
 }
+
+# --- Notificaciones (docs/notificaciones.md) --------------------------------------------
+# NOT-6: when an unopened electronic notification is deemed rejected (notificaciones/plazos.py).
+NOTIFICACIONES_EXPIRY_MODE = env_choice(
+    "NOTIFICACIONES_EXPIRY_MODE", "fin_de_dia", {"fin_de_dia", "exacto"}
+)
+NOTIFICACIONES_REMINDER_HOURS = env_int("NOTIFICACIONES_REMINDER_HOURS", 48, minimum=1)
+NOTIFICACIONES_SMS_BACKEND = env_str(
+    "NOTIFICACIONES_SMS_BACKEND",
+    "notificaciones.backends.sms.FileSmsBackend"
+    if DEBUG
+    else "notificaciones.backends.sms.ConsoleSmsBackend",
+)
+NOTIFICACIONES_SMS_FILE_PATH = env_str(
+    "NOTIFICACIONES_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log")
+)
+NOTIFICACIONES_CHANNELS = env_list(
+    "NOTIFICACIONES_CHANNELS", ["notificaciones.backends.sede.SedeChannel"]
+)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
