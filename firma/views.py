@@ -342,6 +342,8 @@ def peticion_documento(request, pk: int, doc: int):
 @require_http_methods(["GET", "POST"])
 def peticion_nueva(request):
     """Create a signature request: documents plus a circuit (rows grouped by step)."""
+    if not selectors.can_create_peticiones(request.user):
+        raise Http404
     bound = request.method == "POST"
     form = PeticionForm(request.POST, request.FILES) if bound else PeticionForm()
     formset = AccionFormSet(request.POST if bound else None, prefix="acciones")

@@ -29,3 +29,6 @@ def documentos_rescan_task() -> int:
 def anclaje_seal_task() -> int:
     """Periodic: a sealed checkpoint of every chain head (issue 17 item 3)."""
     return anclaje_seal().pk
+
+
+from .sir.tasks import intercambio_entregar_task, intercambios_sweep_task  # noqa: E402,F401
