@@ -167,6 +167,37 @@ def pages(who: dict, rows: int) -> list:
     ]
 
 
+def db_time(who: dict, rows: int) -> None:
+    """Informative: the database's share of each page (median of the SQL time of 20
+    requests, from the captured queries) and the sede's home page as a calibration of this
+    machine's load — on a shared machine the full-stack p95 is dominated by CPU contention."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    handler, citizen = Client(), Client()
+    handler.force_login(who["handler"])
+    citizen.force_login(who["citizen"])
+    pk = who["expediente"].pk
+    cases = [
+        ("tray, first page", handler, "/expedientes/bandeja/", None),
+        ("tray, search words", handler, "/expedientes/bandeja/", {"q": "poda deusto"}),
+        ("case file (staff)", handler, f"/expedientes/{pk}/", None),
+        ("Mi carpeta", citizen, "/mi-carpeta/", None),
+        ("case file (citizen)", citizen, f"/mi-carpeta/expedientes/{pk}/", None),
+    ]
+    for name, client, url, data in cases:
+        values = []
+        for _ in range(20):
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url, data)
+            values.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        print(f"  db time  {name:28} rows={rows:>9,}  median={statistics.median(values):6.2f}ms")
+    calibration = time_page(Client(), "/", name="calibration: sede home", rows=rows, rounds=50)
+    print(calibration.line(), flush=True)
+
+
 def main() -> None:
     from django.conf import settings
 
@@ -185,10 +216,12 @@ def main() -> None:
         small = pages(who, SMALL)
         for timing in small:
             print(timing.line(), flush=True)
+        db_time(who, SMALL)
         grow_to(base, LARGE)
         large = pages(who, LARGE)
         for timing in large:
             print(timing.line(), flush=True)
+        db_time(who, LARGE)
         scaling_report("expedientes_latency_ratio", small, large)
 
 
