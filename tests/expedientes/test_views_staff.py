@@ -100,18 +100,31 @@ class TestAccess:
 
 
 class TestTray:
-    def test_overdue_first_then_nearest_deadline(self, client, register, tramitador, holidays):
+    def test_overdue_first_then_nearest_deadline(
+        self, client, register, procedimiento, tramitador, holidays
+    ):
+        """Not the order of opening: a file with a longer term comes after newer ones."""
+        from procedimientos.models import Procedimiento
+
+        largo = Procedimiento.objects.create(
+            code="licencia-obra-mayor",
+            title_es="Licencia de obra mayor",
+            materia=procedimiento.materia,
+            unit=procedimiento.unit,
+            max_term_value=6,
+            max_term_unit="meses",
+        )
         with time_machine.travel(madrid(2026, 1, 12, 10), tick=False):
-            old = expediente_open_from_asiento(asiento=register())
-        with time_machine.travel(madrid(2026, 3, 2, 10), tick=False):
-            recent = expediente_open_from_asiento(asiento=register())
+            old_long = expediente_open_from_asiento(asiento=register(procedimiento=largo))
         with time_machine.travel(madrid(2026, 2, 2, 10), tick=False):
             middle = expediente_open_from_asiento(asiento=register())
-        with time_machine.travel(madrid(2026, 4, 20, 10), tick=False):
+        with time_machine.travel(madrid(2026, 3, 2, 10), tick=False):
+            recent = expediente_open_from_asiento(asiento=register())
+        with time_machine.travel(madrid(2026, 6, 10, 10), tick=False):
             html = get(client, tramitador, reverse("expedientes:bandeja")).content.decode()
-        positions = [html.index(e.identificador) for e in (old, middle, recent)]
+        positions = [html.index(e.identificador) for e in (middle, recent, old_long)]
         assert positions == sorted(positions)
-        assert "vencido" in html
+        assert html.count("exp-badge--vencido") == 2
 
     def test_search_by_nif_and_filter_unassigned(self, client, expediente, register, tramitador):
         response = get(client, tramitador, reverse("expedientes:bandeja"), q="12345678z")
