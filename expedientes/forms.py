@@ -106,7 +106,9 @@ class ResolucionForm(VersionForm):
 
 
 class FirmaForm(VersionForm):
-    firmante = forms.ModelChoiceField(label=_("Firma la resolución"), queryset=None)
+    firmante: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Firma la resolución"), queryset=None
+    )
 
     def __init__(self, *args, firmantes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +116,9 @@ class FirmaForm(VersionForm):
 
 
 class AsignarForm(VersionForm):
-    asignado_a = forms.ModelChoiceField(label=_("Asignar a"), queryset=None, required=False)
+    asignado_a: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Asignar a"), queryset=None, required=False
+    )
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +126,9 @@ class AsignarForm(VersionForm):
 
 
 class BulkAsignarForm(forms.Form):
-    asignado_a = forms.ModelChoiceField(label=_("Asignar los seleccionados a"), queryset=None)
+    asignado_a: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Asignar los seleccionados a"), queryset=None
+    )
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
 
     def __init__(self, *args, staff=None, ids=(), **kwargs):
@@ -155,7 +161,9 @@ class AbrirForm(forms.Form):
         max_length=20,
         help_text=_("Por ejemplo 2026/E/00000042."),
     )
-    procedimiento = forms.ModelChoiceField(label=_("Procedimiento"), queryset=None)
+    procedimiento: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Procedimiento"), queryset=None
+    )
 
     def __init__(self, *args, procedimientos=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,7 +141,8 @@ def _tray_merged(user, filters: TrayFilters, offset: int, limit: int):
         if filters.unidad:
             units = [u for u in units if u == filters.unidad]
         parts += [base.filter(unidad_id=u) for u in units]
-    sqls, params = [], []
+    sqls: list[str] = []
+    params: list = []
     for part in parts:
         sql, p = (
             part.order_by(*TRAY_ORDER).values_list("id")[: offset + limit]
@@ -289,18 +290,19 @@ def expediente_detail(expediente: Expediente, *, citizen: bool = False) -> Detal
     documentos = ExpedienteDocumento.objects.filter(expediente=expediente).select_related(
         "documento__actual"
     )
-    eventos = Evento.objects.filter(expediente=expediente).select_related("actor")
+    eventos_qs = Evento.objects.filter(expediente=expediente).select_related("actor")
     if citizen:
         documentos = documentos.filter(visible_ciudadano=True)
-        eventos = eventos.filter(visible_ciudadano=True)
-    eventos = list(eventos.order_by("-at", "-id"))
+        eventos_qs = eventos_qs.filter(visible_ciudadano=True)
+    eventos = list(eventos_qs.order_by("-at", "-id"))
     kinds = {e.tipo for e in eventos}
 
     def needs(key: str) -> bool:
         return bool(kinds & _NEEDS[key])
 
-    if getattr(expediente, "partes_json", None) is not None:
-        partes = [ExpedienteParte(expediente=expediente, **p) for p in expediente.partes_json]
+    partes_json = getattr(expediente, "partes_json", None)
+    if partes_json is not None:
+        partes = [ExpedienteParte(expediente=expediente, **p) for p in partes_json]
     else:
         partes = list(ExpedienteParte.objects.filter(expediente=expediente))
     staff = not citizen

@@ -4,7 +4,9 @@ automated actions (CAT-7). Thin: parse, authorise, call one service or selector,
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -220,7 +222,7 @@ def _action_forms(request, detalle, handles: bool) -> dict:
     firmantes = _firmantes()
     handlers = _handlers(request.user)
     resolucion = detalle.resolucion_actual
-    out = {
+    out: dict[str, Any] = {
         "requerimiento_form": forms.RequerimientoForm(initial=v),
         "informe_form": forms.InformeForm(initial=v),
         "aportar_form": forms.AsientoForm(initial=v),
@@ -349,6 +351,7 @@ def _asiento_from(exp, numero: str):
 def _run(request, exp, action: str):
     """Validate the action's form and call its service; return a success message."""
     post, user = request.POST, request.user
+    f: django_forms.Form
     if action == "requerimiento":
         f = forms.RequerimientoForm(post)
         if f.is_valid():
