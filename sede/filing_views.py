@@ -202,7 +202,7 @@ def _group_counts(definition, step, post) -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def step(request, public_id, step_id: str):
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     definition = selectors.definition_of(borrador)
     current = definition.step(step_id)
@@ -336,7 +336,7 @@ def _review_context(request, borrador, definition, lang):
 @login_required
 def review(request, public_id):
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     definition = selectors.definition_of(borrador)
     context = _review_context(request, borrador, definition, lang_of(request))
@@ -350,10 +350,14 @@ def sign(request, public_id):
     with the citizen's own certificate, validated by firma."""
     borrador = borrador_or_404(request, public_id)
     procedimiento = borrador.procedimiento
-    if (response := level_redirect(request, procedimiento)) is not None:
+    if (response := level_redirect(request, procedimiento, borrador)) is not None:
         return response
     if not procedimiento.signature_required:
         return redirect("sede:filing_review", public_id=borrador.public_id)
+    if borrador.asistida:
+        from .asistida.views import sign_as_habilitado
+
+        return sign_as_habilitado(request, borrador)
     lang = lang_of(request)
     if selectors.borrador_errors(borrador, lang):
         # Nothing to sign while data is missing: the review lists each problem with a link.
@@ -436,7 +440,7 @@ def submit(request, public_id):
     if existing is not None:
         return redirect("sede:filing_receipt", public_id=existing.public_id)
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     if borrador.procedimiento.signature_required:
         return redirect("sede:filing_sign", public_id=borrador.public_id)

@@ -47,6 +47,18 @@ class Borrador(models.Model):
         related_name="+",
         help_text=_("Vacío cuando la persona actúa en su propio nombre."),
     )
+    oficina = models.ForeignKey(
+        "registro.Oficina",
+        verbose_name=_("oficina (presentación asistida)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Solo en la presentación asistida: la oficina donde un funcionario habilitado "
+            "presenta la solicitud en nombre de la persona (HAB-1..3)."
+        ),
+    )
     data = models.JSONField(_("datos"), default=dict, blank=True)
     current_step = models.CharField(_("paso actual"), max_length=60, blank=True)
     estado = models.CharField(
@@ -71,6 +83,11 @@ class Borrador(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedimiento_id} · {self.user_id} · {self.public_id}"
+
+    @property
+    def asistida(self) -> bool:
+        """Filed at an office by an authorised official for the citizen (HAB-1..3)."""
+        return self.oficina_id is not None
 
 
 class Adjunto(models.Model):

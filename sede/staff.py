@@ -7,6 +7,20 @@ from identidad.workspace import StaffEntry, grant, register_entry
 
 register_entry(
     StaffEntry(
+        key="sede.asistida",
+        section=_("Atención presencial"),
+        label=_("Presentar un trámite en nombre de una persona"),
+        url_name="sede:asistida_inicio",
+        permission="apoderamientos.add_consentimientoexpreso",
+        description=_(
+            "Funcionariado habilitado: identificar a la persona, recoger su consentimiento y "
+            "presentar cualquier trámite por ella (HAB-1..3)."
+        ),
+        order=20,
+    )
+)
+register_entry(
+    StaffEntry(
         key="sede.incidencias",
         section=_("Sede electrónica"),
         label=_("Avisos de incidencias técnicas"),

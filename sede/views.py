@@ -145,3 +145,11 @@ def quejas(request):
 def mapa(request):
     """Map of the sede: every page, including the SEDE-2 minimum contents."""
     return render(request, "sede/mapa.html", _entry_points(request))
+
+
+def oficinas(request):
+    """SEDE-2: the geographic directory of registry assistance offices, from the data staff
+    edit (address, hours, services, a plain map link: no embedded map, no external script)."""
+    from registro.selectors import oficinas_published
+
+    return render(request, "sede/oficinas.html", {"oficinas": list(oficinas_published())})

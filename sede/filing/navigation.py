@@ -19,8 +19,12 @@ def lang_of(request) -> str:
     return (getattr(request, "LANGUAGE_CODE", "es") or "es")[:2]
 
 
-def level_redirect(request, procedimiento):
-    """Send the citizen to identify again when the session's level is below the procedure's."""
+def level_redirect(request, procedimiento, borrador=None):
+    """Send the citizen to identify again when the session's level is below the procedure's.
+
+    Not for an assisted filing: there the official checked the identity document in person."""
+    if borrador is not None and borrador.asistida:
+        return None
     minimum = int(procedimiento.min_identification_level)
     if identification_level(request) >= minimum:
         return None
