@@ -258,3 +258,19 @@ class TestPoliciesAsData:
         settings.FIRMA_SIGNATURE_POLICIES_FILE = str(path)
         with pytest.raises(ImproperlyConfigured):
             configured_policies()
+
+
+class TestMessagesSayWhatIsMissing:
+    def test_an_untrusted_root_is_named(self, sample_pdf):
+        report = validate(sign(sample_pdf, fmt="pades", signer=get_signer("ajeno")).data)
+        assert "AC AJENA (DEMO)" in report.signatures[0].reasons[0]
+        assert "no está entre las autoridades de confianza" in report.signatures[0].reasons[0]
+
+    def test_a_missing_intermediate_is_named(self, test_pki):
+        sub, sub_key = make_ca("AC INTERMEDIA AUSENTE", issuer=(test_pki.ca_cert, test_pki.ca_key))
+        leaf, leaf_key = issue(sub, sub_key, simple_subject("FIRMANTE SIN CADENA"))
+        signer = local_signer("sincadena", leaf, leaf_key, [])
+        report = validate(sign(b"x", fmt="cades-attached", signer=signer, check_signer=False).data)
+        assert _verdict(report) == ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND")
+        assert "falta el certificado del emisor" in report.summary
+        assert "AC INTERMEDIA AUSENTE" in report.summary
