@@ -183,3 +183,14 @@ def test_any_signature_with_the_council_seal_is_timestamped(fmt, tsa, sample_pdf
     report = validate(result.data, detached_content=data if fmt == "cades-detached" else None)
     assert report.signatures[0].timestamp_time is not None, report.summary
     assert report.indication == "TOTAL-PASSED"
+
+
+def test_the_admin_shows_the_level_and_the_renewals_of_a_version(admin_client, tsa, sample_pdf):
+    version = _seal(sample_pdf)
+    type(version).objects.filter(pk=version.pk).update(
+        timestamp_expires_at=timezone.now() + dt.timedelta(days=10)
+    )
+    assert versiones_retimestamp() == 1
+    html = admin_client.get(f"/admin/firma/documentoversion/{version.pk}/change/").content.decode()
+    assert "B-LTA" in html
+    assert Resellado.objects.get(version=version).sha256_after in html
