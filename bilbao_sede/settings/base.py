@@ -391,6 +391,8 @@ NOTIFICACIONES_EXPIRY_MODE = env_choice(
     "NOTIFICACIONES_EXPIRY_MODE", "fin_de_dia", {"fin_de_dia", "exacto"}
 )
 NOTIFICACIONES_REMINDER_HOURS = env_int("NOTIFICACIONES_REMINDER_HOURS", 48, minimum=1)
+# First retry of a failed aviso after this many seconds, doubling each time (five retries).
+NOTIFICACIONES_AVISO_RETRY_SECONDS = env_int("NOTIFICACIONES_AVISO_RETRY_SECONDS", 60, minimum=1)
 NOTIFICACIONES_SMS_BACKEND = env_str(
     "NOTIFICACIONES_SMS_BACKEND",
     "notificaciones.backends.sms.FileSmsBackend"
