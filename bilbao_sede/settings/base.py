@@ -312,6 +312,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every error answer an operation can give is declared (bilbao_sede.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bilbao_sede.openapi.document_error_responses",
+    ],
 }
 
 # --- Council identity -----------------------------------------------------------------
