@@ -57,14 +57,14 @@ bench: $(VENV)/.installed ## Benchmarks (heavy; each prints a RESULT line)
 
 messages: $(VENV)/.installed ## Extract and compile the es/eu translations (one catalogue per app)
 	@for dir in bilbao_sede identidad procedimientos calendario registro expedientes firma \
-	            notificaciones apoderamientos sede gestion; do \
+	            notificaciones apoderamientos sede gestion tablon; do \
 	  [ -d $$dir/locale ] || continue; \
 	  (cd $$dir && DEBUG=true PYTHONPATH=.. DJANGO_SETTINGS_MODULE=bilbao_sede.settings.test \
 	     ../$(VENV)/bin/django-admin makemessages -l eu && \
 	   DEBUG=true PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages); \
 	done
 	DEBUG=true $(PY) manage.py makemessages -l eu --ignore='.venv/*' --ignore='var/*' \
-	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tests bench node_modules,--ignore='$(app)/*')
+	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tablon tests bench node_modules,--ignore='$(app)/*')
 	DEBUG=true $(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean: ## Remove the virtualenv and local data

@@ -164,9 +164,20 @@ def validar(request):
     return render(
         request,
         "firma/validar.html",
-        {"form": form, "report": report, "result_labels": _result_labels()},
+        {
+            "form": form,
+            "report": report,
+            "result_labels": _result_labels(),
+            "revocation_labels": _revocation_labels(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _revocation_labels() -> dict[str, str]:
+    from firma.validation.report import REVOCATION_LABELS
+
+    return {key: _(label) for key, label in REVOCATION_LABELS.items()}
 
 
 def _result_labels() -> dict[str, str]:
@@ -331,6 +342,8 @@ def peticion_documento(request, pk: int, doc: int):
 @require_http_methods(["GET", "POST"])
 def peticion_nueva(request):
     """Create a signature request: documents plus a circuit (rows grouped by step)."""
+    if not selectors.can_create_peticiones(request.user):
+        raise Http404
     bound = request.method == "POST"
     form = PeticionForm(request.POST, request.FILES) if bound else PeticionForm()
     formset = AccionFormSet(request.POST if bound else None, prefix="acciones")
