@@ -146,6 +146,7 @@ class ExpedienteDetailSerializer(ExpedienteListSerializer):
 
 
 class _Base(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, never int() failing
     pagination_class = ExpedientePagination
     citizen = False
 
