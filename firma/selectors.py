@@ -65,6 +65,16 @@ def acciones_signing(user) -> QuerySet[AccionFirma]:
     return acciones_of(user).filter(estado=EstadoAccion.EN_COLA).order_by("queued_at", "pk")
 
 
+def can_create_peticiones(user) -> bool:
+    """Sending documents to be signed is a role's permission, not a consequence of being staff."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("firma.add_peticionfirma")
+    )
+
+
 def peticiones_for(user) -> QuerySet[PeticionFirma]:
     """Requests ``user`` created or takes part in; nobody else sees them."""
     if not user.is_authenticated or not user.is_staff:

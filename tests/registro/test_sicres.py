@@ -110,7 +110,7 @@ def test_reg7_long_texts_are_cut_to_the_sicres_lengths(schema, register, empresa
 
 
 def test_staff_download_the_exchange_file_and_citizens_get_404(
-    schema, client, register, clerk, ciudadana, transport
+    schema, client, register, clerk, funcionario, ciudadana, transport
 ):
     """Issue 17 item 9: a GET never creates an exchange; sending is a POST."""
     from django.urls import reverse
@@ -118,6 +118,8 @@ def test_staff_download_the_exchange_file_and_citizens_get_404(
     asiento = register()
     url = reverse("registro:sicres_export", args=[asiento.pk])
     client.force_login(ciudadana)
+    assert client.get(url).status_code == 404
+    client.force_login(funcionario)  # staff of the council with no registry role (17.6)
     assert client.get(url).status_code == 404
     client.force_login(clerk)
     assert client.get(url).status_code == 404  # nothing sent yet: nothing to download
