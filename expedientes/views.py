@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bilbao_sede.net import client_ip
 from identidad.models import User
 from identidad.roles import Role
 from identidad.scope import staff_scope
 from identidad.services import audit_record
+from registro.uploads import Limits, UploadRefused, check_upload
 
 from . import forms, selectors, services
 from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion, TipoEvento
@@ -44,10 +46,6 @@ def staff_view(permission: str | None = None):
         return wrapped
 
     return decorator
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _handlers(user):
@@ -267,7 +265,7 @@ def detalle(request, pk: int):
         action="expedientes.expediente.view",
         obj=exp,
         detail={"identificador": exp.identificador},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     context = {
         "d": detalle,
@@ -304,7 +302,7 @@ def documento(request, pk: int, doc: int):
         action="expedientes.documento.read",
         obj=member.documento,
         detail={"expediente": member.expediente.identificador},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return FileResponse(
         version.content.open("rb"),
@@ -323,7 +321,7 @@ def remision_zip(request, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect("expedientes:detalle", pk=pk)
     audit_record(
-        actor=request.user, action="expedientes.expediente.export", obj=exp, ip=_ip(request)
+        actor=request.user, action="expedientes.expediente.export", obj=exp, ip=client_ip(request)
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exp.identificador}.zip"'
@@ -507,13 +505,11 @@ def _emitir_informe(request, exp):
     if informe is None:
         messages.error(request, _("Adjunte el informe."))
         return redirect("expedientes:detalle", pk=exp.pk)
-    from registro.uploads import UploadRefused, check_upload
-
     upload = form.cleaned_data["fichero"]
     try:
-        # The one upload policy (registro.uploads): size, type by content, safe content,
-        # malware scan — the same checks as every other way a document enters.
-        checked = check_upload(nombre=upload.name, data=upload.read())
+        # The one upload policy (registro.uploads): size, type by content, safe content
+        # (active content, polyglots), malware scan — as every other way a document enters.
+        checked = check_upload(nombre=upload.name, data=upload.read(), limits=Limits.registry())
     except UploadRefused as exc:
         messages.error(request, str(exc))
         return redirect("expedientes:detalle", pk=exp.pk)
