@@ -244,34 +244,6 @@ class TestAbrir:
         assert exp.asiento_origen == asiento and exp.opened_by == tramitador
 
 
-class TestInformeUpload:
-    def test_the_report_goes_through_the_upload_policy(
-        self, client, expediente, tramitador, tramitador_ajeno
-    ):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from .conftest import make_pdf_bytes
-
-        informe = informe_request(
-            expediente=expediente,
-            solicitado_a=tramitador_ajeno,
-            asunto="Informe",
-            preceptivo=True,
-            actor=tramitador,
-        )
-        client.force_login(tramitador_ajeno)
-        url = reverse("expedientes:accion", args=[expediente.pk, "emitir_informe"])
-        bad = SimpleUploadedFile("informe.pdf", b"MZ\\x90 not a document")
-        response = client.post(url, {"informe": informe.pk, "fichero": bad}, follow=True)
-        assert "no es de un tipo admitido" in response.content.decode()
-        informe.refresh_from_db()
-        assert informe.estado == "solicitado"
-        good = SimpleUploadedFile("informe.pdf", make_pdf_bytes("Informe"))
-        client.post(url, {"informe": informe.pk, "fichero": good})
-        informe.refresh_from_db()
-        assert informe.estado == "emitido" and informe.documento.actual.mime == "application/pdf"
-
-
 class TestReportUploadPolicy:
     """Issue 17: a report entering a case file passes the one upload policy too."""
 
@@ -302,3 +274,15 @@ class TestReportUploadPolicy:
         )
         assert "elementos activos" in response.content.decode()
         assert not expediente.informes.filter(emitted_at__isnull=False).exists()
+
+    def test_a_file_of_a_refused_type_is_refused_and_a_pdf_is_accepted(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from .conftest import make_pdf_bytes
+
+        response = self._emit(client, expediente, tramitador, tramitador_ajeno, b"MZ not a doc")
+        assert "no es de un tipo admitido" in response.content.decode()
+        assert expediente.informes.get().estado == "solicitado"
+        self._emit(client, expediente, tramitador, tramitador_ajeno, make_pdf_bytes("Informe"))
+        emitted = expediente.informes.get(estado="emitido")
+        assert emitted.documento.actual.mime == "application/pdf"
