@@ -155,3 +155,109 @@ def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     finally:
         celery_app.conf.update(previous)
         worker.stop()
+
+
+# --- Fault tests: a private Redis this test may stop, and a broker to point at -----------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` of this test's own on a free port (never the shared one): the
+    fault tests stop and restart it. No persistence, like a Redis restarted empty."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import shutil
+        import socket
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("the private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+def use_broker(url: str) -> None:
+    """Point this process's publisher at ``url`` (the producer pool is rebuilt)."""
+    celery_app.conf.update(
+        broker_url=url, broker_write_url=url, broker_read_url=url, result_backend=url
+    )
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.__dict__.pop("backend", None)
+
+
+def start_worker(
+    *, broker_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> CeleryWorker:
+    """A `celery worker` process against the test database and ``broker_url``."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
+        "DEBUG": "true",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **(extra_env or {}),
+    }
+    worker = CeleryWorker(queue=queue, env=env, log_path=log_dir / f"worker-{queue}.log")
+    worker.start()
+    return worker
