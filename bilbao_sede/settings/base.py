@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+    "bilbao_sede.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bilbao_sede.urls"

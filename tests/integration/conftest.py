@@ -6,6 +6,7 @@ They run when CELERY_BROKER_URL points at a reachable broker and the database is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -261,3 +262,67 @@ def start_worker(
     worker = CeleryWorker(queue=queue, env=env, log_path=log_dir / f"worker-{queue}.log")
     worker.start()
     return worker
+
+
+class TcpProxy:
+    """A TCP proxy to PostgreSQL in a thread: the test's connection goes through it, and
+    ``kill()`` cuts every connection at once — the database "goes away" for this process
+    without stopping the shared server. ``start()`` listens again on the same port."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self._server = None
+        self._sockets: list = []
+        self._lock = __import__("threading").Lock()
+
+    def start(self) -> None:
+        import socket
+        import threading
+
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(16)
+        self._server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def _accept(self, server) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _addr = server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self._lock:
+                self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.close()
+
+    def kill(self) -> None:
+        import socket
+
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()

@@ -245,3 +245,76 @@ def test_reg5_a_worker_killed_mid_batch_gets_its_message_redelivered_and_nothing
         if lock is not None:
             lock.release()
         worker.stop()
+
+
+# --- Issue 17 item 16: PostgreSQL unavailable during a submission ------------------------
+
+
+def test_the_database_going_away_mid_submission_shows_a_clear_page_and_writes_nothing(
+    postgres, sin_firma, client_as, ciudadana, monkeypatch
+):
+    """The connection to PostgreSQL is cut while the submission's transaction is open (at
+    the moment the registry number is taken): the citizen gets a clear 503 page, and once
+    the database is back nothing was half-written — no entry, no number consumed, no
+    submission — and the draft is there, unchanged, ready to be submitted again."""
+    from registro.models import Contador
+    from registro.services import registration
+    from sede.models import Borrador, Presentacion
+    from tests.integration.conftest import TcpProxy
+
+    client = client_as(ciudadana)
+    borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+    data_before = Borrador.objects.get(pk=borrador.pk).data
+    url = reverse("sede:filing_submit", args=[borrador.public_id])
+    settings_dict = connection.settings_dict
+    direct_port = settings_dict["PORT"]
+    proxy = TcpProxy((settings_dict["HOST"] or "127.0.0.1", int(direct_port or 5432)))
+    proxy.start()
+    number = registration.pg_number_and_insert
+
+    def database_goes_away(*args, **kwargs):
+        proxy.kill()
+        return number(*args, **kwargs)
+
+    monkeypatch.setattr(registration, "pg_number_and_insert", database_goes_away)
+    connection.close()
+    settings_dict["PORT"] = proxy.port  # this process now reaches PostgreSQL via the proxy
+    try:
+        response = client.post(url)
+    finally:
+        proxy.kill()
+        connection.close()
+        settings_dict["PORT"] = direct_port
+        monkeypatch.undo()
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Servicio no disponible en este momento" in page
+    assert "su borrador se conserva" in page
+    assert response["Retry-After"]
+
+    # The sessions cut with the proxy end (PostgreSQL rolled their transactions back).
+    deadline = time.monotonic() + 20
+    while _other_sessions():
+        assert time.monotonic() < deadline, "a session through the proxy is still open"
+        time.sleep(0.1)
+    # The database is back (direct connection): nothing half-written, the draft intact.
+    assert not Asiento.objects.exists()
+    assert not Presentacion.objects.exists()
+    assert not Contador.objects.filter(last_seq__gt=0).exists()
+    borrador.refresh_from_db()
+    assert borrador.estado == EstadoBorrador.BORRADOR
+    assert borrador.data == data_before
+    # ...and the citizen can submit it now.
+    again = client.post(url)
+    assert again.status_code == 302
+    assert Asiento.objects.get().numero.endswith("/E/00000001")
+
+
+def _other_sessions() -> int:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cur.fetchone()[0]
