@@ -266,15 +266,20 @@ def start_worker(
 
 class TcpProxy:
     """A TCP proxy to PostgreSQL in a thread: the test's connection goes through it, and
-    ``kill()`` cuts every connection at once — the database "goes away" for this process
-    without stopping the shared server. ``start()`` listens again on the same port."""
+    ``kill()`` cuts every connection at once and stops listening — the database "goes away"
+    for this process without stopping the shared server. ``ports`` are the local ports of
+    the proxy's upstream connections (``pg_stat_activity.client_port`` of its sessions)."""
 
     def __init__(self, target: tuple[str, int]) -> None:
+        import threading
+
         self.target = target
         self.port = free_port()
+        self.ports: list[int] = []
         self._server = None
         self._sockets: list = []
-        self._lock = __import__("threading").Lock()
+        self._lock = threading.Lock()
+        self._killed = threading.Event()
 
     def start(self) -> None:
         import socket
@@ -285,6 +290,7 @@ class TcpProxy:
         server.bind(("127.0.0.1", self.port))
         server.listen(16)
         self._server = server
+        self._killed.clear()
         threading.Thread(target=self._accept, args=(server,), daemon=True).start()
 
     def _accept(self, server) -> None:
@@ -296,9 +302,13 @@ class TcpProxy:
                 client, _addr = server.accept()
             except OSError:
                 return
+            if self._killed.is_set():
+                client.close()
+                return
             upstream = socket.create_connection(self.target)
             with self._lock:
                 self._sockets += [client, upstream]
+                self.ports.append(upstream.getsockname()[1])
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
@@ -317,7 +327,10 @@ class TcpProxy:
     def kill(self) -> None:
         import socket
 
+        self._killed.set()
         if self._server is not None:
+            with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
+                self._server.shutdown(socket.SHUT_RDWR)
             self._server.close()
             self._server = None
         with self._lock:
