@@ -84,9 +84,15 @@ def _fixtures() -> dict:
         defaults={"name_es": "Sede", "kind": TipoOficina.SEDE, "unidad": council},
     )
     interesado = interesado_get_or_create(nif="12345678Z", nombre="Miren", apellido1="Etxeberria")
+    from django.contrib.auth.models import Group
+
+    from identidad.roles import Role
+
     staff = User.objects.filter(username="bench-staff").first() or User.objects.create_user(
         "bench-staff", is_staff=True
     )
+    # Being staff grants nothing: the head of registry reads the whole book.
+    staff.groups.add(Group.objects.get_or_create(name=Role.REGISTRY_HEAD.value)[0])
     return {
         "oficina": oficina.pk,
         "unidad": urbanismo.pk,

@@ -34,10 +34,14 @@ def csv_display(code: str) -> str:
     return csv_format(code)
 
 
-def csv_url(code: str) -> str:
+def csv_url(code: str, *, language: str = "") -> str:
+    """The public verification URL (SITE_URL) in the receipt's language (/eu/verificar/...)."""
     from firma.csv import csv_verification_url
 
-    return csv_verification_url(code)
+    url = csv_verification_url(code)
+    if language and language != settings.LANGUAGE_CODE and url.startswith(settings.SITE_URL):
+        url = f"{settings.SITE_URL}/{language}{url[len(settings.SITE_URL) :]}"
+    return url
 
 
 def csv_issue_sealed(
@@ -123,7 +127,7 @@ def qr_data_uri(url: str) -> str:
 
 def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
     partes = list(asiento.partes.all())
-    url = csv_url(csv) if csv else ""
+    url = csv_url(csv, language=asiento.idioma) if csv else ""
     return {
         "asiento": asiento,
         "interesados": [p for p in partes if p.rol == "interesado"],

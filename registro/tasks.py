@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import justificante_issue, justificantes_sweep
+from .services import documentos_rescan, justificante_issue, justificantes_sweep
 from .services.anchors import anclaje_seal
 
 
@@ -19,7 +19,16 @@ def justificantes_sweep_task() -> int:
     return justificantes_sweep()
 
 
+@shared_task
+def documentos_rescan_task() -> int:
+    """Periodic (REG-11): re-scan stored documents with the configured malware scanner."""
+    return documentos_rescan()
+
+
 @shared_task(ignore_result=True)
 def anclaje_seal_task() -> int:
     """Periodic: a sealed checkpoint of every chain head (issue 17 item 3)."""
     return anclaje_seal().pk
+
+
+from .sir.tasks import intercambio_entregar_task, intercambios_sweep_task  # noqa: E402,F401

@@ -44,6 +44,13 @@ def effective_instant(presented_at: datetime) -> datetime:
     return _effective(presented_at).effective_at
 
 
+def _actor_name(context: Any) -> str:
+    user = getattr(context, "actor_user", None) if getattr(context, "actor_user_id", None) else None
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.get_username())[:200]
+
+
 def representation_snapshot(context: Any) -> tuple[int | None, dict]:
     """The reference and a JSON snapshot of an ``apoderamientos`` representation context
     (``representation_record(...)``), or of a plain dict describing one."""
@@ -62,6 +69,8 @@ def representation_snapshot(context: Any) -> tuple[int | None, dict]:
         "consentimiento": getattr(context, "consentimiento_id", None),
         "actor_user": getattr(context, "actor_user_id", None),
         "actor_interesado": getattr(context, "actor_interesado_id", None),
+        # Named on the receipt when an authorised official acted (HAB-2: the receipt names both).
+        "actor_name": _actor_name(context),
         "interesado": getattr(context, "interesado_id", None),
         "instant": instant.isoformat() if isinstance(instant, datetime) else None,
     }

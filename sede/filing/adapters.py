@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.conf import settings
 
 from identidad.models import Unidad
@@ -35,13 +33,9 @@ def oficina_sede():
 
 
 def expediente_open_for(presentacion) -> str:
-    """Open the case file when the expedientes app offers a service for it (not yet)."""
-    try:
-        module = importlib.import_module("expedientes.services")
-    except ModuleNotFoundError:
-        return ""
-    opener = getattr(module, "expediente_open_from_asiento", None)
-    if opener is None:
-        return ""
-    expediente = opener(asiento=presentacion.asiento)
-    return str(getattr(expediente, "identificador", "") or getattr(expediente, "pk", ""))
+    """Open the case file of the filing (design.md step 6); its ENI identifier, or "" when
+    the entry names no procedure."""
+    from expedientes.services import expediente_open_from_asiento
+
+    expediente = expediente_open_from_asiento(asiento=presentacion.asiento)
+    return expediente.identificador if expediente is not None else ""

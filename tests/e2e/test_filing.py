@@ -9,6 +9,7 @@ the reason, when Chromium, Playwright or axe-core is missing.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations
 from tests.sede.filing_support import *  # noqa: F403
@@ -61,11 +62,13 @@ def test_file_the_instancia_general_with_an_attachment_and_download_the_receipt(
     # Step 1: prefilled from the identity.
     assert page.input_value("#f-solicitante-nif") == "12345678Z"
     # Enhanced with JavaScript: the representative's fieldset shows only when ticked.
-    assert page.locator("#fs-datos-representante").is_hidden()
+    # (expect() waits for the deferred script instead of racing it on a loaded machine)
+    representante = page.locator("#fs-datos-representante")
+    expect(representante).to_be_hidden()
     page.check("#f-actua_por_representante")
-    assert page.locator("#fs-datos-representante").is_visible()
+    expect(representante).to_be_visible()
     page.uncheck("#f-actua_por_representante")
-    assert page.locator("#fs-datos-representante").is_hidden()
+    expect(representante).to_be_hidden()
     flow.check("solicitante")
     flow.next()
 

@@ -128,7 +128,8 @@ class TestCreate:
         self, api, urbanismo, oficina_sede
     ):
         first = api.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k1")
-        otra = User.objects.create_user("otra-integracion", password="x", is_staff=True)
+        otra = User.objects.create_user("otra-integracion", password="x")
+        otra.user_permissions.add(Permission.objects.get(codename="add_asiento"))
         client = APIClient()
         client.force_authenticate(otra)
         second = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k1")
@@ -234,14 +235,34 @@ class TestRead:
         client.force_authenticate(ciudadana)
         assert client.get(f"{URL}{created['id']}/").json()["numero"] == created["numero"]
 
-    def test_staff_read_the_registry_book(self, register, funcionario, otra_ciudadana):
+    def test_heads_of_registry_read_the_registry_book(
+        self, register, jefe_registro, otra_ciudadana
+    ):
         one = register()
         two = register(interesados=[otra_ciudadana.interesado], registrado_por=otra_ciudadana)
         client = APIClient()
-        client.force_authenticate(funcionario)
+        client.force_authenticate(jefe_registro)
         numeros = {a["numero"] for a in client.get(URL).json()["results"]}
         assert numeros == {one.numero, two.numero}
         assert client.get(f"{URL}{two.pk}/").status_code == 200
+
+    def test_issue17_6_staff_of_an_unrelated_unit_read_nothing(
+        self, register, funcionario, otra_ciudadana
+    ):
+        """Being staff is not a permission: no role, no registry entries (404 on each)."""
+        one = register()
+        client = APIClient()
+        client.force_authenticate(funcionario)
+        assert client.get(URL).json()["results"] == []
+        assert client.get(f"{URL}{one.pk}/").status_code == 404
+
+    def test_issue17_6_staff_without_the_permission_cannot_register(
+        self, funcionario, urbanismo, oficina_sede
+    ):
+        client = APIClient()
+        client.force_authenticate(funcionario)
+        assert client.post(URL, payload(), format="json").status_code == 403
+        assert not Asiento.objects.exists()
 
     def test_anonymous_readers_get_nothing(self, register):
         asiento = register()
@@ -258,3 +279,31 @@ def test_the_openapi_schema_lists_the_registry_endpoints(client):
     assert "get" in paths["/api/registro/asientos/{id}/"]
     params = paths["/api/registro/asientos/"]["post"]["parameters"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
+
+
+class TestSchemaTruthfulness:
+    """Issue 17 item 11: the OpenAPI document says what the API does."""
+
+    @pytest.fixture
+    def document(self, client):
+        return client.get("/api/schema/?format=json").json()
+
+    def test_an_empty_nif_is_refused_and_the_schema_says_so(self, api, urbanismo, document):
+        nif = document["components"]["schemas"]["AsientoInteresadoInput"]["properties"]["nif"]
+        assert nif["minLength"] == 1
+        response = api.post(URL, payload(interesado={"nif": ""}), format="json")
+        assert response.status_code == 400 and "nif" in response.json()["interesado"]
+
+    def test_fields_that_can_be_null_are_declared_nullable(self, document):
+        asiento = document["components"]["schemas"]["Asiento"]["properties"]
+        assert asiento["procedimiento"]["nullable"] and asiento["unidad_destino"]["nullable"]
+
+    def test_every_error_answer_is_documented(self, document):
+        post = document["paths"]["/api/registro/asientos/"]["post"]
+        assert {"200", "201", "400", "401", "403", "404", "413"} <= set(post["responses"])
+        multipart = post["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+        json_body = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        components = document["components"]["schemas"]
+        files = components[multipart.rsplit("/", 1)[1]]["properties"]["ficheros"]
+        assert files["items"]["format"] == "binary"
+        assert "ficheros" not in components[json_body.rsplit("/", 1)[1]]["properties"]

@@ -4,11 +4,7 @@ council's seal (PAdES) after the commit; pending work survives a broker outage."
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,26 +14,11 @@ from registro.constants import EstadoAsiento
 from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
 from registro.models import Asiento
 from registro.services import DocumentoNuevo, justificante_issue, justificantes_sweep
-from tests.registro.support import validate_seal
+from tests.registro.support import pdf_pages_text, validate_seal
 
 from .conftest import make_pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_pages_text(data: bytes) -> list[str]:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the receipt's text")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "r.pdf"
-        path.write_bytes(data)
-        text = subprocess.run(  # noqa: S603
-            ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    return [page for page in text.split("\f") if page.strip()]
 
 
 def register_and_commit(register, django_capture_on_commit_callbacks, **kwargs) -> Asiento:

@@ -240,32 +240,14 @@ class TestAfterTheCommit:
         pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
         assert validate(pdf.content).result == VALID
 
-    def test_no_case_file_is_opened_while_expedientes_has_no_service(self, sin_firma, ciudadana):
+    def test_submitting_opens_the_case_file_in_the_procedures_unit(self, sin_firma, ciudadana):
+        """Design.md step 6: the filing opens its case file; the presentation names it."""
+        from expedientes.models import Expediente
+
         borrador = complete_instancia(new_draft(ciudadana, sin_firma))
         presentacion = borrador_submit(
             borrador=borrador, user=ciudadana, language="es", session_level=2
         )
-        assert presentacion.expediente_ref == ""
-
-    def test_a_case_file_is_opened_when_expedientes_offers_the_service(
-        self, sin_firma, ciudadana, monkeypatch
-    ):
-        """The contract sede expects from expedientes (design.md step 6)."""
-        import sys
-        import types
-
-        opened = []
-        module = types.ModuleType("expedientes.services")
-
-        def expediente_open_from_asiento(*, asiento):
-            opened.append(asiento.numero)
-            return types.SimpleNamespace(identificador=f"EXP-{asiento.pk}")
-
-        module.expediente_open_from_asiento = expediente_open_from_asiento
-        monkeypatch.setitem(sys.modules, "expedientes.services", module)
-        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
-        presentacion = borrador_submit(
-            borrador=borrador, user=ciudadana, language="es", session_level=2
-        )
-        assert opened == [presentacion.asiento.numero]
-        assert presentacion.expediente_ref == f"EXP-{presentacion.asiento.pk}"
+        expediente = Expediente.objects.get(asiento_origen=presentacion.asiento)
+        assert presentacion.expediente_ref == expediente.identificador
+        assert expediente.unidad == presentacion.asiento.unidad_destino

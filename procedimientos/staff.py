@@ -1,0 +1,50 @@
+"""Staff pages and role permissions of the catalogue (identidad.workspace)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from identidad.roles import Role
+from identidad.workspace import StaffEntry, grant, register_entry
+
+SECTION = _("Catálogo de procedimientos")
+
+register_entry(
+    StaffEntry(
+        key="procedimientos.admin",
+        section=SECTION,
+        label=_("Gestionar procedimientos"),
+        url_name="admin:procedimientos_procedimiento_changelist",
+        permission="procedimientos.change_procedimiento",
+        description=_(
+            "Editar las fichas del catálogo, sus formularios y su nivel de digitalización."
+        ),
+        order=50,
+    )
+)
+register_entry(
+    StaffEntry(
+        key="procedimientos.avance",
+        section=SECTION,
+        label=_("Grado de avance del plan"),
+        url_name="procedimientos:avance_staff",
+        permission="procedimientos.view_accionplan",
+        description=_("Seguir el avance del plan de digitalización y lo que queda por adaptar."),
+        order=51,
+    )
+)
+
+CATALOGUE = (
+    "procedimientos.gestionar_catalogo",
+    "procedimientos.view_procedimiento",
+    "procedimientos.change_procedimiento",
+    "procedimientos.add_procedimiento",
+    "procedimientos.view_accionplan",
+    "procedimientos.change_accionplan",
+)
+grant(Role.CATALOGUE_EDITOR, *CATALOGUE)
+grant(Role.ADMINISTRATOR, *CATALOGUE)
+grant(
+    Role.UNIT_HEAD,
+    "procedimientos.view_procedimiento",
+    "procedimientos.change_procedimiento",
+    "procedimientos.view_accionplan",
+)
