@@ -124,6 +124,19 @@ class CeleryWorker:
         self.log.close()
 
 
+def _worker_env(*, broker_url: str, queue: str) -> dict[str, str]:
+    """The environment of a worker process: the test database, the broker, its queue."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
+        "DEBUG": "true",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+
+
 @pytest.fixture
 def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     """Start `celery worker` as a separate process on a private queue against the test DB.
@@ -134,15 +147,7 @@ def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     if connection.vendor != "postgresql":
         pytest.skip("integration tests need PostgreSQL (the worker shares the test database)")
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
-        "DEBUG": "true",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
+    env = _worker_env(broker_url=broker_url, queue=queue)
     worker = CeleryWorker(
         queue=queue, env=env, log_path=Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log"
     )
@@ -249,14 +254,8 @@ def start_worker(
     """A `celery worker` process against the test database and ``broker_url``."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
-        "DEBUG": "true",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker_url,
+        **_worker_env(broker_url=broker_url, queue=queue),
         "CELERY_RESULT_BACKEND": broker_url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **(extra_env or {}),
     }
     worker = CeleryWorker(queue=queue, env=env, log_path=log_dir / f"worker-{queue}.log")

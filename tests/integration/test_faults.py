@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from registro.models import Asiento
 from registro.services import justificantes_sweep
 from sede.constants import EstadoBorrador
 from tests.integration.conftest import free_port, start_worker, use_broker
+from tests.integration.test_registro_worker_killed import TableWriteLock
 from tests.registro.conftest import PKI_PASSWORD, oficina_sede, urbanismo  # noqa: F401
 from tests.registro.conftest import register as register  # noqa: F401
 from tests.registro.conftest import registro_pki as registro_pki  # noqa: F401
@@ -154,27 +155,6 @@ def test_reg5_redis_stopped_and_restarted_under_a_running_worker_loses_no_receip
 
 
 # --- Issue 17 item 16: a worker killed mid-batch, the message redelivered by the broker ---
-
-
-class TableWriteLock:
-    """``LOCK TABLE ... IN SHARE MODE`` from a connection of the test's own: the worker's
-    next INSERT into it waits (readers go on), so the task is held in progress."""
-
-    def __init__(self, model) -> None:
-        self.conn = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.conn.cursor() as cur:
-            cur.execute("BEGIN")
-            cur.execute(
-                f"LOCK TABLE {self.conn.ops.quote_name(model._meta.db_table)} IN SHARE MODE"
-            )
-            cur.execute("SELECT pg_backend_pid()")
-            self.pid = cur.fetchone()[0]
-
-    def release(self) -> None:
-        if self.conn.connection is not None:
-            with self.conn.cursor() as cur:
-                cur.execute("ROLLBACK")
-        self.conn.close()
 
 
 def _blocked_by(pid: int):
