@@ -50,10 +50,19 @@ from django.test.utils import (  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PER_ROUND = int(os.environ.get("BENCH_PER_ROUND", "20"))
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def pdf_bytes(tag: str) -> bytes:
+    """A small valid one-page PDF, distinct per ``tag`` (the upload policy checks PDFs)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.docinfo["/Title"] = f"Solicitud {tag}"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def _pending_entries(n: int) -> list[int]:
@@ -91,8 +100,8 @@ def _pending_entries(n: int) -> list[int]:
                 expone="Que desea reformar la cocina de su vivienda.",
                 solicita="Licencia de obra menor.",
                 documentos=[
-                    DocumentoNuevo(nombre="solicitud.pdf", content=PDF + f"%{i}a".encode()),
-                    DocumentoNuevo(nombre="presupuesto.pdf", content=PDF + f"%{i}b".encode()),
+                    DocumentoNuevo(nombre="solicitud.pdf", content=pdf_bytes(f"{i}a")),
+                    DocumentoNuevo(nombre="presupuesto.pdf", content=pdf_bytes(f"{i}b")),
                 ],
                 idioma="es",
             )
@@ -131,14 +140,14 @@ class DirectSigner:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
-        from firma.signing.pades import _POLICY_SPEC, BYTES_RESERVED
+        from firma.signing.pades import BYTES_RESERVED, policy_spec
 
         meta = signers.PdfSignatureMetadata(
             field_name="Sello",
             reason="Sello electrónico de órgano",
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
-            cades_signed_attr_spec=_POLICY_SPEC,
+            cades_signed_attr_spec=policy_spec(),
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         out = signers.PdfSigner(meta, signer=self.signer, timestamper=timestamper).sign_pdf(

@@ -60,10 +60,19 @@ RUN = f"{os.getpid()}-{int(time.time())}"
 QUEUE = f"bench-registro-{RUN}"
 SEARCH_ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "200"))
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def pdf_bytes(tag: str) -> bytes:
+    """A small valid one-page PDF, distinct per ``tag`` (the upload policy checks PDFs)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.docinfo["/Title"] = f"Solicitud {tag}"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def _fixtures() -> dict:
@@ -115,7 +124,7 @@ def _service_client(index: int, ids: dict, barrier, results) -> None:
     unidad = Unidad.objects.get(pk=ids["unidad"])
     interesado = Interesado.objects.get(pk=ids["interesado"])
     tag = f"{RUN}-{ids['round']}-{index}"
-    documents = [PDF + f"% {tag}-{i}\n".encode() for i in range(PER_CLIENT + 1)]
+    documents = [pdf_bytes(f"{tag}-{i}") for i in range(PER_CLIENT + 1)]
 
     def register(i: int) -> None:
         services.asiento_register(
@@ -270,7 +279,7 @@ def throughput_single(ids: dict) -> tuple[float, float]:
             interesados=[interesado],
             unidad_destino=unidad,
             resumen="Solicitud",
-            documentos=[services.DocumentoNuevo(nombre="s.pdf", content=PDF + f"%{i}".encode())],
+            documentos=[services.DocumentoNuevo(nombre="s.pdf", content=pdf_bytes(str(i)))],
             idioma="es",
         )
     return n_total / (time.perf_counter() - began), baseline

@@ -13,3 +13,36 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A clear 503 page when the database is unreachable in the middle of a request
+    (issue 17 item 16), instead of the generic error page.
+
+    Every write is one transaction, so nothing was half-written: the page says so, and that
+    the citizen's draft is kept. The page is rendered without the request (no context
+    processors), so it needs no database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        import logging
+
+        from django.http import HttpResponse
+        from django.template.loader import render_to_string
+
+        logging.getLogger(__name__).error(
+            "Database unavailable during %s %s", request.method, request.path, exc_info=exception
+        )
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response

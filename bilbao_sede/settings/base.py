@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "identidad.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+    "bilbao_sede.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

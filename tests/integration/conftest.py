@@ -6,6 +6,7 @@ They run when CELERY_BROKER_URL points at a reachable broker and the database is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -123,6 +124,19 @@ class CeleryWorker:
         self.log.close()
 
 
+def _worker_env(*, broker_url: str, queue: str) -> dict[str, str]:
+    """The environment of a worker process: the test database, the broker, its queue."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
+        "DEBUG": "true",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+
+
 @pytest.fixture
 def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     """Start `celery worker` as a separate process on a private queue against the test DB.
@@ -133,15 +147,7 @@ def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     if connection.vendor != "postgresql":
         pytest.skip("integration tests need PostgreSQL (the worker shares the test database)")
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
-        "DEBUG": "true",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
+    env = _worker_env(broker_url=broker_url, queue=queue)
     worker = CeleryWorker(
         queue=queue, env=env, log_path=Path(settings.MEDIA_ROOT).parent / f"worker-{queue}.log"
     )
@@ -155,3 +161,180 @@ def celery_worker(transactional_db, broker_url) -> Iterator[CeleryWorker]:
     finally:
         celery_app.conf.update(previous)
         worker.stop()
+
+
+# --- Fault tests: a private Redis this test may stop, and a broker to point at -----------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` of this test's own on a free port (never the shared one): the
+    fault tests stop and restart it. No persistence, like a Redis restarted empty."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import shutil
+        import socket
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("the private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+def use_broker(url: str) -> None:
+    """Point this process's publisher at ``url`` (the producer pool is rebuilt)."""
+    celery_app.conf.update(
+        broker_url=url, broker_write_url=url, broker_read_url=url, result_backend=url
+    )
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.__dict__.pop("backend", None)
+
+
+def start_worker(
+    *, broker_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> CeleryWorker:
+    """A `celery worker` process against the test database and ``broker_url``."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **_worker_env(broker_url=broker_url, queue=queue),
+        "CELERY_RESULT_BACKEND": broker_url,
+        **(extra_env or {}),
+    }
+    worker = CeleryWorker(queue=queue, env=env, log_path=log_dir / f"worker-{queue}.log")
+    worker.start()
+    return worker
+
+
+class TcpProxy:
+    """A TCP proxy to PostgreSQL in a thread: the test's connection goes through it, and
+    ``kill()`` cuts every connection at once and stops listening — the database "goes away"
+    for this process without stopping the shared server. ``ports`` are the local ports of
+    the proxy's upstream connections (``pg_stat_activity.client_port`` of its sessions)."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        import threading
+
+        self.target = target
+        self.port = free_port()
+        self.ports: list[int] = []
+        self._server = None
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._killed = threading.Event()
+
+    def start(self) -> None:
+        import socket
+        import threading
+
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(16)
+        self._server = server
+        self._killed.clear()
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def _accept(self, server) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _addr = server.accept()
+            except OSError:
+                return
+            if self._killed.is_set():
+                client.close()
+                return
+            upstream = socket.create_connection(self.target)
+            with self._lock:
+                self._sockets += [client, upstream]
+                self.ports.append(upstream.getsockname()[1])
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.close()
+
+    def kill(self) -> None:
+        import socket
+
+        self._killed.set()
+        if self._server is not None:
+            with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
+                self._server.shutdown(socket.SHUT_RDWR)
+            self._server.close()
+            self._server = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()

@@ -52,7 +52,7 @@ def test_reg5_with_the_broker_down_the_entry_is_kept_and_the_sweep_seals_it_late
         raise OperationalError("[Errno 111] Connection refused")
 
     with monkeypatch.context() as down:
-        down.setattr(tasks.justificante_issue_task, "delay", broker_down)
+        down.setattr(tasks.justificante_issue_task, "apply_async", broker_down)
         asiento = register()
     assert asiento.numero.endswith("/E/00000001")
     assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
@@ -78,8 +78,8 @@ def test_reg5_a_message_lost_after_publishing_is_recovered_by_the_sweep(
     with monkeypatch.context() as lost:
         lost.setattr(
             tasks.justificante_issue_task,
-            "delay",
-            lambda *args: original(args=args, queue=lost_queue),
+            "apply_async",
+            lambda args, **options: original(args=args, queue=lost_queue, **options),
         )
         asiento = register()
     assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
