@@ -138,7 +138,10 @@ class CitizenNotificacionViewSet(viewsets.ReadOnlyModelViewSet):
     def _act(self, service, pk):
         notificacion = self.get_queryset().filter(pk=pk).first()
         if notificacion is None:
-            raise NotFound
+            reason = selectors.notificacion_refusal_reason(self.request.user, pk)
+            if reason is None:
+                raise NotFound
+            return Response({"detail": reason}, status=status.HTTP_403_FORBIDDEN)
         try:
             result = service(notificacion_id=notificacion.pk, user=self.request.user)
         except PermissionDenied as exc:

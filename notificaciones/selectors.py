@@ -7,6 +7,8 @@ why). Staff see those of their units (role × units, ``identidad.scope``). Every
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from identidad.scope import staff_scope
@@ -17,38 +19,81 @@ from .models import Notificacion
 PAGE = 50
 
 
-def _own_and_represented_ids(user) -> list[int]:
-    """Interesado ids the user may look at: their own and their poderdantes' (one query)."""
-    from apoderamientos.models import Apoderamiento
-    from identidad.models import Interesado
+@dataclass(frozen=True)
+class Alcance:
+    """Whose notifications a citizen may see (REA-7): their own, and those of anyone whose
+    power, in force now, covers the notification's procedure — resolved once per request."""
 
-    own = list(Interesado.objects.filter(user=user).values_list("pk", flat=True))
-    if not own:
-        return []
-    through = Apoderamiento.poderdantes.through
-    represented = through.objects.filter(apoderamiento__apoderado_id__in=own).values_list(
-        "interesado_id", flat=True
+    interesados: frozenset[int]  # own + represented in every procedure
+    by_procedure: tuple[tuple[frozenset[int], frozenset[int]], ...] = ()  # (people, procs)
+
+    def rule(self) -> Q:
+        rule = Q(destinatario_id__in=sorted(self.interesados))
+        for people, procedures in self.by_procedure:
+            rule |= Q(destinatario_id__in=sorted(people), procedimiento_id__in=sorted(procedures))
+        return rule
+
+
+def alcance_of(user) -> Alcance:
+    from apoderamientos.decision import person_interesado
+    from apoderamientos.selectors import representados_of
+
+    cached = getattr(user, "_notificaciones_alcance", None)
+    if cached is not None:
+        return cached
+    own = person_interesado(user)
+    represented = representados_of(own)
+    interesados = set(represented.everywhere) | ({own.pk} if own is not None else set())
+    alcance = Alcance(
+        interesados=frozenset(interesados),
+        by_procedure=tuple(
+            (frozenset({person}), procs) for person, procs in represented.by_procedure.items()
+        ),
     )
-    return own + list(represented)
+    user._notificaciones_alcance = alcance
+    return alcance
 
 
-def notificaciones_for_citizen(user) -> QuerySet[Notificacion]:
+def notificaciones_for_citizen(user, alcance: Alcance | None = None) -> QuerySet[Notificacion]:
     if not user.is_authenticated:
         return Notificacion.objects.none()
-    ids = _own_and_represented_ids(user)
-    if not ids:
+    alcance = alcance or alcance_of(user)
+    if not alcance.interesados and not alcance.by_procedure:
         return Notificacion.objects.none()
-    return Notificacion.objects.filter(destinatario_id__in=ids).exclude(estado=Estado.PREPARADA)
+    return Notificacion.objects.filter(alcance.rule()).exclude(estado=Estado.PREPARADA)
+
+
+def notificacion_refusal_reason(user, pk: int) -> str | None:
+    """For someone who once held a power of the addressee but may not act now: the reason
+    (so they are told why, not shown a 404 — issue 12); ``None`` for anyone else."""
+    from apoderamientos.decision import person_interesado
+
+    own = person_interesado(user) if user.is_authenticated else None
+    if own is None:
+        return None
+    notificacion = (
+        Notificacion.objects.filter(pk=pk, destinatario__apoderamientos_otorgados__apoderado=own)
+        .exclude(estado=Estado.PREPARADA)
+        .select_related("destinatario", "procedimiento")
+        .first()
+    )
+    if notificacion is None:
+        return None
+    from .services import access_decision
+
+    return access_decision(user, notificacion).reason
 
 
 def notificaciones_list_for_citizen(user, limit: int = PAGE) -> list[Notificacion]:
     return list(notificaciones_ordered_for_citizen(user)[:limit])
 
 
-def notificaciones_ordered_for_citizen(user) -> QuerySet[Notificacion]:
+def notificaciones_ordered_for_citizen(
+    user, alcance: Alcance | None = None
+) -> QuerySet[Notificacion]:
     """Pending first (nearest expiry first), then the rest, newest first."""
     return (
-        notificaciones_for_citizen(user)
+        notificaciones_for_citizen(user, alcance)
         .select_related("destinatario", "expediente")
         .annotate(
             pendiente_orden=Case(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,14 +36,42 @@ def lista(request):
     return render(request, "notificaciones/lista.html", {"notificaciones": items})
 
 
+class AccessRefusedError(Exception):
+    """Someone who once held a power of the addressee, without one in force now."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
 def _citizen_notificacion(request, pk: int):
     notificacion = selectors.notificacion_get_for_citizen(request.user, pk)
     if notificacion is None:
-        raise Http404
+        reason = selectors.notificacion_refusal_reason(request.user, pk)
+        if reason is None:
+            raise Http404
+        raise AccessRefusedError(reason)
     return notificacion
 
 
-@login_required
+def _refused(request, reason: str):
+    return render(request, "notificaciones/denegada.html", {"reason": reason}, status=403)
+
+
+def citizen_view(view):
+    """Citizens' views: identified; 404 for strangers, the reason for ex-representatives."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except AccessRefusedError as exc:
+            return _refused(request, exc.reason)
+
+    return wrapped
+
+
+@citizen_view
 def detalle(request, pk: int):
     notificacion = _citizen_notificacion(request, pk)
     decision = services.access_decision(request.user, notificacion)
@@ -66,12 +96,7 @@ def _act(request, pk: int, action):
     try:
         result = action(notificacion_id=notificacion.pk, user=request.user)
     except PermissionDenied as exc:
-        return render(
-            request,
-            "notificaciones/denegada.html",
-            {"n": notificacion, "reason": str(exc)},
-            status=403,
-        )
+        return _refused(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("notificaciones:detalle", pk=pk)
@@ -86,13 +111,13 @@ def _act(request, pk: int, action):
     return redirect("notificaciones:detalle", pk=pk)
 
 
-@login_required
+@citizen_view
 @require_POST
 def acceder(request, pk: int):
     return _act(request, pk, services.notificacion_open)
 
 
-@login_required
+@citizen_view
 def rechazar(request, pk: int):
     notificacion = _citizen_notificacion(request, pk)
     if request.method == "POST":
@@ -100,7 +125,7 @@ def rechazar(request, pk: int):
     return render(request, "notificaciones/rechazar.html", {"n": notificacion})
 
 
-@login_required
+@citizen_view
 def documento(request, pk: int, documento_id: int):
     notificacion = _citizen_notificacion(request, pk)
     if notificacion.estado not in OPENED:
@@ -127,7 +152,7 @@ def _evidencia_response(evidencia: Evidencia) -> HttpResponse:
     return response
 
 
-@login_required
+@citizen_view
 def evidencia(request, pk: int, tipo: str):
     notificacion = _citizen_notificacion(request, pk)
     ev = notificacion.evidencias.select_related("firma_version").filter(tipo=tipo).first()

@@ -243,9 +243,12 @@ def expedientes_of(user: User):
 def notificaciones_of(user: User):
     """Notifications to the user and to those they represent: pending first (nearest expiry
     first), then the rest, newest first (notificaciones.selectors applies the access rule)."""
-    from notificaciones.selectors import notificaciones_ordered_for_citizen
+    from notificaciones.selectors import Alcance, notificaciones_ordered_for_citizen
 
-    return notificaciones_ordered_for_citizen(user)
+    scope = filing_scope(user)  # the same people, already resolved for this request
+    return notificaciones_ordered_for_citizen(
+        user, Alcance(interesados=scope.interesados, by_procedure=scope.by_procedure)
+    )
 
 
 MI_CARPETA_SOURCES = {

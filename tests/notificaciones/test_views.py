@@ -100,3 +100,38 @@ class TestStaff:
         client.force_login(ciudadana)
         url = reverse("notificaciones:gestion_detalle", args=[notificacion.pk])
         assert client.get(url).status_code == 404
+
+
+class TestRepresentativeWeb:
+    def test_in_force_they_see_it_after_revocation_they_are_told_why(
+        self, client, ciudadana, representante, electronica, prepare
+    ):
+        import time_machine
+
+        from identidad.services import interesado_get_or_create
+        from tests.apoderamientos.factories import accept, register, revoke
+        from tests.expedientes.conftest import madrid
+
+        jon = interesado_get_or_create(
+            nif=representante.nif, tipo="fisica", nombre="Jon", apellido1="Garcia"
+        )
+        jon.user = representante
+        jon.save()
+        power = register(at=madrid(2026, 2, 1, 9), poderdantes=[electronica], apoderado=jon)
+        accept(power, representante, madrid(2026, 2, 1, 10))
+        n = prepare(electronica)
+        client.force_login(representante)
+        assert (
+            n.identificador
+            and n.asunto in client.get(reverse("notificaciones:lista")).content.decode()
+        )
+        revoke(power, ciudadana, madrid(2026, 2, 20, 9))
+        assert n.asunto not in client.get(reverse("notificaciones:lista")).content.decode()
+        response = client.get(reverse("notificaciones:detalle", args=[n.pk]))
+        assert response.status_code == 403
+        assert "revoc" in response.content.decode().lower()
+        assert n.asunto not in response.content.decode()  # the reason, not the notification
+        with time_machine.travel(madrid(2026, 12, 1), tick=False):
+            assert client.post(reverse("notificaciones:acceder", args=[n.pk])).status_code == 403
+        n.refresh_from_db()
+        assert n.estado == Estado.PUESTA
