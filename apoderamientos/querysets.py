@@ -16,7 +16,14 @@ class ApoderamientoQuerySet(models.QuerySet):
         """REA-7: only the poderdante(s) and the apoderado see a power."""
         if interesado is None:
             return self.none()
-        ids = self.filter(Q(apoderado=interesado) | Q(poderdantes=interesado)).values("pk")
+        # A UNION of two index lookups: an OR across the join would read every power.
+        as_poderdante = self.model.poderdantes.through.objects.filter(interesado=interesado)
+        ids = (
+            self.filter(apoderado=interesado)
+            .order_by()
+            .values("pk")
+            .union(as_poderdante.order_by().values("apoderamiento_id"))
+        )
         return self.filter(pk__in=ids)
 
     def effective_at(self, instant: datetime) -> ApoderamientoQuerySet:

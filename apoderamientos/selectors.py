@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from identidad.models import Interesado, User
 
-from .constants import TipoHabilitacion
+from .constants import TipoApoderamiento, TipoHabilitacion
 from .decision import Decision, can_act, person_interesado
 from .models import Apoderamiento, Habilitacion
 
@@ -98,3 +100,57 @@ __all__ = [
     "interesados_for",
     "is_desk_staff",
 ]
+
+
+@dataclass(frozen=True)
+class Representados:
+    """Whom an apoderado may act for at an instant, resolved in one query (REA-2, REA-5):
+    ``everywhere`` — interesados whose general power (or one before this council) is in
+    force; ``by_procedure`` — interesado → the procedures a power for concrete procedures
+    names. Lists that show what represented people filed or received filter by these ids
+    in SQL instead of asking ``can_act`` row by row (conventions: no per-row checks)."""
+
+    everywhere: frozenset[int] = frozenset()
+    by_procedure: Mapping[int, frozenset[int]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.everywhere or self.by_procedure)
+
+    def procedure_groups(self) -> list[tuple[frozenset[int], frozenset[int]]]:
+        """(interesado ids, procedure ids) pairs, interesados sharing a set grouped."""
+        groups: dict[frozenset[int], set[int]] = {}
+        for interesado_id, procedures in self.by_procedure.items():
+            if interesado_id not in self.everywhere:
+                groups.setdefault(procedures, set()).add(interesado_id)
+        return [(frozenset(ids), procs) for procs, ids in groups.items()]
+
+
+def representados_of(apoderado: Interesado | None, instant: datetime | None = None):
+    """The people ``apoderado`` may act for at ``instant`` (now): one query."""
+    from django.conf import settings
+
+    if apoderado is None:
+        return Representados()
+    rows = (
+        Apoderamiento.objects.filter(apoderado=apoderado)
+        .effective_at(instant or timezone.now())
+        .filter(
+            Q(tipo=TipoApoderamiento.GENERAL)
+            | Q(tipo=TipoApoderamiento.ADMINISTRACION, administracion_dir3=settings.COUNCIL_DIR3)
+            | Q(tipo=TipoApoderamiento.TRAMITES)
+        )
+        .values_list("poderdantes", "tipo", "procedimientos")
+    )
+    everywhere: set[int] = set()
+    by_procedure: dict[int, set[int]] = {}
+    for poderdante_id, tipo, procedimiento_id in rows:
+        if poderdante_id is None:
+            continue
+        if tipo != TipoApoderamiento.TRAMITES:
+            everywhere.add(poderdante_id)
+        elif procedimiento_id is not None:
+            by_procedure.setdefault(poderdante_id, set()).add(procedimiento_id)
+    return Representados(
+        everywhere=frozenset(everywhere),
+        by_procedure={k: frozenset(v) for k, v in by_procedure.items()},
+    )

@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("firma/", include("firma.api_urls")),
     path("procedimientos/", include("procedimientos.api_urls")),
     path("registro/", include("registro.api_urls")),
+    path("expedientes/", include("expedientes.api_urls")),
     # path("firma/", include("firma.api_urls")),  apps add theirs here
 ]
 

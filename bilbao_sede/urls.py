@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("notificaciones/", include("notificaciones.urls")),
     path("apoderamientos/", include("apoderamientos.urls")),
     path("gestion/", include("gestion.urls")),
+    path("tablon/", include("tablon.urls")),
     path("", include("sede.urls")),
     prefix_default_language=False,
 )

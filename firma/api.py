@@ -324,10 +324,31 @@ class ValidacionApi(APIView):
                 "ValidationReport",
                 fields={
                     "fmt": serializers.CharField(),
-                    "result": serializers.CharField(),
+                    "result": serializers.ChoiceField(
+                        choices=["valid", "invalid", "indeterminate", "cannot_validate"]
+                    ),
+                    "indication": serializers.ChoiceField(
+                        choices=["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"],
+                        allow_null=True,
+                        help_text="ETSI EN 319 102-1 main indication (null: nothing to validate).",
+                    ),
+                    "subindication": serializers.CharField(
+                        allow_null=True,
+                        help_text="ETSI EN 319 102-1 sub-indication, e.g. OUT_OF_BOUNDS_NO_POE.",
+                    ),
+                    "explanation": serializers.CharField(
+                        help_text="Plain explanation of the verdict, in the request's language."
+                    ),
                     "summary": serializers.CharField(),
                     "reasons": serializers.ListField(child=serializers.CharField()),
-                    "signatures": serializers.ListField(child=serializers.DictField()),
+                    "signatures": serializers.ListField(
+                        child=serializers.DictField(),
+                        help_text=(
+                            "One report per signature: indication, subindication, explanation, "
+                            "validation_time and validation_time_basis, revocation_status, "
+                            "policy_oid, policy_name, policy_digest_ok, codes, reasons, warnings."
+                        ),
+                    ),
                 },
             )
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from identidad.models import User
@@ -13,7 +13,7 @@ from identidad.roles import Role
 from identidad.scope import staff_scope
 
 from .constants import Direccion, TipoOficina
-from .models import Asiento, AsientoInteresado, Oficina
+from .models import Asiento, AsientoDocumento, AsientoInteresado, Oficina
 
 BOOK_PAGE_SIZE = 50
 
@@ -199,9 +199,10 @@ def registry_book(
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
     tz = timezone.get_current_timezone()
-    if filters.desde:
+    # The first and last representable days mean "no bound" (and would overflow below).
+    if filters.desde and filters.desde > date.min + timedelta(days=1):
         qs = qs.filter(presented_at__gte=datetime.combine(filters.desde, time.min, tzinfo=tz))
-    if filters.hasta:
+    if filters.hasta and filters.hasta < date.max - timedelta(days=1):
         end = datetime.combine(filters.hasta + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(presented_at__lt=end)
     if filters.nif:
@@ -218,11 +219,24 @@ def registry_book(
         qs = qs.filter(Q(presented_at__lt=at) | Q(presented_at=at, pk__lt=pk))
     rows = list(
         qs.select_related("unidad")
-        .prefetch_related("partes")
+        # By ``orden`` alone: the model's ordering ("asiento", …) would join the entries
+        # back and sort them by their own ordering.
+        .prefetch_related(Prefetch("partes", AsientoInteresado.objects.order_by("orden", "pk")))
         .order_by("-presented_at", "-id")[: page_size + 1]
     )
     next_cursor = _cursor(rows[page_size - 1]) if len(rows) > page_size else None
     return BookPage(rows=rows[:page_size], next_cursor=next_cursor)
+
+
+def documentos_unsafe_pending() -> QuerySet[AsientoDocumento]:
+    """REG-11 outbox: documents flagged as malicious after registration whose 10-day
+    correction request has not been raised yet (the case-file side raises it, then calls
+    ``services.documento_correccion_raised``)."""
+    return (
+        AsientoDocumento.objects.filter(unsafe_at__isnull=False, correccion_at__isnull=True)
+        .select_related("asiento")
+        .order_by("unsafe_at", "pk")
+    )
 
 
 MAX_RECEIPTS_OF_DAY = 500

@@ -82,3 +82,5 @@ grant(
     "registro.change_oficina",
     "registro.add_oficina",
 )
+
+from .sir import staff as _sir_staff  # noqa: E402,F401 - exchange trays (SIR)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +33,7 @@ from .justificante import (
     render_receipt_pdf,
     sealed_receipt_bytes,
 )
-from .models import Asiento, validate_office_code
+from .models import Asiento
 from .selectors import (
     BookFilters,
     asiento_by_numero_for_reprint,
@@ -46,7 +45,6 @@ from .selectors import (
     registry_book,
 )
 from .services import DocumentoNuevo, asiento_register
-from .sicres import intercambio_create
 
 
 def _client_ip(request) -> str | None:
@@ -100,23 +98,6 @@ def justificante_pdf(request, pk: int):
         raise Http404
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{receipt_filename(asiento)}"'
-    return response
-
-
-@staff_only
-def sicres_export(request, pk: int):
-    """Staff: the entry as a SICRES 4.0 exchange file (REG-7), for SIR."""
-    asiento = asiento_get_for(request.user, pk)
-    if asiento is None:
-        raise Http404
-    destino = (request.GET.get("destino") or "").strip().upper()
-    if not destino:
-        destino = asiento.unidad_destino.dir3 if asiento.unidad_destino else settings.COUNCIL_DIR3
-    if not validate_office_code.regex.match(destino):
-        return HttpResponseBadRequest(_("Código de entidad registral de destino no válido."))
-    intercambio, data = intercambio_create(asiento=asiento, entidad_destino=destino)
-    response = HttpResponse(data, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{intercambio.identificador}.xml"'
     return response
 
 

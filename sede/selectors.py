@@ -3,9 +3,14 @@ only; a submission is visible to who filed it and to the interesado it was filed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from bilbao_sede.pagination import WindowCountPaginator
 from identidad.models import User
 
 from .constants import EstadoBorrador
@@ -68,40 +73,70 @@ def borrador_for_user(user: User, public_id) -> Borrador:
     )
 
 
-def presentaciones_of(user: User) -> QuerySet[Presentacion]:
-    """What the user filed, what was filed for them, and what was filed by or for someone
-    whose power, in force now, lets the user act in that procedure (REA-2, REA-7) — all in
-    one SQL query, whatever the volume."""
-    from apoderamientos.decision import person_interesado
+@dataclass(frozen=True)
+class FilingScope:
+    """Whose filings a user may see, resolved once per request (REA-2, REA-7): what the
+    user filed, what was filed for the user's interesado, and what was filed for anyone whose
+    power, in force now, lets the user act in that procedure."""
 
+    user_id: int
+    interesados: frozenset[int]  # own + represented in every procedure
+    by_procedure: tuple[tuple[frozenset[int], frozenset[int]], ...]  # (interesados, procs)
+
+    def branches(self) -> list[Q]:
+        """Each a condition one index serves (user; interesado; interesado + procedure)."""
+        out = [Q(user_id=self.user_id)]
+        if self.interesados:
+            out.append(Q(interesado_id__in=sorted(self.interesados)))
+        for interesados, procedures in self.by_procedure:
+            out.append(
+                Q(interesado_id__in=sorted(interesados), procedimiento_id__in=sorted(procedures))
+            )
+        return out
+
+    def rule(self) -> Q:
+        rule = Q()
+        for branch in self.branches():
+            rule |= branch
+        return rule
+
+
+def filing_scope(user: User) -> FilingScope:
+    """The user's ``FilingScope``, kept on the user object for the rest of the request."""
+    from apoderamientos.decision import person_interesado
+    from apoderamientos.selectors import representados_of
+
+    cached = getattr(user, "_sede_filing_scope", None)
+    if cached is not None:
+        return cached
     own = person_interesado(user)
-    rule = Q(user=user)
+    represented = representados_of(own)
+    interesados = set(represented.everywhere)
     if own is not None:
-        rule |= Q(interesado=own) | Q(_power_allows(own))
+        interesados.add(own.pk)
+    scope = FilingScope(
+        user_id=user.pk,
+        interesados=frozenset(interesados),
+        by_procedure=tuple(represented.procedure_groups()),
+    )
+    user._sede_filing_scope = scope
+    user._sede_interesado = own
+    return scope
+
+
+def _own_interesado(user: User):
+    filing_scope(user)
+    return user._sede_interesado
+
+
+def presentaciones_of(user: User) -> QuerySet[Presentacion]:
+    """Every filing the user may see (``FilingScope``), newest first. The conditions are
+    plain column filters (no correlated subquery), so PostgreSQL serves them from the
+    indexes on user and interesado; lists page with ``presentaciones_page``."""
     return (
-        Presentacion.objects.filter(rule)
+        Presentacion.objects.filter(filing_scope(user).rule())
         .select_related("procedimiento", "asiento", "interesado")
         .order_by("-submitted_at", "-pk")
-    )
-
-
-def _power_allows(apoderado):
-    from django.conf import settings
-    from django.db.models import Exists, OuterRef
-    from django.utils import timezone
-
-    from apoderamientos.constants import TipoApoderamiento
-    from apoderamientos.models import Apoderamiento
-
-    scope = (
-        Q(tipo=TipoApoderamiento.GENERAL)
-        | Q(tipo=TipoApoderamiento.ADMINISTRACION, administracion_dir3=settings.COUNCIL_DIR3)
-        | Q(tipo=TipoApoderamiento.TRAMITES, procedimientos=OuterRef("procedimiento_id"))
-    )
-    return Exists(
-        Apoderamiento.objects.filter(apoderado=apoderado, poderdantes=OuterRef("interesado_id"))
-        .effective_at(timezone.now())
-        .filter(scope)
     )
 
 
@@ -114,30 +149,124 @@ def presentacion_for_user(user: User, public_id) -> Presentacion:
 MI_CARPETA_PAGE_SIZE = 10
 
 
+@dataclass
+class KeysetPage:
+    """One page of a list paginated by key ((submitted_at, pk) of the last row shown):
+    each page costs the same bounded index reads, however deep; there is no total count."""
+
+    rows: list
+    next_cursor: str | None
+    is_first: bool
+    section_key: str = ""
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor) or not self.is_first
+
+
+def _cursor_of(presentacion: Presentacion) -> str:
+    return f"{presentacion.submitted_at.astimezone(UTC):%Y%m%d%H%M%S%f}_{presentacion.pk}"
+
+
+def _parse_cursor(value) -> tuple[datetime, int] | None:
+    try:
+        stamp, pk = str(value).split("_")
+        return datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC), int(pk)
+    except (ValueError, TypeError):
+        return None
+
+
+def presentaciones_page(
+    user: User, cursor=None, page_size: int = MI_CARPETA_PAGE_SIZE
+) -> KeysetPage:
+    """A page of the user's filings after ``cursor``, in ONE query on PostgreSQL: each
+    branch of the scope (own by user, by interesado, represented by procedure) is an index
+    scan limited to one page, and the page is taken from their UNION — never a scan or a
+    count of the whole table, whatever its size. (SQLite, which cannot limit the parts of a
+    UNION, gets the same conditions OR-ed: the demo's volumes.)"""
+    after = _parse_cursor(cursor) if cursor else None
+    keyset = Q()
+    if after is not None:
+        at, pk = after
+        keyset = Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk)
+    scope = filing_scope(user)
+    ordering = ("-submitted_at", "-pk")
+    limit = page_size + 1
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [
+            Presentacion.objects.filter(branch, keyset).order_by(*ordering).values("pk")[:limit]
+            for branch in scope.branches()
+        ]
+        ids = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        qs = Presentacion.objects.filter(pk__in=ids)
+    else:
+        qs = Presentacion.objects.filter(scope.rule(), keyset)
+    rows = list(
+        qs.select_related("procedimiento", "asiento", "interesado").order_by(*ordering)[:limit]
+    )
+    next_cursor = _cursor_of(rows[page_size - 1]) if len(rows) > page_size else None
+    return KeysetPage(rows=rows[:page_size], next_cursor=next_cursor, is_first=after is None)
+
+
 def representaciones_of(user: User):
     """The powers the user is party to (poderdante or apoderado): REA-7, nothing else."""
-    from apoderamientos.selectors import apoderamientos_for_user
+    from apoderamientos.models import Apoderamiento
 
-    return apoderamientos_for_user(user).order_by("-registered_at", "-pk")
+    return (
+        Apoderamiento.objects.visible_to(_own_interesado(user))
+        .select_related("apoderado")
+        .prefetch_related("poderdantes")
+        .order_by("-registered_at", "-pk")
+    )
+
+
+def expedientes_of(user: User):
+    """The person's case files and those of people they represent (expedientes' rule)."""
+    from expedientes.selectors import citizen_expedientes
+
+    return (
+        citizen_expedientes(user)
+        .select_related("procedimiento", "flujo")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def notificaciones_of(user: User):
+    """Notifications to the user and to those they represent: pending first (nearest expiry
+    first), then the rest, newest first (notificaciones.selectors applies the access rule)."""
+    from notificaciones.selectors import notificaciones_ordered_for_citizen
+
+    return notificaciones_ordered_for_citizen(user)
 
 
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
-    "solicitudes": presentaciones_of,
+    "expedientes": expedientes_of,
+    "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,
 }
+MI_CARPETA_KEYSET_SOURCES = {"solicitudes": presentaciones_page}
 
 
 def mi_carpeta_page(user: User, key: str, page_number=None):
-    """One page of a Mi carpeta section (a ``Page``), or [] for a section without source
-    yet (case files, notifications). A bounded number of queries whatever the volume: the
-    access rule is a filter in SQL, each page is one slice plus one count."""
-    from django.core.paginator import Paginator
-
-    source = MI_CARPETA_SOURCES.get(key)
-    if source is None:
-        return []
-    page = Paginator(source(user), MI_CARPETA_PAGE_SIZE).get_page(page_number)
+    """One page of a Mi carpeta section, or [] for a section without source yet (case
+    files, notifications). One query per section whatever the volume: the access rule is
+    resolved once per request and applied in SQL; the filings page by key (no count), the
+    per-person sections carry their total in the page's query (a window count)."""
+    keyset = MI_CARPETA_KEYSET_SOURCES.get(key)
+    if keyset is not None:
+        page = keyset(user, page_number)
+    else:
+        source = MI_CARPETA_SOURCES.get(key)
+        if source is None:
+            return []
+        page = WindowCountPaginator(source(user), MI_CARPETA_PAGE_SIZE).get_page(page_number)
     page.section_key = key
     return page
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from identidad.constants import NivelGarantia
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
+from registro.uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
 from .filing.adapters import expediente_open_for, oficina_sede
@@ -30,7 +31,6 @@ from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_f
 from .filing.engine import Definition
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
-from .filing.uploads import CheckedUpload, check_upload
 from .models import Adjunto, Borrador, Presentacion
 from .selectors import borrador_errors, definition_of, slot_names
 
@@ -201,6 +201,7 @@ def borradores_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
 class Upload:
     nombre: str
     data: bytes
+    mime: str = ""  # what the browser declared: checked against the content, never trusted
 
 
 @transaction.atomic
@@ -219,6 +220,8 @@ def adjunto_add(
     checked: CheckedUpload = check_upload(
         nombre=upload.nombre,
         data=upload.data,
+        declared_mime=upload.mime,
+        limits=Limits.sede(),
         already_count=len(existing),
         already_bytes=sum(a.size for a in existing),
     )
@@ -407,6 +410,34 @@ def borrador_submit(
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
                 )
+        # The submission's bookkeeping (the submission row, the draft's state, the audit
+        # row, the case file) is written in the registering transaction BEFORE the number is
+        # taken: the registry's counter lock then covers only the counter and the entry
+        # (issue 10). ``submitted_at`` is the instant the sede accepted the filing; the
+        # legal presentation instant is the entry's (REG-3), on the receipt.
+        written: dict = {}
+
+        def bookkeeping(asiento) -> None:
+            presentacion = Presentacion.objects.create(
+                borrador=borrador,
+                user=user,
+                interesado=interesado,
+                procedimiento=procedimiento,
+                asiento=asiento,
+                submitted_at=asiento.presented_at,
+                firma_method=firma_method,
+                firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
+            )
+            borrador.estado = EstadoBorrador.PRESENTADO
+            borrador.save(update_fields=["estado", "updated_at"])
+            audit_record(
+                actor=user,
+                action="sede.presentacion.submit",
+                obj=presentacion,
+                detail={"asiento_id": asiento.pk, "firma": firma_method},
+            )
+            written["presentacion"] = presentacion
+
         try:
             asiento = asiento_register(
                 direction=Direccion.ENTRADA,
@@ -431,28 +462,20 @@ def borrador_submit(
                 idioma=language,
                 registrado_por=user,
                 idempotency_key=borrador.idempotency_key,
+                before_number=bookkeeping,
             )
         except ValidationError as exc:
             raise FilingRefused(" ".join(exc.messages)) from exc
-        presentacion = Presentacion.objects.create(
-            borrador=borrador,
-            user=user,
-            interesado=interesado,
-            procedimiento=procedimiento,
-            asiento=asiento,
-            submitted_at=asiento.presented_at,
-            firma_method=firma_method,
-            firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
-        )
+        presentacion = written.get("presentacion")
+        if presentacion is None or presentacion.asiento_id != asiento.pk:
+            # The registry answered with an entry registered earlier under this draft's
+            # idempotency key (our own writes were rolled back with the savepoint).
+            presentacion = Presentacion.objects.get(asiento=asiento)
+        presentacion.asiento = asiento
+        # The case file needs the entry's number (expedientes' contract): opened after it,
+        # in the same transaction. Whatever expedientes does here must not take a global
+        # hot row (it would be held with the registry's counter until the commit).
         presentacion.expediente_ref = expediente_open_for(presentacion)
         if presentacion.expediente_ref:
             presentacion.save(update_fields=["expediente_ref"])
-        borrador.estado = EstadoBorrador.PRESENTADO
-        borrador.save(update_fields=["estado", "updated_at"])
-        audit_record(
-            actor=user,
-            action="sede.presentacion.submit",
-            obj=presentacion,
-            detail={"asiento": asiento.numero, "firma": firma_method},
-        )
     return presentacion

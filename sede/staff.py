@@ -1,8 +1,9 @@
-"""Staff pages of the sede (identidad.workspace): assisted filing by authorised officials."""
+"""Staff pages and role permissions of the sede (identidad.workspace)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from identidad.workspace import StaffEntry, register_entry
+from identidad.roles import Role
+from identidad.workspace import StaffEntry, grant, register_entry
 
 register_entry(
     StaffEntry(
@@ -18,3 +19,23 @@ register_entry(
         order=20,
     )
 )
+register_entry(
+    StaffEntry(
+        key="sede.incidencias",
+        section=_("Sede electrónica"),
+        label=_("Avisos de incidencias técnicas"),
+        url_name="sede:incidencias_gestion",
+        permission="sede.view_avisoincidencia",
+        description=_(
+            "Publicar y finalizar avisos de incidencias de la sede y de ampliación de plazos."
+        ),
+        order=71,
+    )
+)
+NOTICES = (
+    "sede.view_avisoincidencia",
+    "sede.add_avisoincidencia",
+    "sede.change_avisoincidencia",
+)
+grant(Role.REGISTRY_HEAD, *NOTICES)
+grant(Role.ADMINISTRATOR, *NOTICES)

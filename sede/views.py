@@ -124,12 +124,11 @@ def aviso_legal(request):
 
 
 def incidencias(request):
-    """SEDE-2: notices of technical incidents and term extensions (L39 art. 32.4).
+    """SEDE-2: notices of technical incidents and term extensions (L39 art. 32.4): the ones
+    in force and the history of ended ones (published by staff, sede.incidencias)."""
+    from .incidencias import avisos_en_vigor, avisos_historial
 
-    ``SEDE_INCIDENT_NOTICES`` (a list of texts) lists the notices in force until the
-    incident notices have their own model and back-office screen.
-    """
-    context = {"incidents": list(getattr(settings, "SEDE_INCIDENT_NOTICES", []))}
+    context = {"incidents": avisos_en_vigor(), "history": avisos_historial()[:50]}
     return render(request, "sede/incidencias.html", context)
 
 

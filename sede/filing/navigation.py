@@ -55,13 +55,24 @@ def progress(definition, borrador, current: str, lang: str) -> list[dict]:
         {"id": s.id, "title": s.title(lang), "url": step_url(borrador, s.id)}
         for s in definition.visible_steps(borrador.data)
     ]
+    # One review step, then — only when the procedure needs a signature (CAT-5) — one
+    # signature step; without a signature the application is submitted from the review.
+    signs = borrador.procedimiento.signature_required
     steps.append(
         {
             "id": "_revisar",
-            "title": _("Revisar y presentar"),
+            "title": _("Revisar") if signs else _("Revisar y presentar"),
             "url": reverse("sede:filing_review", args=[borrador.public_id]),
         }
     )
+    if signs:
+        steps.append(
+            {
+                "id": "_firmar",
+                "title": _("Firmar y presentar"),
+                "url": reverse("sede:filing_sign", args=[borrador.public_id]),
+            }
+        )
     for s in steps:
         s["current"] = s["id"] == current
     return steps

@@ -1,0 +1,125 @@
+"""Admin changelists of big tables (registry entries, audit trail, later case files and
+notifications) that stay fast at 10⁶ rows and beyond (issue 10). Use
+:class:`LargeTableAdminMixin` before ``admin.ModelAdmin``::
+
+    @admin.register(Asiento)
+    class AsientoAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+        exact_searches = [numero_search, nif_search(AsientoInteresado, "asiento_id")]
+        fulltext_fields = ["resumen"]          # needs the GIN index, see below
+        list_filter = [...]                    # only filters an index serves
+
+What it changes, and why:
+
+- **Count**: :class:`~bilbao_sede.pagination.CappedCountPaginator` — the unfiltered list
+  shows PostgreSQL's estimate of the table size, a filtered one counts at most
+  ``ADMIN_COUNT_CAP`` rows ("más de 1000"); ``show_full_result_count`` is off. Django's
+  paginator would ``COUNT(*)`` every row on every page.
+- **No date hierarchy**: ``date_hierarchy`` runs ``SELECT DISTINCT`` of the dates over the
+  whole table; use a date list filter (``("presented_at", DateFieldListFilter)``) on an
+  indexed column instead.
+- **Search** never runs ``icontains`` over joins with ``DISTINCT``. A term is tried against
+  each of ``exact_searches`` (functions ``term → Q | None``: an entry number, a NIF
+  normalised, a sequence number…, each served by an index); the first that recognises the
+  term wins. Otherwise, with ``fulltext_fields``, PostgreSQL's full-text search
+  (``websearch_to_tsquery`` over ``to_tsvector(fulltext_config, field)``), served by a GIN
+  index on exactly that expression — create it with :func:`fulltext_index` in a migration
+  (PostgreSQL only). Elsewhere (SQLite, the demo) the fallback is ``icontains`` on the
+  model's own columns, no joins: fine at demo volume, not at 10⁶ rows.
+- Searching no longer duplicates rows, so no ``DISTINCT``.
+
+Every changelist built on this is checked in the PostgreSQL suite with
+``tests/support/query_plans.py`` (first page, each search kind, each filter) and timed by
+``bench/bench_paginas.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import Q
+
+from bilbao_sede.pagination import CappedCountPaginator
+
+ExactSearch = Callable[[str], Q | None]
+
+FULLTEXT_CONFIG = "spanish"
+
+
+def fulltext_vector(fields: Sequence[str], config: str = FULLTEXT_CONFIG) -> SearchVector:
+    """The indexed expression: the same object builds the index and the query, so the
+    planner can match them."""
+    return SearchVector(*fields, config=config)
+
+
+def fulltext_index(model_label: str, fields: Sequence[str], name: str, config=FULLTEXT_CONFIG):
+    """A pair of RunPython functions that create / drop a GIN index on
+    ``to_tsvector(config, fields)`` — on PostgreSQL only (SQLite has no GIN), so the model
+    state stays the same on every database."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    def index():
+        return GinIndex(fulltext_vector(fields, config), name=name)
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(apps.get_model(model_label), index())
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(apps.get_model(model_label), index())
+
+    return create, drop
+
+
+def nif_search(model, field: str = "pk", nif_field: str = "nif") -> ExactSearch:
+    """Rows whose ``field`` is among ``model``'s rows with that NIF (normalised: upper
+    case, no spaces, dots or dashes), e.g. entries by a party's NIF through
+    ``AsientoInteresado``; served by an index on ``nif_field``. Not a NIF: None."""
+    from identidad.validators import kind_of_nif, normalize_nif
+
+    def search(term: str) -> Q | None:
+        if kind_of_nif(term) is None:
+            return None
+        ids = model.objects.filter(**{nif_field: normalize_nif(term)}).values(field)
+        return Q(pk__in=ids)
+
+    return search
+
+
+class LargeTableAdminMixin:
+    """See the module docstring. Set ``exact_searches`` and/or ``fulltext_fields``."""
+
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    date_hierarchy = None
+    exact_searches: Sequence[ExactSearch] = ()
+    fulltext_fields: Sequence[str] = ()
+    fulltext_config = FULLTEXT_CONFIG
+
+    def get_search_fields(self, request):
+        # Only to show the search box; get_search_results decides how to search.
+        return list(self.search_fields) or list(self.fulltext_fields) or ["pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = " ".join((search_term or "").split())
+        if not term:
+            return queryset, False
+        for search in self.exact_searches:
+            condition = search(term)
+            if condition is not None:
+                return queryset.filter(condition), False
+        if not self.fulltext_fields:
+            return queryset.none(), False
+        if connections[queryset.db].vendor == "postgresql":
+            vector = fulltext_vector(self.fulltext_fields, self.fulltext_config)
+            query = SearchQuery(term, config=self.fulltext_config, search_type="websearch")
+            return queryset.alias(_fulltext=vector).filter(_fulltext=query), False
+        condition = Q()
+        for word in term.split():
+            any_field = Q()
+            for name in self.fulltext_fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            condition &= any_field
+        return queryset.filter(condition), False

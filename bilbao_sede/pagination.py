@@ -1,0 +1,86 @@
+"""Paginators for lists that must stay fast at 10⁶ rows (issue 10). One home for every list:
+
+- :class:`WindowCountPaginator` — for one person's lists (drafts, powers, later case files
+  and notifications in Mi carpeta): the page and its total in ONE query
+  (``COUNT(*) OVER ()``), so a section costs one index read of that person's rows.
+- :class:`CappedCountPaginator` — for staff lists over a whole big table (admin
+  changelists): never counts past ``cap`` rows (nor pages past them: no deep OFFSET);
+  ``templates/admin/pagination.html`` shows "más de N" when the count is capped, and for
+  an unfiltered list PostgreSQL's own estimate of the table size (``pg_class.reltuples``).
+
+Lists that can grow without bound for one reader (the filings in Mi carpeta, the registry
+book) page by key instead (``sede.selectors.presentaciones_page``,
+``registro.selectors.registry_book``): no count at all.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models import Count, Window
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class WindowCountPaginator(Paginator):
+    """The page's rows carry the total (a window count): one query per page."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("That page number is not an integer")) from None
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(_window_total=Window(Count("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if not rows and number == 1:
+            self.__dict__["count"] = 0
+            return self._get_page(rows, 1, self)
+        if not rows:
+            return super().page(number)  # past the end: Django's own answer (one COUNT)
+        self.__dict__["count"] = rows[0]._window_total
+        return self._get_page(rows, number, self)
+
+
+ADMIN_COUNT_CAP = 1000
+
+
+class CappedCountPaginator(Paginator):
+    """A count that reads at most ``cap + 1`` rows: exact up to ``cap``, else ``cap + 1``
+    with ``is_capped`` set — so there are at most ``cap / per_page + 1`` pages and no deep
+    OFFSET either. ``estimate`` is, for an unfiltered list on PostgreSQL, the planner's idea
+    of the table size (``pg_class.reltuples``, free), shown as "about N"."""
+
+    cap = ADMIN_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if not hasattr(qs, "query"):
+            return super().count
+        # The list's own ordering stays: the count then walks the same index as the page
+        # (at most cap + 1 entries of it) rather than scanning for rows that match.
+        return qs[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def estimate(self) -> int | None:
+        qs = self.object_list
+        query = getattr(qs, "query", None)
+        if not self.is_capped or query is None or query.where:
+            return None
+        if connections[qs.db].vendor != "postgresql":
+            return None
+        return _estimated_rows(qs.model._meta.db_table, qs.db) or None
+
+
+def _estimated_rows(table: str, using: str) -> int:
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] and row[0] > 0 else 0
