@@ -8,5 +8,4 @@ urlpatterns = [
     path("acceso/", views.login_page, name="login"),
     path("acceso/desarrollo/", views.dev_login, name="dev_login"),
     path("salir/", views.logout_view, name="logout"),
-    path("personal/acceso/", views.staff_login, name="staff_login"),
 ]

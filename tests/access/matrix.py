@@ -69,7 +69,7 @@ def all_routes() -> list[Route]:
     return list(seen.values())
 
 
-LOGIN_PATHS = ("/identidad/acceso/", "/identidad/personal/acceso/", "/admin/login/")
+LOGIN_PATHS = ("/identidad/acceso/", "/admin/login/")
 
 
 def classify(response) -> str:

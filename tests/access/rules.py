@@ -68,10 +68,9 @@ RULES: dict[str, Rule] = {
     "api-docs": public(),
     # --- Sign-in ------------------------------------------------------------------------
     "identidad:login": public(),
-    "identidad:staff_login": public(),
+    "staff_login": public(note="at /admin/login/: password + TOTP, throttled by django-axes"),
     "identidad:dev_login": nobody(note="the development IdP exists only with DEBUG"),
     "identidad:logout": public(note="POST only"),
-    "admin_login_redirect": nobody(note="always sends to the staff login"),
     "oidc_authentication_init": nobody(note="Giltza not configured in the tests"),
     "oidc_authentication_callback": nobody(),
     "oidc_logout": public(),
@@ -200,7 +199,9 @@ def admin_rule(route: Route, world) -> Rule:
         return allow(*ALL_STAFF)  # the index lists only what the roles allow
     if name == "logout":
         return public(note="POST only; non-staff are sent to the admin index")
-    if name in ("login", "autocomplete", "view_on_site"):
+    if name == "login":  # shadowed by the staff login at the same address
+        return public()
+    if name in ("autocomplete", "view_on_site"):
         return nobody(kwargs={"content_type_id": 0, "object_id": "0"} if route.params else {})
     if name == "auth_user_password_change":  # Django's UserAdmin names it so
         return allow(ADMIN, kwargs={p: "admin_user.pk" for p in route.params})

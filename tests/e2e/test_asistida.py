@@ -82,7 +82,7 @@ def test_an_official_files_for_a_citizen_at_the_desk_and_prints_the_receipt(
 
     # Staff sign-in with the second factor; then the staff home, no URL typed.
     page.goto(f"{live_server.url}{prefix}/gestion/")
-    assert "/identidad/personal/acceso/" in page.url
+    assert "/admin/login/" in page.url
     flow.check("staff login")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
