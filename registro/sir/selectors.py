@@ -30,7 +30,13 @@ def oficinas_scope(user) -> QuerySet[Oficina]:
     if scope.sees_all_units or scope.has_role(Role.REGISTRY_HEAD):
         return Oficina.objects.all()
     if scope.has_role(Role.REGISTRY_CLERK):
-        return Oficina.objects.filter(unidad_id__in=scope.unit_ids)
+        # The offices of the clerk's units, and the offices they staff (Oficina.personal,
+        # the registry book's own notion: registro.selectors.registry_scope).
+        from ..selectors import registry_scope
+
+        return Oficina.objects.filter(
+            Q(unidad_id__in=scope.unit_ids) | Q(pk__in=registry_scope(user).oficina_ids)
+        )
     return Oficina.objects.none()
 
 

@@ -33,6 +33,9 @@ DESK = (CLERK, HAB, ADMIN)  # powers office: roles holding apoderamientos.gestio
 
 BORRADOR = {"public_id": "borrador_a.public_id"}
 REVOKED = {"pk": "power_revoked.pk"}
+EXPEDIENTE = {"pk": "expediente_a.pk"}
+NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
+NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
 
 RULES: dict[str, Rule] = {
@@ -105,7 +108,8 @@ RULES: dict[str, Rule] = {
     "registro:asiento_detalle": allow(A, OWNER, ADMIN, kwargs={"pk": "asiento_a.pk"}),
     "registro:imprimir": allow(B, OTHER, CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
     "registro:justificante_pdf": allow(A, OWNER, ADMIN, kwargs={"pk": "asiento_a.pk"}),
-    "registro:sicres_export": allow(CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
+    # The file of the entry's last outgoing SIR exchange: none sent yet, 404 for all.
+    "registro:sicres_export": nobody(kwargs={"pk": "asiento_desk.pk"}),
     "registro:libro": allow(CLERK, ADMIN),
     "registro:reimprimir": allow(CLERK, ADMIN, query="numero=bad"),
     "registro:justificantes_dia": allow(CLERK, ADMIN),
@@ -167,6 +171,76 @@ RULES: dict[str, Rule] = {
     "api:calendario:plazo": public(),
     "api:calendario:instante-efectivo": public(),
     "gestion:home": allow(*ALL_STAFF),
+    # --- Case files (expedientes): the parties; staff of the owning unit --------------------
+    "expedientes:bandeja": allow(OWNER, OTHER, ADMIN),
+    "expedientes:bandeja_asignar": allow(ADMIN, method="POST", note="heads of unit assign"),
+    "expedientes:informes": allow(*ALL_STAFF, note="the reports asked of oneself"),
+    "expedientes:abrir": allow(OWNER, OTHER, ADMIN, note="case handlers open desk entries"),
+    "expedientes:detalle": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
+    "expedientes:documento": nobody(kwargs={**EXPEDIENTE, "doc": 0}),
+    "expedientes:remision_zip": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
+    "expedientes:accion": public(
+        kwargs={**EXPEDIENTE, "action": "fase"}, note="POST only: 405 before any lookup"
+    ),
+    "expedientes:actuaciones_automatizadas": public(),
+    "sede:expediente_detalle": allow(A, REP, kwargs=EXPEDIENTE),
+    "sede:expediente_documento": nobody(kwargs={**EXPEDIENTE, "doc": 0}),
+    "sede:expediente_aportar": allow(A, REP, kwargs=EXPEDIENTE),
+    "api:expediente-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
+    "api:expediente-gestion-detail": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
+    "api:expediente-gestion-contenido": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
+    "api:expediente-gestion-documento-eni": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
+    "api:expediente-mio-list": allow(*AUTHENTICATED),
+    "api:expediente-mio-detail": allow(A, REP, kwargs=EXPEDIENTE),
+    "api:expediente-mio-contenido": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
+    # --- Notifications (no notification in the world yet: object rows still to add) ---------
+    "notificaciones:lista": allow(*AUTHENTICATED),
+    "notificaciones:preferencias": allow(A, B, REP, EX, note="citizens' own preferences"),
+    "notificaciones:detalle": nobody(kwargs=NONE),
+    "notificaciones:acceder": allow(*AUTHENTICATED, kwargs=NONE, note="POST only: 405"),
+    "notificaciones:rechazar": nobody(kwargs=NONE),
+    "notificaciones:documento": nobody(kwargs={**NONE, "documento_id": 0}),
+    "notificaciones:evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
+    "notificaciones:gestion": allow(OWNER, OTHER, ADMIN),
+    "notificaciones:gestion_detalle": nobody(kwargs=NONE),
+    "notificaciones:gestion_evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
+    "notificaciones:gestion_expediente": allow(
+        OWNER, ADMIN, kwargs={"expediente_id": "expediente_a.pk"}
+    ),
+    "notificaciones:remesas": allow(ADMIN),
+    "notificaciones:remesa_nueva": allow(ADMIN),
+    "notificaciones:remesa": nobody(kwargs=NONE),
+    # --- Notice board (tablón): public edicts; staff manage them ------------------------------
+    "tablon:index": public(),
+    "tablon:detail": nobody(kwargs=NO_UUID),
+    "tablon:pdf": nobody(kwargs=NO_UUID),
+    "tablon:resumen_pdf": nobody(kwargs={"day": "2000-01-01"}, note="no summary that day"),
+    "tablon:staff_list": allow(ADMIN),
+    "tablon:staff_new": allow(ADMIN),
+    "tablon:staff_detail": nobody(kwargs=NO_UUID),
+    "tablon:staff_withdraw": allow(ADMIN, kwargs=NO_UUID, note="POST only: 405 to staff"),
+    "tablon:staff_certify": allow(ADMIN, kwargs=NO_UUID, note="POST only: 405 to staff"),
+    # --- Incident notices (sede) -------------------------------------------------------------
+    "sede:incidencias_gestion": allow(ADMIN),
+    "sede:incidencia_finalizar": allow(ADMIN, kwargs=NONE, note="POST only: 405 to staff"),
+    # --- Exchange with other administrations (SIR): the offices in the staff's scope --------
+    "registro:sir_salida": allow(CLERK, ADMIN),
+    "registro:sir_entrada": allow(CLERK, ADMIN),
+    "registro:sir_intercambio": nobody(kwargs=NONE),
+    "registro:sir_fichero": nobody(kwargs=NONE),
+    # POST only: the exchange's staff get 405 to a GET, everyone else a 404.
+    "registro:sir_confirmar": allow(CLERK, ADMIN, kwargs=NONE),
+    "registro:sir_rechazar": allow(CLERK, ADMIN, kwargs=NONE),
+    "registro:sir_reenviar": allow(CLERK, ADMIN, kwargs=NONE),
+    "registro:sir_reintentar": allow(CLERK, ADMIN, kwargs=NONE),
+    "registro:sir_enviar": allow(CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
+    "api:registro-sir-intercambio-list": allow(CLERK, ADMIN),
+    "api:registro-sir-intercambio-detail": nobody(kwargs=NONE),
+    "api:registro-sir-intercambio-confirmar": nobody(kwargs=NONE, method="POST"),
+    "api:registro-sir-intercambio-rechazar": nobody(kwargs=NONE, method="POST"),
+    "api:registro-sir-intercambio-reenviar": nobody(kwargs=NONE, method="POST"),
+    "api:registro-sir-intercambio-reintentar": nobody(kwargs=NONE, method="POST"),
+    "api:registro-sir-mensajes": nobody(method="POST", note="SIR's own transport, not a person"),
 }
 
 

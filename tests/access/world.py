@@ -156,6 +156,13 @@ def build_world() -> World:
         registrado_por=w.users["clerk"],
     )
 
+    # The case file of A's entry (expedientes), as the sede opens it on filing.
+    from expedientes.services import expediente_open_from_asiento
+
+    w.objects["expediente_a"] = expediente_open_from_asiento(
+        asiento=w.objects["asiento_a"], procedimiento=procedimiento
+    )
+
     # Powers: one in force (A → rep), one revoked (A → ex).
     w.objects["power_in_force"] = apoderamiento_register(
         poderdantes=[a.interesado],
