@@ -32,6 +32,25 @@ def version_firmas(version: DocumentoVersion) -> QuerySet[FirmaDocumento]:
     return FirmaDocumento.objects.filter(documento__resultado=version).order_by("signed_at", "pk")
 
 
+def version_validation(version: DocumentoVersion):
+    """The validation report (EN 319 102-1 verdict) of a signed version, or None if it
+    carries no electronic signature. Cached a few minutes per content and language."""
+    if not version.tipo_firma:
+        return None
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .services.documentos import documento_read
+    from .validation import validate
+
+    key = f"firma:validation:{version.sha256}:{translation.get_language()}"
+    report = cache.get(key)
+    if report is None:
+        report = validate(documento_read(version))
+        cache.set(key, report, 300)
+    return report
+
+
 def _actionable() -> Q:
     return Q(
         estado=EstadoAccion.PENDIENTE,

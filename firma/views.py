@@ -114,6 +114,7 @@ def verificar_codigo(request, code: str):
         {
             "version": version,
             "firmas": list(selectors.version_firmas(version)),
+            "report": selectors.version_validation(version),
             **_verify_urls(version),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -11,15 +12,17 @@ AVISO_MAX_RETRIES = 5
 
 @shared_task(bind=True, max_retries=AVISO_MAX_RETRIES, acks_late=True)
 def aviso_send_task(self, aviso_id: int) -> bool:
-    """NOT-4: send one aviso; on failure retry with exponential backoff (1, 2, 4, 8, 16 min),
-    then mark it failed. The notification is valid whatever happens here."""
+    """NOT-4: send one aviso; on failure retry with exponential backoff (with the default
+    ``NOTIFICACIONES_AVISO_RETRY_SECONDS`` = 60: 1, 2, 4, 8, 16 minutes), then mark it failed.
+    The notification is valid whatever happens here."""
     try:
         services.aviso_send(aviso_id=aviso_id)
     except Exception as exc:
         if self.request.retries >= self.max_retries:
             services.aviso_failed(aviso_id=aviso_id, error=str(exc))
             return False
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+        base = settings.NOTIFICACIONES_AVISO_RETRY_SECONDS
+        raise self.retry(exc=exc, countdown=base * 2**self.request.retries) from exc
     return True
 
 
@@ -41,6 +44,15 @@ def evidencias_seal_many_task(evidencia_ids: list[int]) -> int:
     for pk in evidencia_ids:
         services.evidencia_seal(evidencia_id=pk)
     return len(evidencia_ids)
+
+
+@shared_task
+def remesa_chunk_after_task(aviso_ids: list[int], evidencia_ids: list[int]) -> int:
+    """After a bulk chunk commits: one message fans out the avisos and the acuses' sealing
+    (each an idempotent task of its own; the periodic sweeps catch anything lost)."""
+    aviso_send_many_task.delay(aviso_ids)
+    evidencias_seal_many_task.delay(evidencia_ids)
+    return len(aviso_ids) + len(evidencia_ids)
 
 
 @shared_task

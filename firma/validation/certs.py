@@ -194,10 +194,10 @@ def check_chain(
             "chain_untrusted",
             _(
                 "El certificado del firmante no se encadena con ninguna autoridad de "
-                "certificación de confianza (se han usado los %(count)s certificados que "
-                "incluye la firma o el documento)."
+                "certificación de confianza: %(missing)s (se han usado los %(count)s "
+                "certificados que incluye la firma o el documento)."
             )
-            % {"count": len(other_certs)},
+            % {"missing": what_is_missing(cert, other_certs), "count": len(other_certs)},
         )
         return
     except (cv_errors.PathValidationError, cv_errors.ValidationError) as exc:
@@ -223,6 +223,25 @@ def check_chain(
         report.revocation_status = REV_GOOD
         if _aware(report.timestamp_time) is not None:
             _revoked_after_poe(report, cert, other_certs, revinfo)
+
+
+def what_is_missing(cert: asn1_x509.Certificate, other_certs: list) -> str:
+    """Name what stops the path: the issuer nobody supplied, or the untrusted root."""
+    by_subject = {c.subject.dump(): c for c in other_certs}
+    current = cert
+    for _step in range(len(other_certs) + 1):
+        if current.self_signed in ("yes", "maybe") and current.subject == current.issuer:
+            return _("la raíz «%(name)s» no está entre las autoridades de confianza") % {
+                "name": current.subject.human_friendly
+            }
+        issuer = by_subject.get(current.issuer.dump())
+        if issuer is None:
+            return _(
+                "falta el certificado del emisor «%(issuer)s» (ni la firma ni el documento lo "
+                "incluyen y no es una autoridad de confianza)"
+            ) % {"issuer": current.issuer.human_friendly}
+        current = issuer
+    return _("la cadena no llega a ninguna autoridad de confianza")
 
 
 def _status_now_settles_it(report, cert, other_certs, revinfo) -> bool:

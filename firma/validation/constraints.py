@@ -82,7 +82,10 @@ def key_breach(public_key: asn1_keys.PublicKeyInfo) -> Breach | None:
         return None
     if family not in KEY_SIZES:
         return Breach(str(algo).upper(), None)
-    bits = public_key.bit_size
+    try:
+        bits = public_key.bit_size
+    except (ValueError, KeyError, TypeError):  # e.g. an unnamed or unknown curve
+        return Breach(str(algo).upper(), None)
     for minimum, until in KEY_SIZES[family]:
         if bits >= minimum:
             return Breach(f"{family.upper()} {bits} bits", until) if until is not None else None
@@ -105,15 +108,19 @@ def breaches(*, digest: str | None, public_key: asn1_keys.PublicKeyInfo | None) 
 def certificate_breaches(
     cert: asn1_x509.Certificate, issuer: asn1_x509.Certificate | None
 ) -> list[Breach]:
-    """The algorithms of ``cert``'s own signature (made by ``issuer``'s key)."""
+    """The algorithms of ``cert``'s own signature (made by ``issuer``'s key). An algorithm
+    we cannot read is not in the table: not accepted."""
     algo = cert["signature_algorithm"]
     try:
-        digest = algo.hash_algo
-    except ValueError:  # RSASSA-PSS, EdDSA
-        digest = None
-        if algo.signature_algo == "rsassa_pss":
-            digest = algo["parameters"]["hash_algorithm"]["algorithm"].native
-    return breaches(digest=digest, public_key=issuer.public_key if issuer is not None else None)
+        try:
+            digest = algo.hash_algo
+        except ValueError:  # RSASSA-PSS, EdDSA
+            digest = None
+            if algo.signature_algo == "rsassa_pss":
+                digest = algo["parameters"]["hash_algorithm"]["algorithm"].native
+        return breaches(digest=digest, public_key=issuer.public_key if issuer is not None else None)
+    except (ValueError, KeyError, TypeError):
+        return [Breach(str(algo["algorithm"].dotted), None)]
 
 
 def judge(

@@ -81,7 +81,7 @@ def remesa_start(*, remesa: Remesa) -> None:
 
 def remesa_process_chunk(*, remesa_id: int, size: int = CHUNK) -> int:
     """Make one chunk of the act's notifications available; returns how many were made."""
-    from ..tasks import aviso_send_many_task, evidencias_seal_many_task
+    from ..tasks import remesa_chunk_after_task
     from .evidencias import _enqueue
 
     now = timezone.now()
@@ -173,14 +173,34 @@ def remesa_process_chunk(*, remesa_id: int, size: int = CHUNK) -> int:
                     )
                 )
         avisos = Aviso.objects.bulk_create(avisos)
+        _link(taken, notifs)
+        aviso_ids = [a.pk for a in avisos]
+        evidencia_ids = [e.pk for e in evidencias]
+        transaction.on_commit(lambda: _enqueue(remesa_chunk_after_task, aviso_ids, evidencia_ids))
+    return len(notifs)
+
+
+def _link(taken: list[RemesaDestinatario], notifs: list[Notificacion]) -> None:
+    """Point each addressee at its notification: one ``UPDATE … FROM (VALUES …)`` on
+    PostgreSQL (Django's ``bulk_update`` builds a CASE per row: five times slower here)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
         for dest, n in zip(taken, notifs, strict=True):
             dest.notificacion = n
         RemesaDestinatario.objects.bulk_update(taken, ["notificacion"])
-        aviso_ids = [a.pk for a in avisos]
-        evidencia_ids = [e.pk for e in evidencias]
-        transaction.on_commit(lambda: _enqueue(aviso_send_many_task, aviso_ids))
-        transaction.on_commit(lambda: _enqueue(evidencias_seal_many_task, evidencia_ids))
-    return len(notifs)
+        return
+    from psycopg2.extras import execute_values
+
+    table = RemesaDestinatario._meta.db_table
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"UPDATE {table} AS d SET notificacion_id = v.n FROM (VALUES %s) AS v(d, n) "  # noqa: S608
+            "WHERE d.id = v.d",
+            [(dest.pk, n.pk) for dest, n in zip(taken, notifs, strict=True)],
+            page_size=len(taken),
+        )
 
 
 def remesa_finish_if_done(*, remesa_id: int) -> bool:

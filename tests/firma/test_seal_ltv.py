@@ -183,3 +183,27 @@ def test_any_signature_with_the_council_seal_is_timestamped(fmt, tsa, sample_pdf
     report = validate(result.data, detached_content=data if fmt == "cades-detached" else None)
     assert report.signatures[0].timestamp_time is not None, report.summary
     assert report.indication == "TOTAL-PASSED"
+
+
+def test_the_admin_shows_the_level_and_the_renewals_of_a_version(admin_client, tsa, sample_pdf):
+    version = _seal(sample_pdf)
+    type(version).objects.filter(pk=version.pk).update(
+        timestamp_expires_at=timezone.now() + dt.timedelta(days=10)
+    )
+    assert versiones_retimestamp() == 1
+    html = admin_client.get(f"/admin/firma/documentoversion/{version.pk}/change/").content.decode()
+    assert "B-LTA" in html
+    assert Resellado.objects.get(version=version).sha256_after in html
+
+
+def test_a_b_lta_seal_carries_its_own_revocation_data(tsa, settings, sample_pdf):
+    """Validated with revocation on and no CRL configured nor host allowed: the DSS's
+    embedded data is enough (embedded data first, issue 13 item 6)."""
+    version = _seal(sample_pdf)
+    assert version.pades_level == "B-LTA"
+    settings.FIRMA_REVOCATION_CHECK = True
+    settings.FIRMA_CRLS = []
+    settings.FIRMA_REVOCATION_HOSTS = []
+    report = validate(documento_read(version))
+    assert report.indication == "TOTAL-PASSED", report.summary
+    assert report.signatures[0].revocation_status == "good"

@@ -258,3 +258,57 @@ class TestPoliciesAsData:
         settings.FIRMA_SIGNATURE_POLICIES_FILE = str(path)
         with pytest.raises(ImproperlyConfigured):
             configured_policies()
+
+
+class TestMessagesSayWhatIsMissing:
+    def test_an_untrusted_root_is_named(self, sample_pdf):
+        report = validate(sign(sample_pdf, fmt="pades", signer=get_signer("ajeno")).data)
+        assert "AC AJENA (DEMO)" in report.signatures[0].reasons[0]
+        assert "no está entre las autoridades de confianza" in report.signatures[0].reasons[0]
+
+    def test_a_missing_intermediate_is_named(self, test_pki):
+        sub, sub_key = make_ca("AC INTERMEDIA AUSENTE", issuer=(test_pki.ca_cert, test_pki.ca_key))
+        leaf, leaf_key = issue(sub, sub_key, simple_subject("FIRMANTE SIN CADENA"))
+        signer = local_signer("sincadena", leaf, leaf_key, [])
+        report = validate(sign(b"x", fmt="cades-attached", signer=signer, check_signer=False).data)
+        assert _verdict(report) == ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND")
+        assert "falta el certificado del emisor" in report.summary
+        assert "AC INTERMEDIA AUSENTE" in report.summary
+
+
+class TestDerInPades:
+    """RFC 5652 §5.4 in PAdES too, through the same code path as CAdES."""
+
+    def _pades_with_attrs(self, sample_pdf: bytes, *, sign_der: bool) -> bytes:
+        from asn1crypto import cms, core
+
+        signer = get_signer("sello")
+        data = sign(sample_pdf, fmt="pades", signer=signer).data
+        start = data.rindex(b"/Contents <") + len(b"/Contents <")
+        end = data.index(b">", start)
+        hex_len = end - start
+        content_info = cms.ContentInfo.load(bytes.fromhex(data[start:end].decode()))
+        signer_info = content_info["content"]["signer_infos"][0]
+        attrs = list(signer_info["signed_attrs"])
+        encoded = sorted(a.dump() for a in attrs)
+        shuffled = list(reversed(encoded))  # not DER order
+        assert shuffled != encoded
+        as_received = core.Asn1Value(tag=17, method=1, class_=0, contents=b"".join(shuffled))
+        der = core.Asn1Value(tag=17, method=1, class_=0, contents=b"".join(encoded))
+        signature = signer.sign_raw(
+            (der if sign_der else as_received).dump(), digest_algorithm="sha256"
+        )
+        signer_info["signed_attrs"] = cms.CMSAttributes.load(as_received.dump())
+        signer_info["signature"] = signature
+        blob = content_info.dump(force=False).hex().encode()
+        assert len(blob) <= hex_len
+        return data[:start] + blob.ljust(hex_len, b"0") + data[end:]
+
+    def test_a_pades_signature_only_over_non_der_attributes_is_sig_crypto_failure(self, sample_pdf):
+        report = validate(self._pades_with_attrs(sample_pdf, sign_der=False))
+        assert _verdict(report) == ("TOTAL-FAILED", "SIG_CRYPTO_FAILURE"), report.summary
+        assert "signed_attributes_not_der" in report.signatures[0].codes
+
+    def test_a_pades_signature_over_der_but_received_out_of_order_is_valid(self, sample_pdf):
+        report = validate(self._pades_with_attrs(sample_pdf, sign_der=True))
+        assert _verdict(report) == ("TOTAL-PASSED", ""), report.summary
