@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     # --- Sign-in ------------------------------------------------------------------------
     "identidad:login": public(),
     "staff_login": public(note="at /admin/login/: password + TOTP, throttled by django-axes"),
+    "identidad:staff_login": public(note="the same staff sign-in"),
     "identidad:dev_login": nobody(note="the development IdP exists only with DEBUG"),
     "identidad:logout": public(note="POST only"),
     "oidc_authentication_init": nobody(note="Giltza not configured in the tests"),
@@ -171,6 +172,13 @@ RULES: dict[str, Rule] = {
     "api:calendario:plazo": public(),
     "api:calendario:instante-efectivo": public(),
     "gestion:home": allow(*ALL_STAFF),
+    # --- Notifications API: the addressee's own; staff by the owning unit ---------------------
+    "api:notificacion-mia-list": allow(*AUTHENTICATED, note="scoped: one's own"),
+    "api:notificacion-mia-detail": nobody(kwargs=NONE),
+    "api:notificacion-mia-acceder": nobody(kwargs=NONE, method="POST"),
+    "api:notificacion-mia-rechazar": nobody(kwargs=NONE, method="POST"),
+    "api:notificacion-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
+    "api:notificacion-gestion-detail": nobody(kwargs=NONE),
     # --- Case files (expedientes): the parties; staff of the owning unit --------------------
     "expedientes:bandeja": allow(OWNER, OTHER, ADMIN),
     "expedientes:bandeja_asignar": allow(ADMIN, method="POST", note="heads of unit assign"),

@@ -6,21 +6,14 @@ Basque, with axe-core reporting no WCAG 2.1 AA violation on any page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from apoderamientos.constants import TipoHabilitacion
-from apoderamientos.services import habilitacion_register
-from identidad.roles import Role
-from registro.constants import TipoOficina
-from registro.models import Asiento, Oficina
-from tests.e2e.conftest import axe_violations
-from tests.personas import staff_member
+from registro.models import Asiento
+from tests.e2e.test_filing import Flow
+from tests.sede.asistida_support import habilitado_at, oficina_deusto
 from tests.sede.filing_support import *  # noqa: F403
 
 pytestmark = pytest.mark.e2e
@@ -31,42 +24,12 @@ PASSWORD = "una-contrasena-larga-2026"  # noqa: S105
 def habilitada(db, ayuntamiento, catalogo, settings):
     settings.STAFF_REQUIRE_2FA = True
     settings.STAFF_PASSWORD_LOGIN = True
-    oficina = Oficina.objects.create(
-        code="O00099001",
-        name_es="Zuzenean Deusto",
-        name_eu="Zuzenean Deustu",
-        kind=TipoOficina.PRESENCIAL,
-        unidad=ayuntamiento,
-    )
-    user = staff_member("habilitada", Role.HABILITADO)
+    user = habilitado_at(oficina_deusto(ayuntamiento), all_procedimientos=True)
     user.first_name, user.last_name = "Itziar", "Lopez"
     user.set_password(PASSWORD)
     user.save()
-    oficina.personal.add(user)
-    now = timezone.now()
-    habilitacion_register(
-        staff=user,
-        tipo=TipoHabilitacion.IDENTIFICACION_FIRMA,
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=30),
-        all_procedimientos=True,
-    )
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user, device
-
-
-class Flow:
-    def __init__(self, page):
-        self.page = page
-        self.failures: dict[str, list[str]] = {}
-
-    def check(self, label: str) -> None:
-        violations = axe_violations(self.page)
-        if violations:
-            self.failures[f"{label} {self.page.url}"] = violations
-
-    def next(self) -> None:
-        self.page.click('button.button[name="action"][value="next"]')
 
 
 @pytest.mark.django_db(transaction=True)
