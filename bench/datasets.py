@@ -287,3 +287,167 @@ def load_powers(*, first: int, citizens: int) -> int:
         f"SELECT p.id, i.id FROM apoderamientos_apoderamiento p JOIN identidad_interesado i "
         f"ON i.nif = {nif_sql('CAST(substr(p.numero, 2) AS int)')} WHERE p.id > {max_power}"
     )
+
+
+# --- Case files (expedientes) ----------------------------------------------------------------
+
+EXP_UNITS = 100  # 10 areas, each with 9 services below it
+EXP_CITIZENS = 300_000
+
+
+def expedientes_base() -> dict:
+    """The units of the case-file dataset (idempotent): ``LB00000<k>`` for k = 0..99, areas
+    every tenth with the next nine as its services; their ids in order."""
+    from identidad.constants import TipoUnidad
+    from identidad.models import Unidad
+
+    council, _created = Unidad.objects.get_or_create(
+        dir3="L01480209", defaults={"name_es": "Ayuntamiento de Bilbao", "kind": "entidad"}
+    )
+    ids = []
+    for k in range(EXP_UNITS):
+        area = k % 10 == 0
+        unit, _created = Unidad.objects.get_or_create(
+            dir3=f"LB{k:07d}",
+            defaults={
+                "name_es": f"{'Área' if area else 'Servicio'} {k}",
+                "kind": TipoUnidad.AREA if area else TipoUnidad.SERVICIO,
+                "parent_id": council.pk if area else ids[k - k % 10],
+            },
+        )
+        ids.append(unit.pk)
+    return {"units": ids, "council": council.pk}
+
+
+def expedientes_loaded() -> int:
+    return _count("expedientes_expediente", "WHERE identificador LIKE 'ES_LB%%'".replace("%%", "%"))
+
+
+def _unit_of(g: str, units: list[int]) -> str:
+    cases = " ".join(f"WHEN {k} THEN {pk}" for k, pk in enumerate(units))
+    return f"(CASE (({g}) % {len(units)}) {cases} END)"
+
+
+def load_expedientes(base: dict, count: int, *, citizens: int = EXP_CITIZENS) -> int:
+    """Add ``count`` case files (numbered after those loaded before) spread over the units and
+    over ``citizens`` citizens (loaded here when missing): each with its party, one document
+    (ENI metadata + version + membership) and one timeline event. Nine in ten are open, with
+    a resolution deadline spread over the year around 2026-06 (some overdue)."""
+    from expedientes.models import (
+        DocumentoENI,
+        DocumentoVersionENI,
+        Evento,
+        Expediente,
+        ExpedienteDocumento,
+        ExpedienteParte,
+    )
+    from expedientes.services import flujo_for
+    from procedimientos.models import Procedimiento
+
+    if citizens_loaded() < citizens:
+        load_citizens(citizens - citizens_loaded())
+    pg = is_postgresql()
+    procedimiento = Procedimiento.objects.order_by("pk").first()
+    flujo = flujo_for(procedimiento)
+    start = expedientes_loaded() + 1
+    dir3 = f"('LB' || lpad(CAST((g % {EXP_UNITS}) AS TEXT), 7, '0'))"
+    if pg:
+        opened = "(timestamptz '2025-06-01 09:00+02' + (g % 525600) * interval '1 minute')"
+        due = f"({opened} + interval '3 months')"
+    else:
+        opened = "datetime('2025-06-01 07:00', '+' || (g % 525600) || ' minutes')"
+        due = "datetime('2025-09-01 07:00', '+' || (g % 525600) || ' minutes')"
+    citizen = f"(1 + (g % {citizens}))"
+    closed = "(g % 10 = 0)"
+    before = _max_id("expedientes_expediente")
+    generate(
+        Expediente,
+        count,
+        start=start,
+        identificador=f"('ES_' || {dir3} || '_2025_EXP_' || lpad(CAST(g AS TEXT), 30, '0'))",
+        year="2025",
+        procedimiento_id=str(procedimiento.pk),
+        unidad_id=_unit_of("g", base["units"]),
+        flujo_id=str(flujo.pk),
+        asunto=summary_sql("g"),
+        opened_at=opened,
+        estado=f"CASE WHEN {closed} THEN 'E02' ELSE 'E01' END",
+        fase="CASE (g % 4) WHEN 0 THEN 'iniciacion' WHEN 1 THEN 'instruccion' "
+        "WHEN 2 THEN 'resolucion' ELSE 'notificacion' END",
+        representacion="'{}'",
+        plazo_inicio=opened,
+        plazo_valor="3",
+        plazo_unidad="'meses'",
+        efecto_silencio="'estimatorio'",
+        vence_at=due,
+        proximo_vencimiento=f"CASE WHEN {closed} THEN NULL ELSE {due} END",
+        search_text=(
+            f"lower('es_' || {dir3} || '_2025_exp_' || lpad(CAST(g AS TEXT), 30, '0') || ' ' || "
+            f"{summary_sql('g')} || ' ' || {nif_sql(citizen)} || ' miren etxeberria ' || "
+            f"{citizen})"
+        ),
+    )
+    g_of = "CAST(substr(e.identificador, length(e.identificador) - 29) AS INTEGER)"
+    new = f"expedientes_expediente e WHERE e.id > {before}"
+    generate(
+        ExpedienteParte,
+        source=(
+            f"expedientes_expediente e JOIN identidad_interesado i ON i.nif = "
+            f"{nif_sql(f'1 + ({g_of} % {citizens})')} WHERE e.id > {before}"
+        ),
+        expediente_id="e.id",
+        interesado_id="i.id",
+        rol="'interesado'",
+        nif="i.nif",
+        nombre="i.nombre || ' ' || i.apellido1",
+        orden="0",
+    )
+    doc_before = _max_id("expedientes_documentoeni")
+    generate(
+        DocumentoENI,
+        source=new,
+        identificador="'ES_' || substr(e.identificador, 4, 9) || '_2025_' || "
+        "substr(e.identificador, length(e.identificador) - 29)",
+        organo="substr(e.identificador, 4, 9)",
+        fecha_captura="e.opened_at",
+        origen="'0'",
+        estado_elaboracion="'EE01'",
+        tipo_documental="'TD14'",
+        nombre="'solicitud.pdf'",
+        correcciones="'[]'",
+    )
+    generate(
+        DocumentoVersionENI,
+        source=f"expedientes_documentoeni d WHERE d.id > {doc_before}",
+        documento_id="d.id",
+        numero="1",
+        content="'bench/solicitud.pdf'",
+        mime="'application/pdf'",
+        nombre_formato="'PDF'",
+        size="1000",
+        sha256="'0000000000000000000000000000000000000000000000000000000000000000'",
+        created_at="d.fecha_captura",
+    )
+    generate(
+        ExpedienteDocumento,
+        source=(
+            f"expedientes_expediente e JOIN expedientes_documentoeni d ON d.identificador = "
+            f"'ES_' || substr(e.identificador, 4, 9) || '_2025_' || "
+            f"substr(e.identificador, length(e.identificador) - 29) WHERE e.id > {before}"
+        ),
+        expediente_id="e.id",
+        documento_id="d.id",
+        orden="1",
+        incorporated_at="e.opened_at",
+        visible_ciudadano="true" if pg else "1",
+    )
+    generate(
+        Evento,
+        source=new,
+        expediente_id="e.id",
+        at="e.opened_at",
+        tipo="'apertura'",
+        detalle="'Expediente abierto.'",
+        visible_ciudadano="true" if pg else "1",
+    )
+    return count

@@ -139,10 +139,10 @@ class ExpedienteDetailSerializer(ExpedienteListSerializer):
         return cache
 
     def get_documentos(self, obj) -> list[dict]:
-        return DocumentoSerializer(self._detail(obj).documentos, many=True).data
+        return list(DocumentoSerializer(self._detail(obj).documentos, many=True).data)
 
     def get_eventos(self, obj) -> list[dict]:
-        return EventoSerializer(self._detail(obj).eventos, many=True).data
+        return list(EventoSerializer(self._detail(obj).eventos, many=True).data)
 
 
 class _Base(viewsets.ReadOnlyModelViewSet):

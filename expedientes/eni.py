@@ -118,7 +118,7 @@ def indice_contenido(*, fecha: datetime, entradas: list[dict]):
 
     from .constants import FUNCION_RESUMEN_DEFAULT
 
-    funcion = getattr(settings, "EXPEDIENTES_FUNCION_RESUMEN", FUNCION_RESUMEN_DEFAULT)
+    funcion = getattr(settings, "EXPEDIENTES_FUNCION_RESUMEN", "") or FUNCION_RESUMEN_DEFAULT
     # A local element of TipoIndice: in the indice-e namespace; its children are the
     # contenido schema's (elementFormDefault="qualified" in both).
     root = etree.Element(

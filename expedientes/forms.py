@@ -70,20 +70,29 @@ class PracticadaForm(VersionForm):
 
 
 class InformeForm(VersionForm):
-    solicitado_a = forms.ModelChoiceField(label=_("Pedir el informe a"), queryset=None)
+    solicitado_a = forms.CharField(
+        label=_("Pedir el informe a"),
+        max_length=150,
+        help_text=_("Usuario de la persona (su nombre de acceso), de cualquier unidad."),
+    )
     asunto = forms.CharField(label=_("Objeto del informe"), max_length=300)
     preceptivo = forms.BooleanField(
         label=_("Preceptivo y determinante (suspende el plazo de resolución)"), required=False
     )
 
-    def __init__(self, *args, staff=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["solicitado_a"].queryset = staff
+    def clean_solicitado_a(self):
+        from identidad.models import User
+
+        username = self.cleaned_data["solicitado_a"].strip()
+        user = User.objects.filter(username=username, is_active=True, is_staff=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No hay personal en activo con ese usuario."))
+        return user
 
 
 class InformeEmitirForm(forms.Form):
     informe = forms.IntegerField(widget=forms.HiddenInput)
-    fichero = forms.FileField(label=_("Informe (PDF)"))
+    fichero = forms.FileField(label=_("Informe"))
 
 
 class ResolucionForm(VersionForm):
@@ -97,7 +106,9 @@ class ResolucionForm(VersionForm):
 
 
 class FirmaForm(VersionForm):
-    firmante = forms.ModelChoiceField(label=_("Firma la resolución"), queryset=None)
+    firmante: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Firma la resolución"), queryset=None
+    )
 
     def __init__(self, *args, firmantes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +116,9 @@ class FirmaForm(VersionForm):
 
 
 class AsignarForm(VersionForm):
-    asignado_a = forms.ModelChoiceField(label=_("Asignar a"), queryset=None, required=False)
+    asignado_a: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Asignar a"), queryset=None, required=False
+    )
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +126,9 @@ class AsignarForm(VersionForm):
 
 
 class BulkAsignarForm(forms.Form):
-    asignado_a = forms.ModelChoiceField(label=_("Asignar los seleccionados a"), queryset=None)
+    asignado_a: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Asignar los seleccionados a"), queryset=None
+    )
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
 
     def __init__(self, *args, staff=None, ids=(), **kwargs):
@@ -146,7 +161,9 @@ class AbrirForm(forms.Form):
         max_length=20,
         help_text=_("Por ejemplo 2026/E/00000042."),
     )
-    procedimiento = forms.ModelChoiceField(label=_("Procedimiento"), queryset=None)
+    procedimiento: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Procedimiento"), queryset=None
+    )
 
     def __init__(self, *args, procedimientos=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,6 +46,13 @@ HANDLING_ROLES = (Role.CASE_HANDLER, Role.UNIT_HEAD, Role.ADMINISTRATOR)
 # --- Staff ---------------------------------------------------------------------------------
 
 
+def _shared(user_id) -> QuerySet:
+    """Ids of the files shared with the user for a report (django-guardian grants)."""
+    return ExpedienteUserObjectPermission.objects.filter(
+        user_id=user_id, permission__codename="consultar_expediente"
+    ).values("content_object_id")
+
+
 def staff_expedientes(user) -> QuerySet[Expediente]:
     """Every file ``user`` may see as staff (one SQL condition, no per-row checks)."""
     scope = staff_scope(user)
@@ -53,11 +60,7 @@ def staff_expedientes(user) -> QuerySet[Expediente]:
         return Expediente.objects.none()
     if scope.sees_all_units:
         return Expediente.objects.all()
-    shared = Q(
-        pk__in=ExpedienteUserObjectPermission.objects.filter(
-            user_id=scope.user_id, permission__codename="consultar_expediente"
-        ).values("content_object_id")
-    )
+    shared = Q(pk__in=_shared(scope.user_id))
     if scope.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD) and scope.unit_ids:
         return Expediente.objects.filter(Q(unidad_id__in=scope.unit_ids) | shared)
     return Expediente.objects.filter(shared)
@@ -92,8 +95,7 @@ class TrayPage:
     now: object = field(default_factory=timezone.now)
 
 
-def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
-    qs = staff_expedientes(user)
+def _filtered(qs: QuerySet[Expediente], user, filters: TrayFilters) -> QuerySet[Expediente]:
     if filters.estado == "abiertos":
         qs = qs.filter(estado=EstadoExpediente.ABIERTO)
     elif filters.estado == "cerrados":
@@ -115,14 +117,55 @@ def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
     return qs
 
 
+def tray_queryset(user, filters: TrayFilters) -> QuerySet[Expediente]:
+    return _filtered(staff_expedientes(user), user, filters)
+
+
+TRAY_ORDER = (F("proximo_vencimiento").asc(nulls_last=True), "id")
+
+
+def _tray_merged(user, filters: TrayFilters, offset: int, limit: int):
+    """On PostgreSQL: the page as a merge of one bounded, index-ordered scan per unit in
+    scope (``expedientes_bandeja_idx``) plus the files shared with the user, so a page costs
+    the same whatever the number of files in those units. Returns the SQL of the candidate
+    ids and its params, or None where that does not apply (one plain query is used then)."""
+    from django.db import connection
+
+    scope = staff_scope(user)
+    if connection.vendor != "postgresql" or scope.sees_all_units or filters.estado != "abiertos":
+        return None
+    base = _filtered(Expediente.objects.all(), user, filters)
+    parts = [base.filter(pk__in=_shared(scope.user_id))]
+    if scope.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD):
+        units = sorted(scope.unit_ids)
+        if filters.unidad:
+            units = [u for u in units if u == filters.unidad]
+        parts += [base.filter(unidad_id=u) for u in units]
+    sqls: list[str] = []
+    params: list = []
+    for part in parts:
+        sql, p = (
+            part.order_by(*TRAY_ORDER).values_list("id")[: offset + limit]
+        ).query.sql_with_params()
+        sqls.append(f"({sql})")
+        params.extend(p)
+    return f"SELECT t.id FROM ({' UNION ALL '.join(sqls)}) AS t(id)", params  # noqa: S608
+
+
 def tray_page(user, filters: TrayFilters, page: int = 1) -> TrayPage:
     """The tray: overdue and nearest deadline first (files without a running deadline
     last), one bounded query per page (no COUNT over the whole scope)."""
+    from django.db.models.expressions import RawSQL
+
     page = max(int(page or 1), 1)
     offset = (page - 1) * TRAY_PAGE_SIZE
+    merged = _tray_merged(user, filters, offset, TRAY_PAGE_SIZE + 1)
+    if merged is None:
+        rows_qs = tray_queryset(user, filters)
+    else:
+        rows_qs = Expediente.objects.filter(pk__in=RawSQL(*merged))
     rows = list(
-        tray_queryset(user, filters)
-        .select_related("procedimiento", "unidad", "asignado_a", "flujo")
+        rows_qs.select_related("procedimiento", "unidad", "asignado_a", "flujo")
         .only(
             "identificador",
             "asunto",
@@ -142,16 +185,40 @@ def tray_page(user, filters: TrayFilters, page: int = 1) -> TrayPage:
             "asignado_a__first_name",
             "asignado_a__last_name",
         )
-        .order_by(F("proximo_vencimiento").asc(nulls_last=True), "id")[
-            offset : offset + TRAY_PAGE_SIZE + 1
-        ]
+        .order_by(*TRAY_ORDER)[offset : offset + TRAY_PAGE_SIZE + 1]
     )
     return TrayPage(rows=rows[:TRAY_PAGE_SIZE], number=page, has_next=len(rows) > TRAY_PAGE_SIZE)
 
 
+def _with_partes(qs: QuerySet[Expediente]) -> QuerySet[Expediente]:
+    """On PostgreSQL, the file's parties come in the same query (a JSON aggregate), one
+    query fewer per page; elsewhere ``expediente_detail`` reads them separately."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return qs
+    from django.contrib.postgres.aggregates import JSONBAgg
+    from django.db.models import Subquery
+    from django.db.models.functions import JSONObject
+
+    partes = (
+        ExpedienteParte.objects.filter(expediente=OuterRef("pk"))
+        .order_by()
+        .values("expediente")
+        .annotate(
+            j=JSONBAgg(
+                JSONObject(interesado_id="interesado_id", rol="rol", nif="nif", nombre="nombre"),
+                order_by="orden",
+            )
+        )
+        .values("j")
+    )
+    return qs.annotate(partes_json=Subquery(partes))
+
+
 def expediente_for_staff(user, pk: int) -> Expediente | None:
     return (
-        staff_expedientes(user)
+        _with_partes(staff_expedientes(user))
         .select_related("procedimiento", "unidad", "flujo", "asignado_a", "asiento_origen")
         .filter(pk=pk)
         .first()
@@ -197,43 +264,80 @@ class DetalleExpediente:
         return r is not None and r.estado == EstadoResolucion.FIRMADA
 
 
+# Which records a file has is known from its timeline (every service that creates one
+# records its event), so a page reads only the kinds the file actually has.
+_NEEDS = {
+    "requerimientos": {
+        TipoEvento.REQUERIMIENTO,
+        TipoEvento.RESPUESTA,
+        TipoEvento.AMPLIACION,
+        TipoEvento.VENCIMIENTO,
+    },
+    "suspensiones": {TipoEvento.SUSPENSION},
+    "resoluciones": {TipoEvento.RESOLUCION, TipoEvento.FIRMA},
+    "informes": {TipoEvento.INFORME},
+    "pendientes": {
+        TipoEvento.REQUERIMIENTO,
+        TipoEvento.AMPLIACION,
+        TipoEvento.RESOLUCION,
+        TipoEvento.REAPERTURA,
+    },
+}
+
+
 def expediente_detail(expediente: Expediente, *, citizen: bool = False) -> DetalleExpediente:
-    """Everything the case file page shows, one query per kind of record."""
+    """Everything the case file page shows: one query per kind of record the file has."""
     documentos = ExpedienteDocumento.objects.filter(expediente=expediente).select_related(
         "documento__actual"
     )
-    eventos = Evento.objects.filter(expediente=expediente).select_related("actor")
+    eventos_qs = Evento.objects.filter(expediente=expediente).select_related("actor")
     if citizen:
         documentos = documentos.filter(visible_ciudadano=True)
-        eventos = eventos.filter(visible_ciudadano=True)
+        eventos_qs = eventos_qs.filter(visible_ciudadano=True)
+    eventos = list(eventos_qs.order_by("-at", "-id"))
+    kinds = {e.tipo for e in eventos}
+
+    def needs(key: str) -> bool:
+        return bool(kinds & _NEEDS[key])
+
+    partes_json = getattr(expediente, "partes_json", None)
+    if partes_json is not None:
+        partes = [ExpedienteParte(expediente=expediente, **p) for p in partes_json]
+    else:
+        partes = list(ExpedienteParte.objects.filter(expediente=expediente))
+    staff = not citizen
     return DetalleExpediente(
         expediente=expediente,
-        partes=list(ExpedienteParte.objects.filter(expediente=expediente)),
+        partes=partes,
         documentos=list(documentos.order_by("orden")),
-        eventos=list(eventos.order_by("-at", "-id")),
+        eventos=eventos,
         requerimientos=list(
             Requerimiento.objects.filter(expediente=expediente).order_by("issued_at", "id")
-        ),
-        suspensiones=[]
-        if citizen
-        else list(Suspension.objects.filter(expediente=expediente).order_by("started_at")),
-        resoluciones=[]
-        if citizen
-        else list(Resolucion.objects.filter(expediente=expediente).order_by("drafted_at", "id")),
-        informes=[]
-        if citizen
-        else list(
+        )
+        if needs("requerimientos")
+        else [],
+        suspensiones=list(Suspension.objects.filter(expediente=expediente).order_by("started_at"))
+        if staff and needs("suspensiones")
+        else [],
+        resoluciones=list(
+            Resolucion.objects.filter(expediente=expediente).order_by("drafted_at", "id")
+        )
+        if staff and needs("resoluciones")
+        else [],
+        informes=list(
             Informe.objects.filter(expediente=expediente)
             .select_related("solicitado_a")
             .order_by("requested_at")
-        ),
-        pendientes=[]
-        if citizen
-        else list(
+        )
+        if staff and needs("informes")
+        else [],
+        pendientes=list(
             NotificacionPendiente.objects.filter(
                 expediente=expediente, estado=EstadoNotificacionPendiente.PENDIENTE
             ).order_by("created_at")
-        ),
+        )
+        if staff and needs("pendientes")
+        else [],
     )
 
 
@@ -267,45 +371,48 @@ def assignable_staff(expediente_unit_ids: set[int]):
 # --- Citizens --------------------------------------------------------------------------------
 
 
-def _citizen_parte_filter(user) -> Q | None:
-    """Which parties of files ``user`` stands for now: themself as interesado, and those who
-    empowered them under a power in force covering the file's procedure."""
-    from django.conf import settings
+@dataclass(frozen=True)
+class CitizenScope:
+    """Whose files a citizen sees, resolved once per request: their own interesado, those
+    whose power in force covers every procedure, and (interesados, procedures) pairs for
+    powers limited to some procedures (apoderamientos.selectors.representados_of)."""
 
-    from apoderamientos.constants import TipoApoderamiento
-    from apoderamientos.models import Apoderamiento
-
-    own = getattr(user, "interesado", None) if user.is_authenticated else None
-    if own is None:
-        return None
-    condition = Q(interesado_id=own.pk)
-    now = timezone.now()
-    rows = (
-        Apoderamiento.objects.filter(apoderado=own)
-        .effective_at(now)
-        .values_list("tipo", "administracion_dir3", "poderdantes", "procedimientos")
-    )
-    general, tramites = set(), set()
-    for tipo, dir3, poderdante, procedimiento in rows:
-        if poderdante is None:
-            continue
-        if tipo == TipoApoderamiento.GENERAL or (
-            tipo == TipoApoderamiento.ADMINISTRACION and dir3 == settings.COUNCIL_DIR3
-        ):
-            general.add(poderdante)
-        elif tipo == TipoApoderamiento.TRAMITES and procedimiento is not None:
-            tramites.add((poderdante, procedimiento))
-    if general:
-        condition |= Q(interesado_id__in=general)
-    for poderdante, procedimiento in tramites:
-        condition |= Q(interesado_id=poderdante, expediente__procedimiento_id=procedimiento)
-    return condition
+    interesados: frozenset[int] = frozenset()
+    by_procedure: tuple[tuple[frozenset[int], frozenset[int]], ...] = ()
 
 
-def citizen_expedientes(user) -> QuerySet[Expediente]:
-    condition = _citizen_parte_filter(user)
-    if condition is None:
+def citizen_scope(user) -> CitizenScope:
+    from apoderamientos.decision import person_interesado
+    from apoderamientos.selectors import representados_of
+
+    cached = getattr(user, "_expedientes_citizen_scope", None)
+    if cached is not None:
+        return cached
+    own = person_interesado(user) if getattr(user, "is_authenticated", False) else None
+    scope = CitizenScope()
+    if own is not None:
+        represented = representados_of(own)
+        scope = CitizenScope(
+            interesados=frozenset({own.pk, *represented.everywhere}),
+            by_procedure=tuple(represented.procedure_groups()),
+        )
+    if getattr(user, "is_authenticated", False):
+        user._expedientes_citizen_scope = scope
+    return scope
+
+
+def citizen_expedientes(user, scope: CitizenScope | None = None) -> QuerySet[Expediente]:
+    """Files where one of the scope's interesados is a party (as interesado): plain column
+    conditions on ExpedienteParte's (interesado, expediente) index, no per-row check."""
+    scope = scope or citizen_scope(user)
+    if not scope.interesados:
         return Expediente.objects.none()
+    condition = Q(interesado_id__in=sorted(scope.interesados))
+    for interesados, procedures in scope.by_procedure:
+        condition |= Q(
+            interesado_id__in=sorted(interesados),
+            expediente__procedimiento_id__in=sorted(procedures),
+        )
     partes = ExpedienteParte.objects.filter(condition, rol=RolParte.INTERESADO)
     return Expediente.objects.filter(pk__in=partes.values("expediente_id"))
 
@@ -323,7 +430,7 @@ def citizen_expedientes_page(user, page: int = 1) -> tuple[list[Expediente], boo
 
 def expediente_for_citizen(user, pk: int) -> Expediente | None:
     return (
-        citizen_expedientes(user)
+        _with_partes(citizen_expedientes(user))
         .select_related("procedimiento", "unidad", "flujo")
         .filter(pk=pk, eliminado_at__isnull=True)
         .first()

@@ -3,7 +3,11 @@ already done)."""
 
 from celery import shared_task
 
-from .services import requerimientos_vencidos_sweep, resoluciones_sync_sweep
+from .services import (
+    documentos_inseguros_sweep,
+    requerimientos_vencidos_sweep,
+    resoluciones_sync_sweep,
+)
 
 
 @shared_task
@@ -18,3 +22,9 @@ def resoluciones_sync_task() -> int:
     """Resolutions signed (or rejected) in the portafirmas: new signed version, pending
     notification, phase."""
     return resoluciones_sync_sweep()
+
+
+@shared_task
+def documentos_inseguros_task() -> int:
+    """REG-11: correction requests for documents registro flagged as malicious."""
+    return documentos_inseguros_sweep()

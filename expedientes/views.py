@@ -4,7 +4,9 @@ automated actions (CAT-7). Thin: parse, authorise, call one service or selector,
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,15 +19,14 @@ from django.views.decorators.http import require_POST
 
 from bilbao_sede.net import client_ip
 from identidad.models import User
+from identidad.roles import Role
 from identidad.scope import staff_scope
 from identidad.services import audit_record
 from registro.uploads import Limits, UploadRefused, check_upload
 
 from . import forms, selectors, services
-from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion
+from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion, TipoEvento
 from .models import ActuacionAutomatizada, IndiceElectronico, Informe, NotificacionPendiente
-
-MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
 def staff_view(permission: str | None = None):
@@ -67,18 +68,32 @@ def _firmantes():
     ).order_by("first_name", "last_name")
 
 
+def _fases() -> list[tuple[str, str]]:
+    """The phases of every workflow, for the tray's filter (cached: workflows rarely
+    change, and a stale list for a few minutes only hides a brand-new phase)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from .models import FlujoTramitacion
+
+    key = f"expedientes:fases:{get_language()}"
+    fases = cache.get(key)
+    if fases is None:
+        found: dict[str, str] = {}
+        for flujo in FlujoTramitacion.objects.only("fases"):
+            for f in flujo.fases:
+                found.setdefault(f["code"], flujo.label(f["code"]))
+        fases = list(found.items())
+        cache.set(key, fases, 300)
+    return fases
+
+
 # --- Tray ----------------------------------------------------------------------------------
 
 
 @staff_view("expedientes.view_expediente")
 def bandeja(request):
-    from .models import FlujoTramitacion
-
-    fases = {}
-    for flujo in FlujoTramitacion.objects.only("fases"):
-        for f in flujo.fases:
-            fases.setdefault(f["code"], flujo.label(f["code"]))
-    form = forms.TrayFilterForm(request.GET or None, fases=list(fases.items()))
+    form = forms.TrayFilterForm(request.GET or None, fases=_fases())
     filters = selectors.TrayFilters()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -205,11 +220,9 @@ def _action_forms(request, detalle, handles: bool) -> dict:
     firmantes = _firmantes()
     handlers = _handlers(request.user)
     resolucion = detalle.resolucion_actual
-    out = {
+    out: dict[str, Any] = {
         "requerimiento_form": forms.RequerimientoForm(initial=v),
-        "informe_form": forms.InformeForm(
-            initial=v, staff=User.objects.filter(is_active=True, is_staff=True).order_by("username")
-        ),
+        "informe_form": forms.InformeForm(initial=v),
         "aportar_form": forms.AsientoForm(initial=v),
         "fase_form": forms.FaseForm(initial=v, fases=fases) if fases else None,
         "resolucion_form": forms.ResolucionForm(
@@ -227,7 +240,9 @@ def _action_forms(request, detalle, handles: bool) -> dict:
         if detalle.requerimiento_pendiente and detalle.requerimiento_pendiente.notificado_at
         else None,
     }
-    if request.user.has_perm("expedientes.asignar_expediente"):
+    # Shown to the roles that hold expedientes.asignar_expediente (staff.py); the action
+    # itself checks the permission.
+    if staff_scope(request.user).has_role(Role.UNIT_HEAD, Role.ADMINISTRATOR):
         out["asignar_form"] = forms.AsignarForm(
             initial={**v, "asignado_a": exp.asignado_a_id}, staff=handlers
         )
@@ -238,10 +253,13 @@ def _action_forms(request, detalle, handles: bool) -> dict:
 def detalle(request, pk: int):
     exp = _get_for_staff(request, pk)
     handles = selectors.may_handle(request.user, exp)
-    for res in exp.resoluciones.filter(estado=EstadoResolucion.EN_FIRMA):
-        services.resolucion_sync(resolucion=res)
-        exp = _get_for_staff(request, pk)
     detalle = selectors.expediente_detail(exp)
+    signing = [r for r in detalle.resoluciones if r.estado == EstadoResolucion.EN_FIRMA]
+    if signing:  # signed (or rejected) in the portafirmas since: bring it up to date
+        for res in signing:
+            services.resolucion_sync(resolucion=res)
+        exp = _get_for_staff(request, pk)
+        detalle = selectors.expediente_detail(exp)
     audit_record(
         actor=request.user,
         action="expedientes.expediente.view",
@@ -254,7 +272,12 @@ def detalle(request, pk: int):
         "exp": exp,
         "handles": handles,
         "now": timezone.now(),
-        "indices": list(exp.indices.order_by("-created_at")[:5]),
+        "indices": list(exp.indices.order_by("-created_at")[:5])
+        if any(e.tipo == TipoEvento.INDICE for e in detalle.eventos)
+        else [],
+        "can_tray": staff_scope(request.user).has_role(
+            Role.CASE_HANDLER, Role.UNIT_HEAD, Role.ADMINISTRATOR
+        ),
         "mi_informe": next(
             (
                 i
@@ -326,6 +349,7 @@ def _asiento_from(exp, numero: str):
 def _run(request, exp, action: str):
     """Validate the action's form and call its service; return a success message."""
     post, user = request.POST, request.user
+    f: django_forms.Form
     if action == "requerimiento":
         f = forms.RequerimientoForm(post)
         if f.is_valid():
@@ -362,7 +386,7 @@ def _run(request, exp, action: str):
             )
             return _("Notificación registrada como practicada.")
     elif action == "informe":
-        f = forms.InformeForm(post, staff=User.objects.filter(is_active=True, is_staff=True))
+        f = forms.InformeForm(post)
         if f.is_valid():
             services.informe_request(
                 expediente=exp,
@@ -479,24 +503,22 @@ def _emitir_informe(request, exp):
             pk=form.cleaned_data["informe"], expediente=exp, solicitado_a=request.user
         ).first()
     if informe is None:
-        messages.error(request, _("Adjunte el informe en PDF."))
+        messages.error(request, _("Adjunte el informe."))
         return redirect("expedientes:detalle", pk=exp.pk)
     upload = form.cleaned_data["fichero"]
-    data = upload.read(MAX_REPORT_BYTES + 1)
-    if len(data) > MAX_REPORT_BYTES or not data.startswith(b"%PDF-"):
-        messages.error(request, _("El informe debe ser un PDF de hasta 20 MB."))
-        return redirect("expedientes:detalle", pk=exp.pk)
-    try:  # the one upload policy: active content, polyglots, malware scanner
-        check_upload(nombre=upload.name, data=data, limits=Limits.registry())
+    try:
+        # The one upload policy (registro.uploads): size, type by content, safe content
+        # (active content, polyglots), malware scan — as every other way a document enters.
+        checked = check_upload(nombre=upload.name, data=upload.read(), limits=Limits.registry())
     except UploadRefused as exc:
         messages.error(request, str(exc))
         return redirect("expedientes:detalle", pk=exp.pk)
     try:
         services.informe_emit(
             informe=informe,
-            content=data,
-            nombre=upload.name[:200] or "informe.pdf",
-            mime="application/pdf",
+            content=checked.data,
+            nombre=checked.nombre,
+            mime=checked.mime,
             actor=request.user,
         )
     except ValidationError as exc:

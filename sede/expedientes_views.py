@@ -68,8 +68,10 @@ class AportarForm(forms.Form):
         ]
         if answering:
             choices.insert(0, (TipoEntrada.SUBSANACION.value, _("Responder al requerimiento")))
-        self.fields["tipo"].choices = choices
-        self.fields["tipo"].initial = choices[0][0]
+        tipo = self.fields["tipo"]
+        assert isinstance(tipo, forms.ChoiceField)
+        tipo.choices = choices
+        tipo.initial = choices[0][0]
 
 
 def _expediente_or_404(request, pk: int):

@@ -228,10 +228,13 @@ def representaciones_of(user: User):
 
 def expedientes_of(user: User):
     """The person's case files and those of people they represent (expedientes' rule)."""
-    from expedientes.selectors import citizen_expedientes
+    from expedientes.selectors import CitizenScope, citizen_expedientes
 
+    scope = filing_scope(user)  # the same people, already resolved for this request
     return (
-        citizen_expedientes(user)
+        citizen_expedientes(
+            user, CitizenScope(interesados=scope.interesados, by_procedure=scope.by_procedure)
+        )
         .select_related("procedimiento", "flujo")
         .order_by("-opened_at", "-pk")
     )

@@ -362,6 +362,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "expedientes.tasks.requerimientos_vencidos_task",
         "schedule": 3600,
     },
+    "expedientes-documentos-inseguros": {
+        "task": "expedientes.tasks.documentos_inseguros_task",
+        "schedule": 600,
+    },
     "expedientes-resoluciones-sync": {
         "task": "expedientes.tasks.resoluciones_sync_task",
         "schedule": 120,
@@ -457,6 +461,11 @@ REGISTRO_SIR_MAX_ATTEMPTS = env_int("REGISTRO_SIR_MAX_ATTEMPTS", 30, minimum=1)
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
 COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
 COUNCIL_DIR3 = env_str("COUNCIL_DIR3", "L01480209")
+
+# --- Case files (expedientes) ---------------------------------------------------------------
+# EXP-2: the name written in the electronic index's FuncionResumen (the digest is SHA-256; the
+# exact value of the NTI catalogue is unverified, so it is configurable).
+EXPEDIENTES_FUNCION_RESUMEN = env_str("EXPEDIENTES_FUNCION_RESUMEN", "SHA256")
 
 # --- Sede content (SEDE-2, SEDE-3, TIME-1) -----------------------------------------------
 SEDE_CREATION_ACT = env_str("SEDE_CREATION_ACT", "")

@@ -3,6 +3,7 @@
 from ._common import AccionNoPermitida
 from .acciones import (
     documento_unsafe_flagged,
+    documentos_inseguros_sweep,
     expediente_close,
     expediente_phase_set,
     expediente_reopen,
@@ -45,6 +46,7 @@ __all__ = [
     "documento_unsafe_flagged",
     "documento_metadata_correct",
     "documento_version_add",
+    "documentos_inseguros_sweep",
     "expediente_aportacion_register",
     "expediente_attach_asiento",
     "expediente_close",

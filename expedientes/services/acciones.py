@@ -849,3 +849,24 @@ def documento_unsafe_flagged(*, asiento_documento_id: int, motivo: str = "") -> 
                         % {"n": documento.nombre, "e": " ".join(exc.messages)},
                     )
     return issued
+
+
+def documentos_inseguros_sweep(*, limit: int = 100) -> int:
+    """REG-11, CAT-7 automated action: take registro's outbox of documents flagged as
+    malicious after registration (``registro.selectors.documentos_unsafe_pending``), raise
+    the 10-day correction request in each open case file that holds the document, and tell
+    registro it was raised. A document in no open file (or whose file has a request pending)
+    stays in the outbox and is tried again on the next run. Returns the requests issued."""
+    from registro.selectors import documentos_unsafe_pending
+    from registro.services import documento_correccion_raised
+
+    issued = 0
+    for doc in list(documentos_unsafe_pending()[:limit]):
+        requests = documento_unsafe_flagged(asiento_documento_id=doc.pk)
+        issued += len(requests)
+        raised = Requerimiento.objects.filter(
+            documento_afectado__asiento_documento_id=doc.pk
+        ).exists()
+        if raised:
+            documento_correccion_raised(documento_id=doc.pk)
+    return issued

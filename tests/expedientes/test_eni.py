@@ -206,3 +206,31 @@ class TestReg11:
         # Flagging twice raises no second request.
         assert documento_unsafe_flagged(asiento_documento_id=documento.asiento_documento_id) == []
         assert Requerimiento.objects.count() == 1
+
+
+class TestReg11Outbox:
+    def test_registros_flag_raises_the_request_once_and_is_acknowledged(self, opened):
+        """REG-11 end to end: registro flags → the sweep raises the request → registro's
+        outbox no longer lists the document."""
+        from expedientes.services import documentos_inseguros_sweep
+        from registro.selectors import documentos_unsafe_pending
+        from registro.services import documento_mark_unsafe
+
+        documento = opened.documentos.order_by("orden")[1].documento
+        documento_mark_unsafe(documento_id=documento.asiento_documento_id, threat="EICAR")
+        assert documentos_inseguros_sweep() == 1
+        req = Requerimiento.objects.get()
+        assert req.documento_afectado == documento
+        assert not documentos_unsafe_pending().exists()
+        assert documentos_inseguros_sweep() == 0
+        assert Requerimiento.objects.count() == 1
+
+    def test_a_flagged_document_in_no_open_file_stays_in_the_outbox(self, register):
+        from expedientes.services import documentos_inseguros_sweep
+        from registro.selectors import documentos_unsafe_pending
+        from registro.services import documento_mark_unsafe
+
+        asiento = register(procedimiento=None)
+        documento_mark_unsafe(documento_id=asiento.documentos.first().pk, threat="EICAR")
+        assert documentos_inseguros_sweep() == 0
+        assert documentos_unsafe_pending().count() == 1

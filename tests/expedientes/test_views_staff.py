@@ -77,6 +77,8 @@ class TestAccess:
         assert not Requerimiento.objects.exists()
         listing = get(client, tramitador_ajeno, reverse("expedientes:informes"))
         assert expediente.identificador in listing.content.decode()
+        tray = get(client, tramitador_ajeno, reverse("expedientes:bandeja"))
+        assert expediente.identificador in tray.content.decode()
 
     def test_every_staff_read_of_a_case_file_is_audited(self, client, expediente, tramitador):
         """ENS: who read which file, when."""
@@ -98,18 +100,31 @@ class TestAccess:
 
 
 class TestTray:
-    def test_overdue_first_then_nearest_deadline(self, client, register, tramitador, holidays):
+    def test_overdue_first_then_nearest_deadline(
+        self, client, register, procedimiento, tramitador, holidays
+    ):
+        """Not the order of opening: a file with a longer term comes after newer ones."""
+        from procedimientos.models import Procedimiento
+
+        largo = Procedimiento.objects.create(
+            code="licencia-obra-mayor",
+            title_es="Licencia de obra mayor",
+            materia=procedimiento.materia,
+            unit=procedimiento.unit,
+            max_term_value=6,
+            max_term_unit="meses",
+        )
         with time_machine.travel(madrid(2026, 1, 12, 10), tick=False):
-            old = expediente_open_from_asiento(asiento=register())
-        with time_machine.travel(madrid(2026, 3, 2, 10), tick=False):
-            recent = expediente_open_from_asiento(asiento=register())
+            old_long = expediente_open_from_asiento(asiento=register(procedimiento=largo))
         with time_machine.travel(madrid(2026, 2, 2, 10), tick=False):
             middle = expediente_open_from_asiento(asiento=register())
-        with time_machine.travel(madrid(2026, 4, 20, 10), tick=False):
+        with time_machine.travel(madrid(2026, 3, 2, 10), tick=False):
+            recent = expediente_open_from_asiento(asiento=register())
+        with time_machine.travel(madrid(2026, 6, 10, 10), tick=False):
             html = get(client, tramitador, reverse("expedientes:bandeja")).content.decode()
-        positions = [html.index(e.identificador) for e in (old, middle, recent)]
+        positions = [html.index(e.identificador) for e in (middle, recent, old_long)]
         assert positions == sorted(positions)
-        assert "vencido" in html
+        assert html.count("exp-badge--vencido") == 2
 
     def test_search_by_nif_and_filter_unassigned(self, client, expediente, register, tramitador):
         response = get(client, tramitador, reverse("expedientes:bandeja"), q="12345678z")
@@ -196,6 +211,39 @@ class TestActuacionesAutomatizadas:
         assert html.count("<section") >= 5
 
 
+class TestInformeForm:
+    def test_a_report_is_asked_by_username_and_an_unknown_one_is_refused(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from expedientes.models import Informe
+
+        client.force_login(tramitador)
+        url = reverse("expedientes:accion", args=[expediente.pk, "informe"])
+        data = {"version": expediente.version, "asunto": "Informe ambiental"}
+        response = client.post(url, {**data, "solicitado_a": "nadie"}, follow=True)
+        assert "No hay personal en activo con ese usuario." in response.content.decode()
+        assert not Informe.objects.exists()
+        client.post(url, {**data, "solicitado_a": tramitador_ajeno.username})
+        assert Informe.objects.get().solicitado_a == tramitador_ajeno
+
+
+class TestAbrir:
+    def test_a_handler_opens_the_file_of_a_desk_entry_of_their_unit(
+        self, client, register, procedimiento, tramitador, medio_ambiente
+    ):
+        asiento = register(procedimiento=None)
+        foreign = register(procedimiento=None, unidad_destino=medio_ambiente)
+        client.force_login(tramitador)
+        url = reverse("expedientes:abrir")
+        response = client.post(url, {"numero": foreign.numero, "procedimiento": procedimiento.pk})
+        assert "No hay ninguna entrada con ese número en sus unidades." in response.content.decode()
+        assert not Expediente.objects.exists()
+        response = client.post(url, {"numero": asiento.numero, "procedimiento": procedimiento.pk})
+        exp = Expediente.objects.get()
+        assert response.status_code == 302 and response["Location"].endswith(f"/{exp.pk}/")
+        assert exp.asiento_origen == asiento and exp.opened_by == tramitador
+
+
 class TestReportUploadPolicy:
     """Issue 17: a report entering a case file passes the one upload policy too."""
 
@@ -226,3 +274,15 @@ class TestReportUploadPolicy:
         )
         assert "elementos activos" in response.content.decode()
         assert not expediente.informes.filter(emitted_at__isnull=False).exists()
+
+    def test_a_file_of_a_refused_type_is_refused_and_a_pdf_is_accepted(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from .conftest import make_pdf_bytes
+
+        response = self._emit(client, expediente, tramitador, tramitador_ajeno, b"MZ not a doc")
+        assert "no es de un tipo admitido" in response.content.decode()
+        assert expediente.informes.get().estado == "solicitado"
+        self._emit(client, expediente, tramitador, tramitador_ajeno, make_pdf_bytes("Informe"))
+        emitted = expediente.informes.get(estado="emitido")
+        assert emitted.documento.actual.mime == "application/pdf"

@@ -131,3 +131,41 @@ class TestAvisos:
         assert recordatorios_send(now=madrid(2026, 3, 11, 10)) == 1
         assert recordatorios_send(now=madrid(2026, 3, 11, 11)) == 0
         assert Aviso.objects.filter(notificacion=n, tipo="recordatorio").count() == 2
+
+
+class TestEvidenceLongTerm:
+    def test_not_9_the_acuse_is_sealed_timestamped_and_valid_for_pyhanko(
+        self, ciudadana, electronica, prepare, council_seal, settings
+    ):
+        """Issue 12, done when: the acuse validates with pyHanko as intact, trusted (demo CA)
+        and timestamped by a real RFC 3161 TSA over HTTP."""
+        from asn1crypto import pem
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+
+        from firma.signing.seal import forget_revinfo
+        from tests.conftest import DEMO_PKI_PASSWORD
+        from tests.firma.localpki import load_p12, tsa_server
+
+        cert, key, chain = load_p12(council_seal.tsa_p12, DEMO_PKI_PASSWORD)
+        with tsa_server(cert, key, chain) as url:
+            settings.FIRMA_TSA_URL = url
+            forget_revinfo()
+            try:
+                n = prepare(electronica)
+            finally:
+                forget_revinfo()
+        puesta = n.evidencias.get(tipo=TipoEvidencia.PUESTA)
+        with puesta.firma_version.content.open("rb") as fh:
+            data = fh.read()
+        _, _, der = pem.unarmor(council_seal.ca_pem.read_bytes())
+        context = ValidationContext(
+            trust_roots=[asn1_x509.Certificate.load(der)], allow_fetching=False
+        )
+        seal = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+        status = validate_pdf_signature(seal, context)
+        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+        assert status.timestamp_validity is not None
+        assert status.timestamp_validity.intact and status.timestamp_validity.trusted
