@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from firma.urls import verificar_urlpatterns
-from identidad.views import staff_login_redirect
+from identidad.views import staff_login
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,9 +19,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # The admin signs in like every staff page: the staff login (second factor), never
-    # Django's password-only form.
-    path("admin/login/", staff_login_redirect, name="admin_login_redirect"),
+    # The staff login (password + second factor, or the council's IdP) replaces Django's
+    # password-only admin form, at the admin's own address so django-axes throttles it.
+    path("admin/login/", staff_login, name="staff_login"),
     path("admin/", admin.site.urls),
     path("identidad/", include("identidad.urls")),
     path("catalogo/", include("procedimientos.urls")),

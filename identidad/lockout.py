@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import Resolver404, resolve
 
-STAFF_LOGIN_VIEWS = {"identidad:staff_login"}
+STAFF_LOGIN_VIEWS = {"identidad:staff_login", "staff_login"}  # /identidad/personal/…, /admin/login/
 
 
 def outside_staff_login(request, credentials=None) -> bool:

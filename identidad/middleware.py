@@ -26,7 +26,7 @@ class StaffSessionMiddleware:
             if session_expired(request):
                 logout(request)
                 messages.info(request, _("Su sesión de personal ha caducado. Vuelva a entrar."))
-                login = reverse("identidad:staff_login")
+                login = reverse("staff_login")
                 return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
             if settings.STAFF_REQUIRE_2FA and not is_strong(request):
                 request.user = without_staff_powers(user)

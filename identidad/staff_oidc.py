@@ -63,4 +63,4 @@ class StaffOIDCAuthenticationCallbackView(OIDCAuthenticationCallbackView):
             provider=str(settings.STAFF_OIDC_PROVIDER_NAME),
         )
         messages.error(request, message)
-        return HttpResponseRedirect(reverse("identidad:staff_login"))
+        return HttpResponseRedirect(reverse("staff_login"))

@@ -8,5 +8,6 @@ urlpatterns = [
     path("acceso/", views.login_page, name="login"),
     path("acceso/desarrollo/", views.dev_login, name="dev_login"),
     path("salir/", views.logout_view, name="logout"),
+    # The staff sign-in also answers here (the same view as /admin/login/, "staff_login").
     path("personal/acceso/", views.staff_login, name="staff_login"),
 ]

@@ -32,7 +32,7 @@ def safe_next_url(request: HttpRequest) -> str:
 
 def _login_context(request: HttpRequest, *, dev_form: DevLoginForm | None = None) -> dict:
     next_url = safe_next_url(request)
-    staff_url = reverse("identidad:staff_login")
+    staff_url = reverse("staff_login")
     return {
         "next": next_url,
         "oidc_enabled": settings.OIDC_ENABLED,
@@ -158,12 +158,3 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def staff_login_redirect(request: HttpRequest) -> HttpResponse:
-    """/admin/login/ → the staff login (keeping ``next``)."""
-    from django.utils.http import urlencode
-
-    target = reverse("identidad:staff_login")
-    next_url = safe_next_url(request)
-    return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)

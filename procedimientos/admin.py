@@ -332,6 +332,9 @@ class FormularioVersionAdmin(admin.ModelAdmin):
         return ["version"] if obj is None else []
 
     def has_delete_permission(self, request, obj=None):
+        # The role's permission first (the access matrix found any staff could delete).
+        if not super().has_delete_permission(request, obj):
+            return False
         return obj is None or not obj.is_frozen
 
     def save_model(self, request, obj, form, change):

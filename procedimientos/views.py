@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,11 @@ def avance_csv(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 def avance_staff(request: HttpRequest) -> HttpResponse:
-    """Staff view: the same figures plus each procedure's contribution, to plan the work."""
+    """Staff view: the same figures plus each procedure's contribution, to plan the work.
+
+    Being staff is not enough: the role must hold ``procedimientos.view_accionplan``."""
+    if not request.user.has_perm("procedimientos.view_accionplan"):
+        raise Http404
     pending = (
         Procedimiento.objects.filter(active=True, is_example=False)
         .exclude(adaptation_status__in=ESTADOS_ADAPTADOS)

@@ -23,6 +23,8 @@ class DocumentoNuevo:
     mime: str = ""
     tipo_anexo: str = TipoAnexo.DOCUMENTO
     validez: str = ValidezDocumento.ORIGINAL
+    csv: str = ""  # an authentic copy issued by firma (EE03): its CSV
+    resolution_ppi: int | None = None  # measured on the scan before it was sealed
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class DocumentoPreparado:
     tipo_anexo: str
     validez: str
     resolution_ppi: int | None
+    csv: str = ""
 
 
 def read_content(content, *, nombre: str, limits: Limits) -> bytes:
@@ -141,7 +144,9 @@ def prepare(
     )
     mime = checked.mime
     ppi = None
-    if doc.validez == ValidezDocumento.COPIA_AUTENTICA:
+    if doc.validez == ValidezDocumento.COPIA_AUTENTICA and doc.csv:
+        ppi = doc.resolution_ppi  # checked on the scan, before the CSV and seal were added
+    elif doc.validez == ValidezDocumento.COPIA_AUTENTICA:
         ppi = scan_resolution(data, mime)
         if ppi is None:
             raise ValueError(
@@ -167,6 +172,7 @@ def prepare(
         tipo_anexo=doc.tipo_anexo,
         validez=doc.validez,
         resolution_ppi=ppi,
+        csv=doc.csv,
     )
 
 
@@ -178,3 +184,63 @@ def store(doc: DocumentoPreparado) -> str:
         if saved != name:  # a concurrent identical upload won the race: keep theirs
             default_storage.delete(saved)
     return name
+
+
+def copia_autentica_papel(*, nombre: str, content, mime: str = "") -> DocumentoNuevo:
+    """REG-12, DOC-3: a paper document digitised at the desk becomes an authentic copy (EE03).
+
+    The scan passes the upload policy and the ≥200 ppi check first; an image is put in a PDF
+    at its own resolution; then firma stamps a CSV on every page and seals it with the
+    council's seal. Returns the document to register, carrying its CSV. Raises ``ValueError``
+    with the reason (low resolution, unsafe or unknown type)."""
+    from firma.services.documentos import csv_issue
+
+    checked = prepare(
+        DocumentoNuevo(
+            nombre=nombre, content=content, mime=mime, validez=ValidezDocumento.COPIA_AUTENTICA
+        )
+    )
+    data = checked.data
+    if checked.mime != "application/pdf":
+        data = _image_as_pdf(data, checked.mime, checked.resolution_ppi)
+    stem = checked.nombre.rsplit(".", 1)[0] if "." in checked.nombre else checked.nombre
+    pdf_name = f"{stem}.pdf"
+    version = csv_issue(
+        content=data,
+        name=pdf_name,
+        mime="application/pdf",
+        stamp=True,
+        seal=True,
+        note=f"Copia auténtica de papel (EE03), {checked.resolution_ppi} ppp",
+    )
+    with version.content.open("rb") as fh:
+        sealed = fh.read()
+    return DocumentoNuevo(
+        nombre=pdf_name,
+        content=sealed,
+        mime="application/pdf",
+        validez=ValidezDocumento.COPIA_AUTENTICA,
+        csv=version.csv,
+        resolution_ppi=checked.resolution_ppi,
+    )
+
+
+def _image_as_pdf(data: bytes, mime: str, ppi: int) -> bytes:
+    """One page exactly the size of the scanned sheet (pixels / ppi), the image embedded as
+    scanned, so the copy keeps its resolution (WeasyPrint, no extra dependency)."""
+    import base64
+    import io
+
+    from PIL import Image
+    from weasyprint import HTML
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    w_in, h_in = width / ppi, height / ppi
+    src = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+    html = (
+        f"<html><head><style>@page {{ size: {w_in:.4f}in {h_in:.4f}in; margin: 0 }}"
+        f"body {{ margin: 0 }} img {{ display: block; width: {w_in:.4f}in; "
+        f"height: {h_in:.4f}in }}</style></head><body><img src='{src}' alt=''></body></html>"
+    )
+    return HTML(string=html).write_pdf()

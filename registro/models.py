@@ -358,6 +358,12 @@ class AsientoDocumento(models.Model):
         default=ValidezDocumento.ORIGINAL,
     )
     resolution_ppi = models.PositiveIntegerField(_("resolución (ppp)"), null=True, blank=True)
+    csv = models.CharField(
+        _("CSV de la copia auténtica"),
+        max_length=40,
+        blank=True,
+        help_text=_("Copia auténtica de papel (EE03) sellada por el Ayuntamiento (REG-12)."),
+    )
     # REG-11: malware found after registration flags the document; the entry keeps its number.
     # These fields are outside the entry's hash chain (they change after registration).
     scanned_at = models.DateTimeField(_("último análisis antivirus"), null=True, blank=True)

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods
 from bilbao_sede.net import client_ip
 from identidad.services import audit_record, interesado_get_or_create
 
-from .constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
+from .constants import Canal, Direccion, DocumentacionFisica
+from .documentos import copia_autentica_papel
 from .forms import (
     BookSearchForm,
     DeskEntradaForm,
@@ -248,6 +249,20 @@ def oficina_entrada(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        key = _desk_key(request)
+        done = Asiento.objects.filter(idempotency_key=key).first() if key else None
+        if done is not None:  # the same form sent twice: one entry, one sealed copy
+            return redirect("registro:asiento_detalle", pk=done.pk)
+        try:
+            # REG-12: the paper becomes an authentic copy (EE03): ≥200 ppi, CSV, council seal.
+            copia = copia_autentica_papel(
+                nombre=data["escaneo"].name,
+                content=data["escaneo"],
+                mime=data["escaneo"].content_type or "",
+            )
+        except ValueError as exc:
+            form.add_error("escaneo", str(exc))
+            return _desk_entrada_page(request, form)
         try:
             interesado = interesado_get_or_create(**form.party_data())
             asiento = asiento_register(
@@ -260,14 +275,7 @@ def oficina_entrada(request):
                 resumen=data["resumen"],
                 expone=data["expone"],
                 solicita=data["solicita"],
-                documentos=[
-                    DocumentoNuevo(
-                        nombre=data["escaneo"].name,
-                        content=data["escaneo"],
-                        mime=data["escaneo"].content_type or "",
-                        validez=ValidezDocumento.COPIA_AUTENTICA,
-                    )
-                ],
+                documentos=[copia],
                 documentacion_fisica=(
                     DocumentacionFisica.REQUERIDA
                     if data["originales_custodiados"]
@@ -275,12 +283,16 @@ def oficina_entrada(request):
                 ),
                 idioma=get_language()[:2],
                 registrado_por=request.user,
-                idempotency_key=_desk_key(request),
+                idempotency_key=key,
             )
         except ValidationError as exc:
             _apply_errors(form, exc, {"documentos": "escaneo", "nif": "nif"})
         else:
             return redirect("registro:asiento_detalle", pk=asiento.pk)
+    return _desk_entrada_page(request, form)
+
+
+def _desk_entrada_page(request, form):
     return render(
         request,
         "registro/oficina_form.html",

@@ -12,6 +12,7 @@ from identidad.services import audit_record
 from procedimientos.text import normalize
 
 from ..constants import (
+    EstadoElaboracion,
     EstadoExpediente,
     Fase,
     Origen,
@@ -54,11 +55,17 @@ def search_text_for(expediente: Expediente, partes, numeros=()) -> str:
 def _capture_entry_documents(expediente: Expediente, asiento, *, visible: bool = True) -> list:
     documentos = []
     for doc in asiento.documentos.all():
+        # Paper digitised at the desk: an authentic copy the council issued (EE03, REG-12).
+        copia_papel = bool(doc.csv) and doc.validez == "02"
         documento = documento_capture(
             nombre=doc.nombre,
             mime=doc.mime,
             organo=expediente.unidad.dir3,
-            origen=Origen.CIUDADANO if asiento.canal != "api" else Origen.CIUDADANO,
+            origen=Origen.ADMINISTRACION if copia_papel else Origen.CIUDADANO,
+            estado_elaboracion=(
+                EstadoElaboracion.COPIA_PAPEL if copia_papel else EstadoElaboracion.ORIGINAL
+            ),
+            csv=doc.csv if copia_papel else "",
             tipo_documental=_TIPO_DOCUMENTAL_ANEXO.get(doc.tipo_anexo, TipoDocumental.OTROS),
             stored_name=doc.file.name,
             sha256=doc.sha256,

@@ -43,7 +43,7 @@ def staff_oidc_setting(attr: str, *args):
     if attr == "LOGIN_REDIRECT_URL":
         return settings.STAFF_LOGIN_REDIRECT_URL
     if attr == "LOGIN_REDIRECT_URL_FAILURE":
-        return "identidad:staff_login"
+        return "staff_login"
     return import_from_settings(attr, *args)
 
 

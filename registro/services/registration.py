@@ -249,6 +249,7 @@ def _register(
             tipo_anexo=d.tipo_anexo,
             validez=d.validez,
             resolution_ppi=d.resolution_ppi,
+            csv=d.csv,
         )
         for i, (d, name) in enumerate(zip(cleaned.documentos, stored, strict=True))
     ]

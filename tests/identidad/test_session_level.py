@@ -59,7 +59,7 @@ def test_a_staff_password_login_is_audited_with_level_bajo(client, funcionario):
 
     funcionario.is_staff = True
     funcionario.save()
-    admin_login = reverse("identidad:staff_login")  # STAFF_REQUIRE_2FA is off with DEBUG
+    admin_login = reverse("staff_login")  # STAFF_REQUIRE_2FA is off with DEBUG
     client.post(admin_login, {"username": "funcionaria", "password": "mala"})
     failed = AuditEntry.objects.get(action="login")
     assert failed.result == ResultadoAuditoria.DENEGADO

@@ -59,7 +59,7 @@ def _post_login(client, username, token, password=PASSWORD, next_url=""):
     data = {"username": username, "password": password, "otp_token": token}
     if next_url:
         data["next"] = next_url
-    return client.post(reverse("identidad:staff_login"), data)
+    return client.post(reverse("staff_login"), data)
 
 
 @pytest.mark.django_db
@@ -107,7 +107,7 @@ class TestPasswordAndTotp:
         assert response.status_code == 400 and SESSION_KEY not in client.session
 
     def test_the_page_renders_in_basque(self, client, require_2fa):
-        body = client.get("/eu" + reverse("identidad:staff_login")).content.decode()
+        body = client.get("/eu" + reverse("staff_login")).content.decode()
         assert "Langileen sarbidea" in body
 
 
@@ -120,9 +120,7 @@ class TestAdminRequiresTheSecondFactor:
         client.force_login(admin)  # a session without a second factor
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302
-        login = client.get(response["Location"])
-        assert login.status_code == 302
-        assert urlsplit(login["Location"]).path == reverse("identidad:staff_login")
+        assert urlsplit(response["Location"]).path == reverse("staff_login")
         assert client.get(reverse("registro:libro")).status_code == 404
         assert client.get(reverse("gestion:home")).status_code == 404
         admin.refresh_from_db()
@@ -135,9 +133,19 @@ class TestAdminRequiresTheSecondFactor:
         assert client.get(reverse("admin:index")).status_code == 200
 
     def test_django_s_password_only_admin_form_is_not_offered(self, client, require_2fa):
-        response = client.get(reverse("admin:login"))
-        assert response.status_code == 302
-        assert urlsplit(response["Location"]).path == reverse("identidad:staff_login")
+        assert reverse("admin:login") == reverse("staff_login")
+        body = client.get(reverse("admin:login")).content.decode()
+        assert 'name="otp_token"' in body and "Acceso del personal" in body
+
+    def test_wrong_codes_count_towards_the_lockout(self, client, require_2fa, settings):
+        """Issue 17.5 with the second factor: django-axes throttles this login path too."""
+        user, device = _staff()
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            assert _post_login(client, user.username, "000000").status_code == 400
+        assert _post_login(client, user.username, "000000").status_code == 429  # locked now
+        response = _post_login(client, user.username, _code(device))
+        assert response.status_code == 429
+        assert SESSION_KEY not in client.session
 
     def test_without_the_setting_a_password_session_keeps_working(self, client, settings):
         settings.STAFF_REQUIRE_2FA = False
@@ -157,7 +165,7 @@ def test_staff_sessions_expire_after_the_maximum_age(client, require_2fa, settin
     session.save()
     response = client.get(reverse("registro:libro"))
     assert response.status_code == 302
-    assert urlsplit(response["Location"]).path == reverse("identidad:staff_login")
+    assert urlsplit(response["Location"]).path == reverse("staff_login")
     assert SESSION_KEY not in client.session
 
 
@@ -245,7 +253,7 @@ def test_the_corporate_provider_never_creates_or_elevates_accounts(corporate_pro
     PROVIDER_CLAIMS["corp-nadie"] = {"preferred_username": "no-existe", "email": "x@y.example"}
     http = requests.Session()
     response = _corporate_login(http, sede_base, "corp-nadie")
-    assert urlsplit(response.url).path == reverse("identidad:staff_login")
+    assert urlsplit(response.url).path == reverse("staff_login")
     assert "no corresponde a ningún miembro del personal" in response.text
     assert not User.objects.filter(username="no-existe").exists()
     session = _sede_session(http)

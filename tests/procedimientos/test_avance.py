@@ -127,12 +127,17 @@ def test_the_csv_export_keeps_reported_and_computed_apart(client, plan, make_pro
     assert rows[0]["grado_de_avance"] == "44.00"
 
 
-def test_the_staff_view_needs_staff(client, plan, funcionario, ciudadana):
+def test_the_staff_view_needs_the_roles_permission(client, plan, funcionario, ciudadana):
+    from identidad.roles import Role
+    from tests.personas import staff_member
+
     url = "/catalogo/grado-de-avance/gestion/"
     assert client.get(url).status_code == 302
     client.force_login(ciudadana)
     assert client.get(url).status_code == 302
-    client.force_login(funcionario)
+    client.force_login(funcionario)  # staff with no role: being staff grants nothing
+    assert client.get(url).status_code == 404
+    client.force_login(staff_member("editora", Role.CATALOGUE_EDITOR))
     response = client.get(url)
     assert response.status_code == 200
     assert "Procedimientos por adaptar" in response.content.decode()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 
-def validate_seal(data: bytes, ca_pem: Path):
+def validate_seal(data: bytes, ca_pem: Path, *, strict: bool = True):
     import io
 
     from asn1crypto import pem, x509
@@ -18,7 +18,7 @@ def validate_seal(data: bytes, ca_pem: Path):
 
     _, _, der = pem.unarmor(ca_pem.read_bytes())
     context = ValidationContext(trust_roots=[x509.Certificate.load(der)])
-    reader = PdfFileReader(io.BytesIO(data))
+    reader = PdfFileReader(io.BytesIO(data), strict=strict)
     assert len(reader.embedded_signatures) == 1
     return validate_pdf_signature(reader.embedded_signatures[0], context)
 

@@ -12,24 +12,22 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from apoderamientos.constants import FirmaConsentimiento, TipoHabilitacion
+from apoderamientos.constants import FirmaConsentimiento
 from apoderamientos.models import ConsentimientoExpreso
-from apoderamientos.services import habilitacion_register
 from identidad.models import AuditEntry, Interesado
 from identidad.roles import Role
-from registro.constants import Canal, TipoOficina
+from registro.constants import Canal
 from registro.models import Oficina
 from sede.constants import MetodoFirma
 from sede.models import Borrador, Presentacion
 from tests.personas import staff_member
+from tests.sede.asistida_support import habilitado_at, oficina_deusto
 from tests.sede.filing_support import *  # noqa: F403
 from tests.sede.filing_support import make_pdf
 from tests.sede.test_filing_flow import INSTANCIA_STEPS, step_url
@@ -39,31 +37,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def oficina(ayuntamiento) -> Oficina:
-    return Oficina.objects.create(
-        code="O00099001",
-        name_es="Zuzenean Deusto",
-        name_eu="Zuzenean Deustu",
-        kind=TipoOficina.PRESENCIAL,
-        unidad=ayuntamiento,
-    )
+    return oficina_deusto(ayuntamiento)
 
 
-def _habilitado(username, oficina, *, procedimientos=(), all_procedimientos=False, days=30):
-    user = staff_member(username, Role.HABILITADO)
-    user.first_name, user.last_name = "Itziar", "Lopez Habilitada"
-    user.email = f"{username}@bilbao.example"
-    user.save()
-    oficina.personal.add(user)
-    now = timezone.now()
-    habilitacion_register(
-        staff=user,
-        tipo=TipoHabilitacion.IDENTIFICACION_FIRMA,
-        valid_from=now - timedelta(days=1),
-        valid_until=now + timedelta(days=days),
-        procedimientos=procedimientos,
-        all_procedimientos=all_procedimientos,
-    )
-    return user
+def _habilitado(username, oficina, **kwargs):
+    return habilitado_at(oficina, username, **kwargs)
 
 
 @pytest.fixture
