@@ -46,3 +46,29 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "60"
         return response
+
+
+class SessionRefreshMiddleware:
+    """Idle expiry without a session write on every request.
+
+    ``SESSION_COOKIE_AGE`` is an idle timeout: each save pushes the expiry forward. Saving on
+    every request (``SESSION_SAVE_EVERY_REQUEST``) costs an UPDATE per page; here an active
+    session is saved at most once a minute, so the timeout is exact to the minute.
+    """
+
+    REFRESH_SECONDS = 60
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            import time
+
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.REFRESH_SECONDS:
+                session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
+        return response

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bilbao_sede.middleware.SessionRefreshMiddleware",  # idle expiry, one save a minute
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -541,7 +542,9 @@ REGISTRO_MAX_DOCUMENTS = env_int("REGISTRO_MAX_DOCUMENTS", 50, minimum=1)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: an active session is saved (its expiry pushed forward) at most once a minute
+# (bilbao_sede.middleware.SessionRefreshMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the one
