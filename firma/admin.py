@@ -135,7 +135,7 @@ class PeticionFirmaAdmin(admin.ModelAdmin):
 class FirmaDocumentoInline(ReadOnlyInline):
     model = FirmaDocumento
     fields = ["documento", "signed_at", "signer_subject", "tipo_firma", "leyenda"]
-    readonly_fields = fields
+    readonly_fields = ("documento", "signed_at", "signer_subject", "tipo_firma", "leyenda")
 
 
 @admin.register(AccionFirma)

@@ -202,7 +202,8 @@ def copia_autentica_papel(*, nombre: str, content, mime: str = "") -> DocumentoN
     )
     data = checked.data
     if checked.mime != "application/pdf":
-        data = _image_as_pdf(data, checked.mime, checked.resolution_ppi)
+        # prepare() refused any image without a measurable resolution (REG-12)
+        data = _image_as_pdf(data, checked.mime, checked.resolution_ppi or 200)
     stem = checked.nombre.rsplit(".", 1)[0] if "." in checked.nombre else checked.nombre
     pdf_name = f"{stem}.pdf"
     version = csv_issue(
