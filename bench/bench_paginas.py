@@ -41,7 +41,6 @@ from bench.harness import (  # noqa: E402
     bench_database,
     is_postgresql,
     scaling_report,
-    sql,
     time_page,
 )
 
@@ -52,18 +51,8 @@ PER_CITIZEN = 10
 
 
 def grow_to(base, rows: int) -> None:
-    """Load filings until there are ``rows`` (in chunks, so memory and WAL stay small)."""
-    have = datasets.filings_loaded()
     began = time.perf_counter()
-    chunk_citizens = 20_000
-    while have < rows:
-        citizens = max(1, min(chunk_citizens, (rows - have) // PER_CITIZEN))
-        datasets.load_filings(base, citizens=citizens, per_citizen=PER_CITIZEN)
-        have = datasets.filings_loaded()
-    if is_postgresql():
-        sql("VACUUM ANALYZE")
-    else:
-        sql("ANALYZE")
+    have = datasets.grow_filings(base, rows, per_citizen=PER_CITIZEN)
     print(f"{have:,} filings loaded in {time.perf_counter() - began:.1f}s", flush=True)
 
 

@@ -287,3 +287,15 @@ def load_powers(*, first: int, citizens: int) -> int:
         f"SELECT p.id, i.id FROM apoderamientos_apoderamiento p JOIN identidad_interesado i "
         f"ON i.nif = {nif_sql('CAST(substr(p.numero, 2) AS int)')} WHERE p.id > {max_power}"
     )
+
+
+def grow_filings(base: SedeDataset, rows: int, *, per_citizen: int = 10) -> int:
+    """Load filings until there are ``rows`` (in chunks of 200,000, so memory and WAL stay
+    small), then refresh the statistics; the number of filings."""
+    have = filings_loaded()
+    while have < rows:
+        citizens = max(1, min(20_000, (rows - have) // per_citizen))
+        load_filings(base, citizens=citizens, per_citizen=per_citizen)
+        have = filings_loaded()
+    sql("VACUUM ANALYZE" if is_postgresql() else "ANALYZE")
+    return have
