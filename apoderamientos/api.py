@@ -21,6 +21,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bilbao_sede.net import client_ip
 from identidad.models import Interesado
 from identidad.session import identification_level
 from identidad.validators import normalize_nif
@@ -324,7 +325,7 @@ class OfficeApoderamientoViewSet(viewsets.GenericViewSet):
                 staff=request.user,
                 apoderamiento_id=int(pk),
                 reason=request.query_params.get("motivo", ""),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except (Apoderamiento.DoesNotExist, ValueError) as exc:
             raise NotFound from exc

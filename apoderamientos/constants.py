@@ -76,3 +76,18 @@ class ViaRepresentacion(models.TextChoices):
     PROPIA = "propia", _("En nombre propio")
     APODERAMIENTO = "apoderamiento", _("Apoderamiento")
     HABILITACION = "habilitacion", _("Funcionario habilitado")
+
+
+class DocumentoIdentidad(models.TextChoices):
+    """The identity document an authorised official checks at the desk (HAB-2)."""
+
+    DNI = "dni", _("DNI")
+    NIE = "nie", _("NIE / tarjeta de residencia")
+    PASAPORTE = "pasaporte", _("Pasaporte")
+
+
+class FirmaConsentimiento(models.TextChoices):
+    """How the citizen signed the express consent (HAB-2): both keep the signed copy."""
+
+    PAPEL = "papel", _("Firmado en papel y digitalizado")
+    TABLETA = "tableta", _("Firmado en tableta")

@@ -19,7 +19,9 @@ from identidad.models import Interesado, Unidad
 
 from .constants import (
     CanalOtorgamiento,
+    DocumentoIdentidad,
     EstadoApoderamiento,
+    FirmaConsentimiento,
     TipoApoderamiento,
     TipoEvento,
     TipoHabilitacion,
@@ -293,6 +295,18 @@ class ConsentimientoExpreso(models.Model):
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     given_at = models.DateTimeField(_("fecha y hora"))
+    documento_identidad = models.CharField(
+        _("documento de identidad comprobado"),
+        max_length=12,
+        choices=DocumentoIdentidad.choices,
+        blank=True,
+    )
+    firma = models.CharField(
+        _("firma del consentimiento"),
+        max_length=10,
+        choices=FirmaConsentimiento.choices,
+        default=FirmaConsentimiento.PAPEL,
+    )
 
     class Meta:
         verbose_name = _("consentimiento expreso")

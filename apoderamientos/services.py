@@ -29,6 +29,7 @@ from .constants import (
     MAX_VALIDITY_YEARS,
     CanalOtorgamiento,
     EstadoApoderamiento,
+    FirmaConsentimiento,
     TipoApoderamiento,
     TipoEvento,
     TipoHabilitacion,
@@ -642,6 +643,144 @@ def habilitado_check(
     return decision.habilitacion
 
 
+def _refuse_habilitado(*, staff, interesado, procedimiento, reason, ip) -> None:
+    """Audit a refusal to an authorised official and raise it with its reason."""
+    decision = Decision(False, str(reason))
+    audit_record(
+        actor=staff,
+        action="habilitacion.actuacion",
+        obj=interesado,
+        result="denegado",
+        detail={"motivo": str(reason), "procedimiento": getattr(procedimiento, "code", None)},
+        ip=ip,
+    )
+    raise HabilitacionDenegada(decision)
+
+
+def habilitado_precheck(
+    *,
+    staff: User,
+    interesado: Interesado | None,
+    procedimiento,
+    obligado_electronico: bool = False,
+    instant: datetime | None = None,
+    ip: str | None = None,
+) -> Habilitacion:
+    """HAB-1..3 before an authorised official acts for a citizen: the official must be
+    habilitado (identification and signature) for that procedure on that date (HAB-3), and
+    the citizen a natural person not obliged to relate electronically (HAB-2, art. 14.2
+    Ley 39/2015). Refusals are audited and raised (``HabilitacionDenegada``) with the reason.
+    """
+    now = instant or timezone.now()
+    decision = habilitacion_decision(staff=staff, procedimiento=procedimiento, instant=now)
+    if not decision.allowed:
+        _refuse_habilitado(
+            staff=staff,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            reason=decision.reason,
+            ip=ip,
+        )
+    if interesado is not None and interesado.tipo != TipoPersona.FISICA:
+        _refuse_habilitado(
+            staff=staff,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            reason=_("El personal habilitado solo puede actuar por personas físicas."),
+            ip=ip,
+        )
+    if obligado_electronico:
+        _refuse_habilitado(
+            staff=staff,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            reason=_(
+                "Esta persona está obligada a relacionarse electrónicamente con la "
+                "Administración para este trámite (art. 14.2 Ley 39/2015): no puede presentarlo "
+                "un funcionario habilitado en su nombre."
+            ),
+            ip=ip,
+        )
+    return decision.habilitacion
+
+
+def consentimiento_register(
+    *,
+    staff: User,
+    interesado: Interesado,
+    procedimiento,
+    documento: UploadedFile,
+    documento_identidad: str = "",
+    firma: str = FirmaConsentimiento.PAPEL,
+    ip: str | None = None,
+) -> ConsentimientoExpreso:
+    """HAB-2: keep the citizen's signed express consent for this official and procedure.
+
+    The official must be habilitado for the procedure today (HAB-3) and the citizen a
+    natural person; the signed copy is stored with its SHA-256 and the act is audited.
+    """
+    now = timezone.now()
+    # Outside the write's transaction, so that an audited refusal is kept.
+    habilitacion = habilitado_precheck(
+        staff=staff, interesado=interesado, procedimiento=procedimiento, instant=now, ip=ip
+    )
+    return _consentimiento_store(
+        staff=staff,
+        habilitacion=habilitacion,
+        interesado=interesado,
+        procedimiento=procedimiento,
+        documento=documento,
+        documento_identidad=documento_identidad,
+        firma=firma,
+        now=now,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def _consentimiento_store(
+    *,
+    staff,
+    habilitacion,
+    interesado,
+    procedimiento,
+    documento,
+    documento_identidad,
+    firma,
+    now,
+    ip,
+) -> ConsentimientoExpreso:
+    if documento is None or not documento.size:
+        raise ValidationError(
+            {"consent_document": _("Adjunte el consentimiento expreso firmado por la persona.")}
+        )
+    consent = ConsentimientoExpreso(
+        habilitacion=habilitacion,
+        interesado=interesado,
+        procedimiento=procedimiento,
+        sha256=_sha256(documento),
+        given_at=now,
+        documento_identidad=documento_identidad,
+        firma=firma,
+    )
+    consent.documento = documento
+    consent.save()
+    audit_record(
+        actor=staff,
+        action="habilitacion.consentimiento",
+        obj=consent,
+        detail={
+            "interesado": interesado.nif,
+            "procedimiento": getattr(procedimiento, "code", None),
+            "sha256": consent.sha256,
+            "firma": firma,
+            "documento_identidad": documento_identidad,
+        },
+        ip=ip,
+    )
+    return consent
+
+
 def habilitado_act_for(
     *,
     staff: User,
@@ -650,69 +789,39 @@ def habilitado_act_for(
     consent_document: UploadedFile,
     ip: str | None = None,
 ) -> RepresentacionContexto:
-    """HAB-2, HAB-3: an authorised official files for a citizen at a district office.
+    """HAB-2, HAB-3: an authorised official acts for a citizen at a district office.
 
-    Refused (``HabilitacionDenegada``) unless the official is habilitado for that procedure
-    today — the refusal is audited; the citizen must be a natural person and their written
-    express consent is kept as a document (with its SHA-256). Returns the representation
-    context to store on the act.
+    Refused (``HabilitacionDenegada``, audited) unless the official is habilitado for that
+    procedure today and the citizen is a natural person; the written express consent is kept
+    (``consentimiento_register``). Returns the representation context to store on the act.
     """
     now = timezone.now()
-    try:
-        habilitacion = habilitado_check(staff=staff, procedimiento=procedimiento, instant=now)
-    except HabilitacionDenegada as refusal:
+    habilitacion = habilitado_precheck(
+        staff=staff, interesado=interesado, procedimiento=procedimiento, instant=now, ip=ip
+    )
+    with transaction.atomic():
+        consent = _consentimiento_store(
+            staff=staff,
+            habilitacion=habilitacion,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            documento=consent_document,
+            documento_identidad="",
+            firma=FirmaConsentimiento.PAPEL,
+            now=now,
+            ip=ip,
+        )
+        context = representation_record(
+            person=staff,
+            interesado=interesado,
+            procedimiento=procedimiento,
+            instant=consent.given_at,
+        )
         audit_record(
             actor=staff,
             action="habilitacion.actuacion",
-            obj=interesado,
-            result="denegado",
-            detail={
-                "motivo": refusal.decision.reason,
-                "procedimiento": getattr(procedimiento, "code", None),
-            },
+            obj=context,
+            detail={"interesado": interesado.nif, "consentimiento_sha256": consent.sha256},
             ip=ip,
         )
-        raise
-    return _habilitado_record(
-        habilitacion=habilitacion,
-        staff=staff,
-        interesado=interesado,
-        procedimiento=procedimiento,
-        consent_document=consent_document,
-        now=now,
-        ip=ip,
-    )
-
-
-@transaction.atomic
-def _habilitado_record(
-    *, habilitacion, staff, interesado, procedimiento, consent_document, now, ip
-) -> RepresentacionContexto:
-    if interesado.tipo != TipoPersona.FISICA:
-        raise HabilitacionDenegada(
-            Decision(False, _("El personal habilitado solo puede actuar por personas físicas."))
-        )
-    if consent_document is None or not consent_document.size:
-        raise ValidationError(
-            {"consent_document": _("Adjunte el consentimiento expreso firmado por la persona.")}
-        )
-    consent = ConsentimientoExpreso(
-        habilitacion=habilitacion,
-        interesado=interesado,
-        procedimiento=procedimiento,
-        sha256=_sha256(consent_document),
-        given_at=now,
-    )
-    consent.documento = consent_document
-    consent.save()
-    context = representation_record(
-        person=staff, interesado=interesado, procedimiento=procedimiento, instant=now
-    )
-    audit_record(
-        actor=staff,
-        action="habilitacion.actuacion",
-        obj=context,
-        detail={"interesado": interesado.nif, "consentimiento_sha256": consent.sha256},
-        ip=ip,
-    )
     return context

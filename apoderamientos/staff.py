@@ -19,3 +19,10 @@ register_entry(
 
 for role in (Role.REGISTRY_CLERK, Role.REGISTRY_HEAD, Role.HABILITADO, Role.ADMINISTRATOR):
     grant(role, "apoderamientos.gestionar_apoderamientos")
+
+# HAB-1..3: authorised officials record the citizen's consent and file for them.
+grant(
+    Role.HABILITADO,
+    "apoderamientos.add_consentimientoexpreso",
+    "apoderamientos.view_consentimientoexpreso",
+)

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bilbao_sede.net import client_ip
 from identidad.constants import NivelGarantia, TipoUnidad
 from identidad.decorators import level_required
 from identidad.session import identification_level, identification_method
@@ -32,10 +33,6 @@ from .forms import (
     StaffSearchForm,
 )
 from .models import Apoderamiento
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _own_or_404(request, pk: int) -> Apoderamiento:
@@ -240,7 +237,7 @@ def oficina(request):
             staff=request.user,
             nif=form.cleaned_data["nif"],
             reason=form.cleaned_data["motivo"],
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
         now = timezone.now()
         for power in results:
@@ -300,7 +297,7 @@ def oficina_detalle(request, pk: int):
             staff=request.user,
             apoderamiento_id=pk,
             reason=form.cleaned_data["motivo"],
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except Apoderamiento.DoesNotExist as exc:
         raise Http404 from exc

@@ -66,7 +66,7 @@ def main() -> None:
     print(f"add_term(10 working days):             {terms:,.0f}/s")
     print(f"effective_instant (REG-2):             {instants:,.0f}/s")
     ratio = terms / baseline
-    print(f"RESULT calendario add_term {terms:.0f}/s baseline {baseline:.0f}/s ratio {ratio:.2f}")
+    print(f"RESULT calendario_add_term value={terms:.0f} baseline={baseline:.0f} ratio={ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def main() -> None:
         )
         value, baseline = statistics.mean(search), statistics.mean(base)
         print(
-            f"RESULT catalogo_search value={value:.3f} baseline={baseline:.3f} "
+            f"RESULT catalogo_search_latency value={value:.3f} baseline={baseline:.3f} "
             f"ratio={value / baseline:.2f} p50={pct(search, 0.5):.3f} p95={pct(search, 0.95):.3f}"
         )
     finally:

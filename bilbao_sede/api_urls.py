@@ -10,6 +10,8 @@ urlpatterns: list = [
     path("firma/", include("firma.api_urls")),
     path("procedimientos/", include("procedimientos.api_urls")),
     path("registro/", include("registro.api_urls")),
+    path("expedientes/", include("expedientes.api_urls")),
+    path("notificaciones/", include("notificaciones.api_urls")),
     # path("firma/", include("firma.api_urls")),  apps add theirs here
 ]
 

@@ -5,10 +5,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from firma.urls import verificar_urlpatterns
+from identidad.views import staff_login_redirect
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    # Staff sign-in through the council's own identity provider (identidad.staff_auth).
+    path("oidc-personal/", include("identidad.staff_oidc_urls")),
     path("saml2/", include("djangosaml2.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -16,6 +19,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # The admin signs in like every staff page: the staff login (second factor), never
+    # Django's password-only form.
+    path("admin/login/", staff_login_redirect, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("identidad/", include("identidad.urls")),
     path("catalogo/", include("procedimientos.urls")),
@@ -28,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("notificaciones/", include("notificaciones.urls")),
     path("apoderamientos/", include("apoderamientos.urls")),
     path("gestion/", include("gestion.urls")),
+    path("tablon/", include("tablon.urls")),
     path("", include("sede.urls")),
     prefix_default_language=False,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -20,6 +21,7 @@ from .models import DiaInhabil
 from .terms import add_term, effective_instant
 
 MAX_AMOUNT = 1000
+MIN_YEAR, MAX_YEAR = date.min.year, date.max.year  # 1 and 9999: the years a date can have
 
 
 class DiaInhabilSerializer(serializers.ModelSerializer):
@@ -95,6 +97,15 @@ class CalendarYearApi(APIView):
         responses=CalendarYearSerializer,
     )
     def get(self, request: Request, year: int) -> Response:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationError(
+                {
+                    "year": [
+                        _("El año debe estar entre %(min)d y %(max)d.")
+                        % {"min": MIN_YEAR, "max": MAX_YEAR}
+                    ]
+                }
+            )
         days = list(selectors.dia_inhabil_list(year=year))
         data = {
             "year": year,

@@ -12,6 +12,7 @@ from .models import (
     PasoFirma,
     PeticionDocumento,
     PeticionFirma,
+    Resellado,
 )
 
 
@@ -44,10 +45,28 @@ class DocumentoAdmin(admin.ModelAdmin):
         return False
 
 
+class ReselladoInline(ReadOnlyInline):
+    model = Resellado
+    fields = ["created_at", "sha256_before", "sha256_after", "expires_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+
 @admin.register(DocumentoVersion)
 class DocumentoVersionAdmin(admin.ModelAdmin):
-    list_display = ["name", "numero", "csv", "mime", "size", "tipo_firma", "created_at"]
-    list_filter = ["tipo_firma", "mime"]
+    list_display = [
+        "name",
+        "numero",
+        "csv",
+        "mime",
+        "size",
+        "tipo_firma",
+        "pades_level",
+        "timestamp_expires_at",
+        "created_at",
+    ]
+    list_filter = ["tipo_firma", "pades_level", "mime"]
+    inlines = [ReselladoInline]
     search_fields = ["csv", "name", "sha256"]
     readonly_fields = [
         "documento",
@@ -59,6 +78,8 @@ class DocumentoVersionAdmin(admin.ModelAdmin):
         "size",
         "csv",
         "tipo_firma",
+        "pades_level",
+        "timestamp_expires_at",
         "note",
         "created_at",
     ]

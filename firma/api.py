@@ -12,8 +12,10 @@ import binascii
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -182,6 +184,8 @@ class PeticionListCreateApi(APIView):
 
     @extend_schema(request=PeticionCreateSerializer, responses={201: PeticionOutputSerializer})
     def post(self, request):
+        if not selectors.can_create_peticiones(request.user):
+            raise PermissionDenied(_("No tiene permiso para enviar documentos a firma."))
         serializer = PeticionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -320,10 +324,31 @@ class ValidacionApi(APIView):
                 "ValidationReport",
                 fields={
                     "fmt": serializers.CharField(),
-                    "result": serializers.CharField(),
+                    "result": serializers.ChoiceField(
+                        choices=["valid", "invalid", "indeterminate", "cannot_validate"]
+                    ),
+                    "indication": serializers.ChoiceField(
+                        choices=["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"],
+                        allow_null=True,
+                        help_text="ETSI EN 319 102-1 main indication (null: nothing to validate).",
+                    ),
+                    "subindication": serializers.CharField(
+                        allow_null=True,
+                        help_text="ETSI EN 319 102-1 sub-indication, e.g. OUT_OF_BOUNDS_NO_POE.",
+                    ),
+                    "explanation": serializers.CharField(
+                        help_text="Plain explanation of the verdict, in the request's language."
+                    ),
                     "summary": serializers.CharField(),
                     "reasons": serializers.ListField(child=serializers.CharField()),
-                    "signatures": serializers.ListField(child=serializers.DictField()),
+                    "signatures": serializers.ListField(
+                        child=serializers.DictField(),
+                        help_text=(
+                            "One report per signature: indication, subindication, explanation, "
+                            "validation_time and validation_time_basis, revocation_status, "
+                            "policy_oid, policy_name, policy_digest_ok, codes, reasons, warnings."
+                        ),
+                    ),
                 },
             )
         },

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from firma.keys import BACKENDS
 from firma.keys.demo_pki import DEFAULT_PASSWORD
@@ -96,4 +97,33 @@ def check_trust_and_tsa(app_configs=None, **kwargs):
     url = getattr(settings, "FIRMA_TSA_URL", "") or ""
     if url and urlparse(url).scheme not in ("http", "https"):
         messages.append(Error(f"FIRMA_TSA_URL={url!r} is not an http(s) URL.", id="firma.E004"))
+    if not url and not settings.DEBUG:
+        messages.append(
+            Warning(
+                "FIRMA_TSA_URL is empty: the council's seals carry no timestamp (PAdES B-B) and "
+                "stop being verifiable when the seal certificate expires.",
+                hint="Configure the TSA (e.g. Izenpe's) so seals are B-T/B-LTA.",
+                id="firma.W010",
+            )
+        )
+    if (
+        getattr(settings, "FIRMA_REVOCATION_CHECK", False)
+        and not getattr(settings, "FIRMA_REVOCATION_HOSTS", None)
+        and not getattr(settings, "FIRMA_CRLS", None)
+    ):
+        messages.append(
+            Warning(
+                "FIRMA_REVOCATION_CHECK is on but neither FIRMA_REVOCATION_HOSTS nor FIRMA_CRLS "
+                "is set: signatures that carry no revocation data of their own will be "
+                "INDETERMINATE/TRY_LATER.",
+                hint="Allow the OCSP/CRL hosts of the accepted CAs (Izenpe, FNMT...).",
+                id="firma.W011",
+            )
+        )
+    try:
+        from firma.policy import signing_policy
+
+        signing_policy()
+    except ImproperlyConfigured as exc:
+        messages.append(Error(str(exc), id="firma.E005"))
     return messages

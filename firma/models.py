@@ -66,6 +66,19 @@ class DocumentoVersion(models.Model):
     )
     note = models.CharField(_("nota"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("creada"), default=timezone.now)
+    pades_level = models.CharField(
+        _("nivel PAdES"),
+        max_length=8,
+        blank=True,
+        help_text=_("B-B, B-T o B-LTA para los documentos sellados; vacío si no lo está."),
+    )
+    timestamp_expires_at = models.DateTimeField(
+        _("caducidad del último sello de tiempo"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Antes de esta fecha se añade un nuevo sello de tiempo de archivo."),
+    )
 
     class Meta:
         verbose_name = _("versión de documento")
@@ -295,3 +308,30 @@ class FirmaDocumento(models.Model):
 
     def __str__(self) -> str:
         return self.leyenda
+
+
+class Resellado(models.Model):
+    """A document timestamp added to a sealed version before its last one expired (B-LTA).
+
+    The content grows by an incremental update: the earlier bytes stay as they were, so the
+    CSV and every signature keep verifying; the hashes before and after are kept here.
+    """
+
+    version = models.ForeignKey(
+        DocumentoVersion,
+        verbose_name=_("versión"),
+        on_delete=models.PROTECT,
+        related_name="resellados",
+    )
+    sha256_before = models.CharField(_("huella SHA-256 anterior"), max_length=64)
+    sha256_after = models.CharField(_("huella SHA-256 posterior"), max_length=64)
+    expires_at = models.DateTimeField(_("caducidad del nuevo sello de tiempo"), null=True)
+    created_at = models.DateTimeField(_("fecha"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sello de tiempo de archivo")
+        verbose_name_plural = _("sellos de tiempo de archivo")
+        ordering = ["version_id", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} @ {self.created_at:%Y-%m-%d}"

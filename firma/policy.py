@@ -1,14 +1,24 @@
-"""Signature policy constants (legal.md FIR-1, FIR-2, FIR-4).
+"""Signature policies (legal.md FIR-1, FIR-2, FIR-4), built in and configured as data.
 
 The AGE signature policy ("Política de Firma Electrónica y de Certificados de la
 Administración General del Estado") is what Spanish administrations put in every
 AdES-EPES signature. We sign with v1.9 and accept v1.8 when validating.
+
+Other policies — Bilbao's own, once approved — are data, not code: a JSON file named by
+``FIRMA_SIGNATURE_POLICIES_FILE`` lists them (OID, digest algorithm and digests, URI,
+rules; see docs/firma-validacion.md), and ``FIRMA_SIGNING_POLICY`` names the OID the
+council's own signatures carry. A signature under a policy we do not know is reported with
+its identifier, never failed for that alone.
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,16 @@ class SignaturePolicy:
     qualifier: str
     hash_algorithm: str
     hashes: dict[str, str]
+    name: str = "AGE"
+    # Rules the policy adds to a signature's validation (all optional):
+    #   "require_timestamp": true       a signature timestamp (-T) is required
+    #   "digest_algorithms": ["sha256"] accepted digest algorithms of the signature
+    #   "require_signing_certificate": true  the signing-certificate attribute is required
+    rules: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}" if self.version else self.name
 
     @property
     def urn(self) -> str:
@@ -63,11 +83,76 @@ ACCEPTED_POLICIES: dict[str, SignaturePolicy] = {
 }
 
 
+_RULES = {"require_timestamp", "digest_algorithms", "require_signing_certificate"}
+
+
+def policy_from_data(data: dict) -> SignaturePolicy:
+    """A policy from its data (one entry of the ``FIRMA_SIGNATURE_POLICIES_FILE`` list)."""
+    try:
+        oid = normalize_oid(str(data["oid"]))
+        digest = data.get("digest")
+        hashes = dict(data.get("digests") or ({"cades": digest, "xades": digest} if digest else {}))
+        for value in hashes.values():
+            base64.b64decode(value, validate=True)
+        rules = dict(data.get("rules") or {})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"Signature policy {data!r}: {exc}") from exc
+    unknown = set(rules) - _RULES
+    if unknown:
+        raise ImproperlyConfigured(
+            f"Signature policy {oid}: unknown rules {sorted(unknown)}; use {sorted(_RULES)}."
+        )
+    if not hashes:
+        raise ImproperlyConfigured(f"Signature policy {oid}: give its digest (base64).")
+    return SignaturePolicy(
+        version=str(data.get("version", "")),
+        oid=oid,
+        qualifier=str(data.get("uri", "")),
+        hash_algorithm=str(data.get("digest_algorithm", "sha256")).lower().replace("-", ""),
+        hashes=hashes,
+        name=str(data.get("name", oid)),
+        rules=rules,
+    )
+
+
+def configured_policies() -> dict[str, SignaturePolicy]:
+    """Built-in AGE policies plus those in ``FIRMA_SIGNATURE_POLICIES_FILE`` (by OID)."""
+    from django.conf import settings
+
+    policies = dict(ACCEPTED_POLICIES)
+    path = getattr(settings, "FIRMA_SIGNATURE_POLICIES_FILE", "") or ""
+    if path:
+        try:
+            entries = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ImproperlyConfigured(f"FIRMA_SIGNATURE_POLICIES_FILE {path}: {exc}") from exc
+        if not isinstance(entries, list):
+            raise ImproperlyConfigured("FIRMA_SIGNATURE_POLICIES_FILE must hold a JSON list.")
+        for entry in entries:
+            policy = policy_from_data(entry)
+            policies[policy.oid] = policy
+    return policies
+
+
+def signing_policy() -> SignaturePolicy:
+    """The policy the council's signatures carry (``FIRMA_SIGNING_POLICY``, AGE v1.9)."""
+    from django.conf import settings
+
+    oid = normalize_oid(getattr(settings, "FIRMA_SIGNING_POLICY", "") or SIGNING_POLICY.oid)
+    policy = configured_policies().get(oid)
+    if policy is None:
+        raise ImproperlyConfigured(
+            f"FIRMA_SIGNING_POLICY {oid} is neither an AGE policy nor in "
+            "FIRMA_SIGNATURE_POLICIES_FILE."
+        )
+    return policy
+
+
 def policy_for_oid(oid: str | None) -> SignaturePolicy | None:
-    """The accepted policy with that OID (``urn:oid:`` prefix tolerated), else None."""
+    """The known policy with that OID (``urn:oid:`` prefix tolerated), else None."""
     if not oid:
         return None
-    return ACCEPTED_POLICIES.get(normalize_oid(oid))
+    return configured_policies().get(normalize_oid(oid))
 
 
 def normalize_oid(oid: str) -> str:

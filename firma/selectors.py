@@ -32,6 +32,25 @@ def version_firmas(version: DocumentoVersion) -> QuerySet[FirmaDocumento]:
     return FirmaDocumento.objects.filter(documento__resultado=version).order_by("signed_at", "pk")
 
 
+def version_validation(version: DocumentoVersion):
+    """The validation report (EN 319 102-1 verdict) of a signed version, or None if it
+    carries no electronic signature. Cached a few minutes per content and language."""
+    if not version.tipo_firma:
+        return None
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .services.documentos import documento_read
+    from .validation import validate
+
+    key = f"firma:validation:{version.sha256}:{translation.get_language()}"
+    report = cache.get(key)
+    if report is None:
+        report = validate(documento_read(version))
+        cache.set(key, report, 300)
+    return report
+
+
 def _actionable() -> Q:
     return Q(
         estado=EstadoAccion.PENDIENTE,
@@ -63,6 +82,16 @@ def acciones_of(user) -> QuerySet[AccionFirma]:
 def acciones_signing(user) -> QuerySet[AccionFirma]:
     """The user's signatures queued and not yet made (they leave the inbox at once)."""
     return acciones_of(user).filter(estado=EstadoAccion.EN_COLA).order_by("queued_at", "pk")
+
+
+def can_create_peticiones(user) -> bool:
+    """Sending documents to be signed is a role's permission, not a consequence of being staff."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("firma.add_peticionfirma")
+    )
 
 
 def peticiones_for(user) -> QuerySet[PeticionFirma]:

@@ -27,3 +27,11 @@ def portafirmas_sweep_task() -> dict:
     from firma.services import acciones_requeue_stuck, recordatorios_send
 
     return {"reminders": recordatorios_send(), "requeued": acciones_requeue_stuck()}
+
+
+@shared_task
+def sellos_retimestamp_task() -> int:
+    """Periodic: add an archive timestamp to sealed documents whose last one expires soon."""
+    from firma.services.archivo import versiones_retimestamp
+
+    return versiones_retimestamp()

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from bilbao_sede.net import client_ip
+
 from . import selectors, services
 from .constants import TipoAccion
 from .forms import AccionFormSet, PeticionForm, RechazoForm, ValidarForm, VerificarForm
@@ -79,7 +81,7 @@ def _audit_access(request, version, what: str) -> None:
         what,
         version.pk,
         version.documento_id,
-        request.META.get("REMOTE_ADDR", "?"),
+        client_ip(request) or "?",
     )
 
 
@@ -112,6 +114,7 @@ def verificar_codigo(request, code: str):
         {
             "version": version,
             "firmas": list(selectors.version_firmas(version)),
+            "report": selectors.version_validation(version),
             **_verify_urls(version),
         },
     )
@@ -162,9 +165,20 @@ def validar(request):
     return render(
         request,
         "firma/validar.html",
-        {"form": form, "report": report, "result_labels": _result_labels()},
+        {
+            "form": form,
+            "report": report,
+            "result_labels": _result_labels(),
+            "revocation_labels": _revocation_labels(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _revocation_labels() -> dict[str, str]:
+    from firma.validation.report import REVOCATION_LABELS
+
+    return {key: _(label) for key, label in REVOCATION_LABELS.items()}
 
 
 def _result_labels() -> dict[str, str]:
@@ -329,6 +343,8 @@ def peticion_documento(request, pk: int, doc: int):
 @require_http_methods(["GET", "POST"])
 def peticion_nueva(request):
     """Create a signature request: documents plus a circuit (rows grouped by step)."""
+    if not selectors.can_create_peticiones(request.user):
+        raise Http404
     bound = request.method == "POST"
     form = PeticionForm(request.POST, request.FILES) if bound else PeticionForm()
     formset = AccionFormSet(request.POST if bound else None, prefix="acciones")

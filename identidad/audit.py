@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import Any
 
+GENESIS = "0" * 64
+
 
 def entry_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
@@ -28,13 +30,15 @@ def hashed_fields(entry) -> dict[str, Any]:
     }
 
 
-def first_broken_entry(entries) -> tuple[int, str] | None:
+def first_broken_entry(entries, *, head: tuple[int, str] | None = None) -> tuple[int, str] | None:
     """Walk the chain in ``seq`` order; return (seq, reason) of the first bad row, or None.
 
-    ``entries`` is an iterable of ``AuditEntry`` ordered by ``seq``.
+    ``entries`` is an iterable of chained ``AuditEntry`` ordered by ``seq``; ``head`` is the
+    chain head's (last_seq, last_hash). The walk must end exactly at the head: rows removed
+    at the tail leave the head pointing past the last row (ENS-1, issue 17 item 3).
     """
     expected_seq = 1
-    prev_hash = "0" * 64
+    prev_hash = GENESIS
     for entry in entries:
         if entry.seq != expected_seq:
             return expected_seq, "missing"
@@ -44,4 +48,10 @@ def first_broken_entry(entries) -> tuple[int, str] | None:
             return entry.seq, "altered"
         prev_hash = entry.hash
         expected_seq += 1
+    if head is not None:
+        last_seq, last_hash = head
+        if last_seq >= expected_seq:
+            return expected_seq, "missing (removed at the end of the trail)"
+        if last_seq < expected_seq - 1 or last_hash != prev_hash:
+            return expected_seq - 1, "altered (chain head)"
     return None

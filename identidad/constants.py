@@ -29,6 +29,8 @@ class MetodoIdentificacion(models.TextChoices):
     MOVIL = "mobile", _("Identificación móvil (Giltza)")
     CLAVE = "clave", _("Cl@ve")
     PASSWORD = "password", _("Usuario y contraseña (personal municipal)")
+    PASSWORD_TOTP = "password_totp", _("Contraseña y segundo factor (personal municipal)")
+    CORPORATIVO = "corporativo", _("Identidad corporativa del Ayuntamiento (personal)")
 
 
 class ResultadoAuditoria(models.TextChoices):

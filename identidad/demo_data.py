@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
+
 from identidad.constants import TipoPersona, TipoUnidad
 from identidad.demo import CITIZENS, DEMO_STAFF_PASSWORD, STAFF
 from identidad.models import Unidad, User
+from identidad.roles import Role
 from identidad.services import citizen_user_from_identity, interesado_get_or_create
+
+# Being staff grants nothing: the demo staff hold the roles their descriptions say.
+DEMO_ROLES = {
+    "funcionaria": (Role.REGISTRY_CLERK, Role.CASE_HANDLER),
+    "habilitado": (Role.HABILITADO, Role.REGISTRY_CLERK),
+}
 
 
 def load_demo() -> None:
@@ -30,6 +39,8 @@ def load_demo() -> None:
             user.set_password(DEMO_STAFF_PASSWORD)
             user.save()
         user.unidades.add(council)
+        for role in DEMO_ROLES.get(username, ()):
+            user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     for persona in CITIZENS:
         citizen_user_from_identity(
             nif=persona.nif,

@@ -39,3 +39,17 @@ class DevLoginForm(forms.Form):
         choices=[(m.value, m.label) for m in DEV_METHODS],
         initial=MetodoIdentificacion.BAKQ.value,
     )
+
+
+class StaffLoginForm(forms.Form):
+    """Staff password sign-in with a TOTP second factor (where no corporate IdP is set up)."""
+
+    username = forms.CharField(label=_("Usuario"), max_length=150)
+    password = forms.CharField(label=_("Contraseña"), widget=forms.PasswordInput, strip=False)
+    otp_token = forms.CharField(
+        label=_("Código de verificación"),
+        max_length=8,
+        required=False,
+        help_text=_("Los 6 dígitos que muestra ahora su aplicación de autenticación."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

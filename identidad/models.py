@@ -127,7 +127,13 @@ class Interesado(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises audit writes: last sequence number and hash."""
+    """The head of the audit chain: the last chained row's sequence number and hash.
+
+    Only the sequencer (``identidad.services.audit_chain_pending``, one at a time) locks and
+    updates it; ``audit_record`` never touches it, so auditing costs one row insert and no
+    request queues behind this row. ``audit_verify`` compares the walk with it, so removing
+    rows at the tail shows.
+    """
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
@@ -147,11 +153,13 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One append-only audit event (ENS-1): who, when, object, action, result.
 
-    ``hash`` covers every field and the previous row's hash, so changing or removing a row
-    breaks the chain (``manage.py audit_verify``).
+    Written by ``audit_record`` with a plain INSERT (``seq`` and the hashes empty); the
+    sequencer then chains it: ``seq`` is its position in the chain and ``hash`` covers every
+    field and the previous row's hash, so changing or removing a row breaks the chain
+    (``manage.py audit_verify``).
     """
 
-    seq = models.BigIntegerField(_("número"), unique=True)
+    seq = models.BigIntegerField(_("número"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("fecha y hora"))
     actor = models.ForeignKey(
         User, verbose_name=_("usuario"), null=True, blank=True, on_delete=models.PROTECT
@@ -163,8 +171,8 @@ class AuditEntry(models.Model):
     result = models.CharField(_("resultado"), max_length=10, choices=ResultadoAuditoria.choices)
     detail = models.JSONField(_("detalle"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -175,6 +183,10 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "created_at"]),
+            # The sequencer's queue: rows not chained yet, in insertion order.
+            models.Index(
+                fields=["id"], name="identidad_audit_pending_idx", condition=models.Q(seq=None)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .audit import entry_hash, hashed_fields
@@ -13,7 +13,6 @@ from .models import AuditChainHead, AuditEntry, Interesado, User
 from .validators import normalize_nif, validate_nif
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: User | None,
@@ -25,21 +24,21 @@ def audit_record(
     detail: dict | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Append one event to the audit trail (ENS-1), chained to the previous one by hash.
+    """Append one event to the audit trail (ENS-1): ONE row insert, no lock on any shared row.
 
     Runs inside the caller's transaction: if the audited change rolls back, so does its
-    audit row, and the chain stays gapless. Writes are serialised on one head row.
+    audit row. The row is chained (sequence number and hash) afterwards by the sequencer,
+    :func:`audit_chain_pending` (a periodic task, and the first step of every verification),
+    so a citizen's or clerk's request never queues behind the chain head.
     """
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     if actor is not None and actor.is_authenticated:
         actor_repr = f"{actor.get_username()} ({actor.nif})" if actor.nif else actor.get_username()
     else:
         actor, actor_repr = None, "anónimo"
     entry = AuditEntry(
-        seq=head.last_seq + 1,
         created_at=timezone.now(),
         actor=actor,
         actor_repr=actor_repr,
@@ -49,13 +48,49 @@ def audit_record(
         result=result,
         detail=detail or {},
         ip=ip,
-        prev_hash=head.last_hash,
     )
-    entry.hash = entry_hash(prev_hash=entry.prev_hash, fields=hashed_fields(entry))
-    entry.save()
-    head.last_seq, head.last_hash = entry.seq, entry.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    entry.save(force_insert=True)
     return entry
+
+
+AUDIT_CHAIN_BATCH = 2000
+
+
+def audit_chain_pending(*, limit: int | None = None) -> int:
+    """The sequencer: chain every committed row not chained yet, in insertion order.
+
+    Takes the chain head's row lock (so one sequencer runs at a time; writers never take
+    it), gives each pending row the next sequence number and its hash over the previous
+    row's hash, and moves the head, one transaction per batch. A row committed late (a long
+    transaction) is simply chained in a later run. Returns how many rows were chained.
+    """
+    table = AuditEntry._meta.db_table
+    chained = 0
+    while limit is None or chained < limit:
+        batch = AUDIT_CHAIN_BATCH if limit is None else min(AUDIT_CHAIN_BATCH, limit - chained)
+        with transaction.atomic():
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            pending = list(AuditEntry.objects.filter(seq=None).order_by("id")[:batch])
+            if not pending:
+                break
+            rows = []
+            seq, prev_hash = head.last_seq, head.last_hash
+            for entry in pending:
+                seq += 1
+                entry.seq, entry.prev_hash = seq, prev_hash
+                entry.hash = entry_hash(prev_hash=prev_hash, fields=hashed_fields(entry))
+                rows.append((entry.seq, entry.prev_hash, entry.hash, entry.pk))
+                prev_hash = entry.hash
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                    "WHERE id = %s AND seq IS NULL",
+                    rows,
+                )
+            head.last_seq, head.last_hash = seq, prev_hash
+            head.save(update_fields=["last_seq", "last_hash"])
+            chained += len(rows)
+    return chained
 
 
 @transaction.atomic
@@ -143,6 +178,7 @@ def citizen_user_from_identity(
 
 
 __all__ = [
+    "audit_chain_pending",
     "audit_record",
     "citizen_user_from_identity",
     "interesado_get_or_create",

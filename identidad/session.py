@@ -21,6 +21,9 @@ DEFAULT_LEVELS = {
     MetodoIdentificacion.MOVIL: NivelGarantia.SUSTANCIAL,
     MetodoIdentificacion.CLAVE: NivelGarantia.SUSTANCIAL,
     MetodoIdentificacion.PASSWORD: NivelGarantia.BAJO,
+    # Two factors (ENS op.acc.6, medium level): substantial.
+    MetodoIdentificacion.PASSWORD_TOTP: NivelGarantia.SUSTANCIAL,
+    MetodoIdentificacion.CORPORATIVO: NivelGarantia.SUSTANCIAL,
 }
 
 

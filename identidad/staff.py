@@ -38,4 +38,9 @@ grant(
     "identidad.add_unidad",
     "identidad.view_auditentry",
     "auth.view_group",
+    # Second factors of staff (django-otp): enrol a TOTP device and show its QR code.
+    "otp_totp.view_totpdevice",
+    "otp_totp.add_totpdevice",
+    "otp_totp.change_totpdevice",
+    "otp_totp.delete_totpdevice",
 )

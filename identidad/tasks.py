@@ -2,12 +2,19 @@ from celery import shared_task
 
 from .constants import ResultadoAuditoria
 from .selectors import audit_chain_first_break
-from .services import audit_record
+from .services import audit_chain_pending, audit_record
+
+
+@shared_task(ignore_result=True)
+def audit_chain_task() -> int:
+    """The audit trail's sequencer (periodic, a few seconds apart): chain pending rows."""
+    return audit_chain_pending()
 
 
 @shared_task
 def audit_verify_task() -> bool:
     """Periodic review of the audit trail (ENS-2): records the verdict in the trail itself."""
+    audit_chain_pending()
     broken = audit_chain_first_break()
     audit_record(
         actor=None,

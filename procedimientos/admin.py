@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .constants import EstadoAdaptacion
+from .constants import EstadoAdaptacion, NivelDigitalizacion
+from .indicadores import Evidencias, nivel_derivado
 from .models import (
     AccionPlan,
     AvanceReportado,
@@ -97,6 +99,60 @@ def _transition_action(to_status: str, label):
     return action
 
 
+def _evidencias(request) -> Evidencias:
+    """Read what exists once per request (not once per row)."""
+    if not hasattr(request, "_catalogo_evidencias"):
+        request._catalogo_evidencias = Evidencias.load()
+    return request._catalogo_evidencias
+
+
+def _derived(obj: Procedimiento, ev: Evidencias) -> int:
+    return nivel_derivado(
+        pk=obj.pk,
+        code=obj.code,
+        declared=obj.digitisation_level,
+        signature_required=obj.signature_required,
+        ev=ev,
+    )
+
+
+def _derived_label(obj: Procedimiento, ev: Evidencias):
+    derived = _derived(obj, ev)
+    label = NivelDigitalizacion(derived).label
+    if obj.digitisation_level > derived:
+        return format_html(
+            '<strong class="errornote">{} — {}</strong>',
+            label,
+            _("el nivel declarado es superior a lo que existe"),
+        )
+    return label
+
+
+class NivelDeclaradoFilter(admin.SimpleListFilter):
+    """Procedures whose declared level is above what the data supports (issue 15 §5)."""
+
+    title = _("nivel declarado frente al derivado")
+    parameter_name = "nivel_honesto"
+
+    def lookups(self, request, model_admin):
+        return [("superior", _("Declarado por encima del derivado"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "superior":
+            return queryset
+        ev = _evidencias(request)
+        rows = queryset.values_list("pk", "code", "digitisation_level", "signature_required")
+        above = [
+            pk
+            for pk, code, declared, signature in rows
+            if declared
+            > nivel_derivado(
+                pk=pk, code=code, declared=declared, signature_required=signature, ev=ev
+            )
+        ]
+        return queryset.filter(pk__in=above)
+
+
 @admin.register(Procedimiento)
 class ProcedimientoAdmin(admin.ModelAdmin):
     list_display = [
@@ -105,12 +161,14 @@ class ProcedimientoAdmin(admin.ModelAdmin):
         "materia",
         "unit",
         "digitisation_level",
+        "derived_level",
         "target_level",
         "priority",
         "adaptation_status",
         "title_eu_verified",
     ]
     list_filter = [
+        NivelDeclaradoFilter,
         "adaptation_status",
         "digitisation_level",
         "priority",
@@ -126,6 +184,7 @@ class ProcedimientoAdmin(admin.ModelAdmin):
     list_select_related = ["materia", "unit"]
     raw_id_fields = ["unit", "adaptation_owner"]
     readonly_fields = [
+        "derived_level",
         "adaptation_status",
         "adaptation_changed_at",
         "standardised_at",
@@ -133,6 +192,22 @@ class ProcedimientoAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [GuiaInline, FormularioVersionInline, CambioEstadoInline]
+
+    def get_list_display(self, request):
+        """The derived-level column reads what exists once for the whole page."""
+
+        @admin.display(description=_("nivel derivado de los datos"))
+        def derived_level(obj):
+            return _derived_label(obj, _evidencias(request))
+
+        return [derived_level if f == "derived_level" else f for f in self.list_display]
+
+    @admin.display(description=_("nivel derivado de los datos"))
+    def derived_level(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return _derived_label(obj, Evidencias.load())
+
     actions = [
         _transition_action(EstadoAdaptacion.EN_REVISION, _("Pasar a «en revisión»")),
         _transition_action(EstadoAdaptacion.NORMALIZADO, _("Marcar como normalizado")),
@@ -171,6 +246,7 @@ class ProcedimientoAdmin(admin.ModelAdmin):
                     "legal_basis_es",
                     "legal_basis_eu",
                     "digitisation_level",
+                    "derived_level",
                     "target_level",
                 ]
             },

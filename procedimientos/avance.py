@@ -2,11 +2,14 @@
 
 catalogue progress  C = Σ_p w(p) · a(p) / Σ_p w(p)   over active, non-example procedures
     w(p) = 3 high citizen impact · 2 administrative · 1 normal          (priority weight)
-    a(p) = min(level, target) / target  if the procedure is standardised or published
+    a(p) = min(level(p), target) / target  if the procedure is standardised or published
            (1 when target is 0), else 0
+    level(p) = the DERIVED level (procedimientos.indicadores.nivel_derivado): what the data
+           supports, never the declared value when that is higher
 plan progress       G = Σ_a weight(a) · progress(a) / Σ_a weight(a)
     progress(a) = C for the actions whose progress comes from the catalogue,
-                  the recorded value for the others.
+                  the proxy computed from data where one is registered (indicadores.py),
+                  the recorded (declared) value for the others.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .constants import (
     NivelDigitalizacion,
     OrigenAvance,
 )
+from .indicadores import Evidencias, nivel_derivado, proxies, proxy_value
 from .models import AccionPlan, AvanceReportado, AvanceSnapshot, Procedimiento
 
 TWO = Decimal("0.01")
@@ -79,6 +83,9 @@ class Avance:
     actions: list[tuple[AccionPlan, Decimal]] = field(default_factory=list)
     by_department: list[Desglose] = field(default_factory=list)
     by_level: list[Desglose] = field(default_factory=list)
+    # action code → ("catalogo" | "calculado" | "declarado", ProxyValue or None)
+    origins: dict = field(default_factory=dict)
+    declared_above: int = 0  # procedures whose declared level is above the derived one
 
     def detail(self) -> dict:
         return {
@@ -87,6 +94,8 @@ class Avance:
             "actions": {a.code: str(p) for a, p in self.actions},
             "by_department": {d.key: str(d.progress) for d in self.by_department},
             "by_level": {d.key: d.procedures for d in self.by_level},
+            "origins": {code: origin for code, (origin, _v) in self.origins.items()},
+            "declared_above": self.declared_above,
         }
 
 
@@ -105,9 +114,17 @@ def compute_avance() -> Avance:
     """The indicator from the data, in three queries (procedures, units, actions)."""
     rows = list(
         Procedimiento.objects.filter(active=True, is_example=False).values_list(
-            "unit_id", "digitisation_level", "target_level", "adaptation_status", "priority"
+            "pk",
+            "code",
+            "signature_required",
+            "unit_id",
+            "digitisation_level",
+            "target_level",
+            "adaptation_status",
+            "priority",
         )
     )
+    ev = Evidencias.load()
     units = {u.pk: u for u in Unidad.objects.only("id", "parent_id", "kind", "name_es", "name_eu")}
     departments: dict[int, Desglose] = {}
     levels = {
@@ -117,7 +134,12 @@ def compute_avance() -> Avance:
     total_w = Decimal(0)
     total_s = Decimal(0)
     adapted = 0
-    for unit_id, level, target, status, priority in rows:
+    declared_above = 0
+    for pk, code, signature, unit_id, declared, target, status, priority in rows:
+        level = nivel_derivado(
+            pk=pk, code=code, declared=declared, signature_required=signature, ev=ev
+        )
+        declared_above += declared > level
         w = Decimal(PESO_PRIORIDAD.get(priority, 1))
         s = procedure_score(level=level, target=target, status=status) * w
         total_w += w
@@ -135,10 +157,21 @@ def compute_avance() -> Avance:
             group.score += s
     catalogue = _pct(total_s / total_w) if total_w else Decimal("0.00")
     actions = []
+    origins: dict = {}
+    registered = proxies()
     weighted = Decimal(0)
     weights = Decimal(0)
     for action in AccionPlan.objects.all():
-        progress = catalogue if action.progress_source == OrigenAvance.CATALOGO else action.progress
+        if action.progress_source == OrigenAvance.CATALOGO:
+            progress = catalogue
+            origins[action.code] = ("catalogo", None)
+        elif action.code in registered:
+            value = proxy_value(registered[action.code])
+            progress = value.progress
+            origins[action.code] = ("calculado", value)
+        else:
+            progress = action.progress
+            origins[action.code] = ("declarado", None)
         actions.append((action, Decimal(progress).quantize(TWO)))
         weighted += Decimal(action.weight) * Decimal(progress)
         weights += action.weight
@@ -151,6 +184,8 @@ def compute_avance() -> Avance:
         actions=actions,
         by_department=sorted(departments.values(), key=lambda d: d.name_es),
         by_level=[levels[k] for k in sorted(levels)],
+        origins=origins,
+        declared_above=declared_above,
     )
 
 

@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .avance import PuntoHistorico
 
-W, H = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+# The legend sits in its own band below the axis labels (it used to overlap them).
+W, H = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 48, 64, 16, 64
 
 
 def _x(d: date, start: date, end: date) -> float:
@@ -79,6 +80,13 @@ def render_chart(
                     f'<circle cx="{_x(p.date, start, end):.1f}" cy="{_y(float(p.value)):.1f}" '
                     'r="3" fill="#00529b"/>'
                 )
+            # The latest computed point carries its value (the figure a reader looks for).
+            last = computed[-1]
+            lx, ly_ = _x(last.date, start, end), _y(float(last.value))
+            parts.append(
+                f'<text x="{lx + 6:.1f}" y="{ly_ - 6:.1f}" font-size="11" font-weight="bold" '
+                f'fill="#00529b">{number_format(last.value, 2)}%</text>'
+            )
         for p in points:
             if not p.reported:
                 continue
@@ -91,7 +99,7 @@ def render_chart(
                 f'<text x="{x + 10:.1f}" y="{y - 8:.1f}" font-size="11" fill="#c8102e">'
                 f"{escape(reported_label)} {number_format(p.value, 2)}%</text>"
             )
-    ly = H - 10
+    ly = H - 12
     parts.append(f'<circle cx="{LEFT + 6}" cy="{ly - 4}" r="4" fill="#00529b"/>')
     parts.append(
         f'<text x="{LEFT + 16}" y="{ly}" font-size="11" fill="#333">{escape(computed_label)}</text>'

@@ -12,7 +12,7 @@ from identidad.models import Unidad
 from .constants import Audiencia, EstadoFormulario
 from .models import FormularioVersion, Materia, Procedimiento
 from .models.i18n import active_lang
-from .text import search_terms
+from .search import search_filter
 
 # Columns the list page needs (the guide, forms and long JSON stay in the database).
 LIST_FIELDS = (
@@ -52,11 +52,11 @@ def procedimiento_public_list(filtro: CatalogoFiltro) -> QuerySet[Procedimiento]
     """Active procedures matching the search and filters, in the reader's language order.
 
     The search matches every word of the query, accent- and case-insensitively, in Spanish
-    and Basque titles, summaries and codes (``search_text`` is kept normalised on write).
+    and Basque titles, summaries and codes (``search_text`` is kept normalised on write),
+    with synonyms and, on PostgreSQL, stemming (``procedimientos.search``).
     """
     qs = Procedimiento.objects.filter(active=True).select_related("materia", "unit")
-    for term in search_terms(filtro.q):
-        qs = qs.filter(search_text__contains=term)
+    qs = search_filter(qs, filtro.q)
     if filtro.materia:
         qs = qs.filter(materia__slug=filtro.materia)
     if filtro.audience:

@@ -62,8 +62,18 @@ def _avance_context() -> dict:
         computed_label=_("Calculado"),
         reported_label=_("Reportado"),
     )
+    action_rows = [
+        {
+            "action": action,
+            "progress": progress,
+            "origin": avance.origins.get(action.code, ("declarado", None))[0],
+            "value": avance.origins.get(action.code, ("declarado", None))[1],
+        }
+        for action, progress in avance.actions
+    ]
     return {
         "avance": avance,
+        "action_rows": action_rows,
         "history": history,
         "chart": chart,
         "reported": list(AvanceReportado.objects.all()),

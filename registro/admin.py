@@ -13,9 +13,42 @@ from .selectors import parse_numero
 
 @admin.register(Oficina)
 class OficinaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_es", "kind", "unidad", "active"]
-    list_filter = ["kind", "active"]
+    list_display = ["code", "name_es", "kind", "unidad", "active", "publicada"]
+    list_filter = ["kind", "active", "publicada"]
     search_fields = ["code", "name_es", "name_eu"]
+    filter_horizontal = ["personal"]
+    fieldsets = [
+        (None, {"fields": ["code", "name_es", "name_eu", "kind", "unidad", "active"]}),
+        (_("Personal de la oficina"), {"fields": ["personal"]}),
+        (
+            _("Directorio de oficinas (sede)"),
+            {
+                "fields": [
+                    "publicada",
+                    "address",
+                    "codigo_postal",
+                    "municipio",
+                    "horario_es",
+                    "horario_eu",
+                    "servicios_es",
+                    "servicios_eu",
+                    "telefono",
+                    "email",
+                    "latitud",
+                    "longitud",
+                ]
+            },
+        ),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "personal":
+            from identidad.models import User
+
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "username"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -37,7 +70,18 @@ class ParteInline(_ReadOnlyInline):
 
 class DocumentoInline(_ReadOnlyInline):
     model = AsientoDocumento
-    fields = ["nombre", "mime", "size", "sha256", "validez", "resolution_ppi"]
+    fields = [
+        "nombre",
+        "mime",
+        "size",
+        "sha256",
+        "validez",
+        "resolution_ppi",
+        "scanned_at",
+        "unsafe_at",
+        "unsafe_threat",
+        "correccion_at",
+    ]
     readonly_fields = fields
 
 
@@ -98,5 +142,6 @@ class ContadorAdmin(_ReadOnlyAdmin):
 
 @admin.register(Intercambio)
 class IntercambioAdmin(_ReadOnlyAdmin):
-    list_display = ["identificador", "asiento", "entidad_destino", "created_at"]
+    list_display = ["identificador", "sentido", "estado", "entidad_origen", "entidad_destino"]
+    list_filter = ["sentido", "estado"]
     search_fields = ["identificador"]

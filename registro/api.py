@@ -53,7 +53,8 @@ def scoped_idempotency_key(user, key: str) -> str:
 
 
 class CanRegister(permissions.BasePermission):
-    """Reading needs a login; registering needs ``registro.add_asiento`` or staff."""
+    """Reading needs a login (what is read is scoped by ``asiento_visible_to``); registering
+    needs ``registro.add_asiento`` — being staff grants nothing by itself."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -61,7 +62,7 @@ class CanRegister(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return bool(user.is_staff or user.has_perm("registro.add_asiento"))
+        return bool(user.has_perm("registro.add_asiento"))
 
 
 # --- Input -----------------------------------------------------------------------------
@@ -266,6 +267,16 @@ class AsientoViewSet(
             DocumentoNuevo(nombre=f.name, content=f, mime=getattr(f, "content_type", "") or "")
             for f in data.get("ficheros", [])
         ]
+        oficina = data.get("oficina") or _oficina_sede()
+        scope = selectors.registry_scope(request.user)
+        if (
+            scope.clerk
+            and not scope.whole_book
+            and oficina is not None
+            and oficina.pk not in scope.oficina_ids
+            and oficina.kind != TipoOficina.SEDE
+        ):
+            raise ApiValidationError({"oficina": [_("No puede registrar en esa oficina.")]})
         persona = data["interesado"]
         try:
             # One transaction: a new interesado is rolled back with a rejected entry.
@@ -276,7 +287,7 @@ class AsientoViewSet(
                     raise ApiValidationError({"interesado": _messages(exc)}) from exc
                 asiento = asiento_register(
                     direction=Direccion.ENTRADA,
-                    oficina=data.get("oficina") or _oficina_sede(),
+                    oficina=oficina,
                     canal=Canal.API,
                     interesados=[interesado],
                     resumen=data["resumen"],

@@ -1,5 +1,6 @@
 """API routes of the registry, mounted at /api/registro/ (bilbao_sede/api_urls.py)."""
 
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from .api import AsientoViewSet
@@ -7,4 +8,4 @@ from .api import AsientoViewSet
 router = SimpleRouter()
 router.register("asientos", AsientoViewSet, basename="registro-asiento")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [path("sir/", include("registro.sir.api_urls"))]

@@ -37,16 +37,30 @@ def load_demo() -> None:
             "unidad": council,
         },
     )
-    Oficina.objects.get_or_create(
+    distrito, _ = Oficina.objects.get_or_create(
         code=DISTRITO_CODE,
         defaults={
             "name_es": "Oficina de atención ciudadana Zuzenean - Deusto (ejemplo)",
             "name_eu": "Zuzenean herritarren arreta bulegoa - Deustu (adibidea)",
             "kind": TipoOficina.PRESENCIAL,
             "unidad": council,
-            "address": "Lehendakari Agirre etorbidea 42, 48014 Bilbao",
+            "address": "Lehendakari Agirre etorbidea 42",
+            "codigo_postal": "48014",
+            "municipio": "Bilbao",
+            # The office directory (SEDE-2): example data, edited by staff in the admin.
+            "publicada": True,
+            "horario_es": "Lunes a viernes, de 8:30 a 14:00 (ejemplo)",
+            "horario_eu": "Astelehenetik ostiralera, 8:30etik 14:00etara (adibidea)",
+            "servicios_es": "Registro de escritos en papel\nPresentación asistida por "
+            "personal habilitado\nApoderamientos apud acta",
+            "servicios_eu": "Paperezko idazkien erregistroa\nLangile gaituek lagundutako "
+            "aurkezpena\nApud acta ahalordetzeak",
+            "latitud": "43.271200",
+            "longitud": "-2.946700",
         },
     )
+    # The demo's registry clerk and authorised official work at the district office.
+    distrito.personal.add(*User.objects.filter(username__in=["funcionaria", "habilitado"]))
     citizen = Interesado.objects.filter(nif="12345678Z").first()
     if citizen is None:
         return

@@ -1,45 +1,17 @@
-"""Documents handed to the registry: type by content, SHA-256, scan resolution (REG-12)."""
+"""Documents handed to the registry: the one upload policy (``registro.uploads``: limits, type
+by content, safe content, malware scanner, SHA-256) and the scan resolution (REG-12)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from .constants import MIN_SCAN_PPI, TipoAnexo, ValidezDocumento
-
-DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-
-# MIME types the registry accepts, and the signature their content must start with
-# (None: no reliable magic number; the declared type is kept).
-ACCEPTED_TYPES: dict[str, tuple[bytes, ...] | None] = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/tiff": (b"II*\x00", b"MM\x00*"),
-    "application/xml": (b"<?xml",),
-    "text/xml": (b"<?xml",),
-    "text/plain": None,
-    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.oasis.opendocument.spreadsheet": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-}
-# Browsers send these for files they do not recognise, or under older names.
-MIME_ALIASES = {
-    "application/octet-stream": "",
-    "binary/octet-stream": "",
-    "image/jpg": "image/jpeg",
-    "image/pjpeg": "image/jpeg",
-    "image/x-png": "image/png",
-    "application/x-pdf": "application/pdf",
-}
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/tiff"}
+from .uploads import IMAGE_TYPES, Limits, check_file_size, check_upload, clean_name
 
 
 @dataclass(frozen=True)
@@ -64,45 +36,18 @@ class DocumentoPreparado:
     resolution_ppi: int | None
 
 
-def max_document_bytes() -> int:
-    return int(getattr(settings, "REGISTRO_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES))
-
-
-def read_content(content) -> bytes:
+def read_content(content, *, nombre: str, limits: Limits) -> bytes:
+    """The bytes of ``content``; an upload over the size limit is refused before it is read."""
     if isinstance(content, bytes | bytearray):
         return bytes(content)
+    size = getattr(content, "size", None)
+    if isinstance(size, int):
+        check_file_size(nombre=nombre, size=size, limits=limits)
     if hasattr(content, "seek"):
         content.seek(0)
     if hasattr(content, "chunks"):
         return b"".join(content.chunks())
     return content.read()
-
-
-def sniff_mime(data: bytes) -> str | None:
-    for mime, magics in ACCEPTED_TYPES.items():
-        if magics and any(data.startswith(m) for m in magics):
-            return mime
-    return None
-
-
-def resolve_mime(data: bytes, declared: str) -> str:
-    """The document's type, checked against its content. Raises ``ValueError`` with a
-    message for the user when the type is not accepted or does not match the content."""
-    declared = (declared or "").split(";")[0].strip().lower()
-    declared = MIME_ALIASES.get(declared, declared)
-    sniffed = sniff_mime(data)
-    if not declared:
-        if sniffed is None:
-            raise ValueError(_("No se reconoce el tipo de documento."))
-        return sniffed
-    if declared not in ACCEPTED_TYPES:
-        raise ValueError(_("Tipo de documento no admitido: %(mime)s.") % {"mime": declared})
-    magics = ACCEPTED_TYPES[declared]
-    if magics and not any(data.startswith(m) for m in magics):
-        raise ValueError(
-            _("El contenido no corresponde al tipo declarado (%(mime)s).") % {"mime": declared}
-        )
-    return declared
 
 
 def scan_resolution(data: bytes, mime: str) -> int | None:
@@ -167,26 +112,34 @@ def _inherited(page, key: str):
     raise KeyError(key)
 
 
-def prepare(doc: DocumentoNuevo) -> DocumentoPreparado:
-    """Read, type-check and hash one document; check the scan resolution of an authentic
-    copy of paper (REG-12). Raises ``ValueError`` with a message for the user."""
-    nombre = (doc.nombre or "").strip()[:255]
+def prepare(
+    doc: DocumentoNuevo,
+    *,
+    limits: Limits | None = None,
+    already_count: int = 0,
+    already_bytes: int = 0,
+) -> DocumentoPreparado:
+    """Read and check one document against the upload policy; check the scan resolution of
+    an authentic copy of paper (REG-12). Raises ``ValueError`` (``UploadRefused`` for the
+    policy's refusals) with a message for the user."""
+    limits = limits or Limits.registry()
+    nombre = clean_name(doc.nombre, max_length=255)
     if not nombre:
         raise ValueError(_("Falta el nombre del documento."))
-    data = read_content(doc.content)
-    if not data:
-        raise ValueError(_("El documento «%(nombre)s» está vacío.") % {"nombre": nombre})
-    limit = max_document_bytes()
-    if len(data) > limit:
-        raise ValueError(
-            _("El documento «%(nombre)s» supera el tamaño máximo (%(max)d MB).")
-            % {"nombre": nombre, "max": limit // (1024 * 1024)}
-        )
     if doc.tipo_anexo not in TipoAnexo.values:
         raise ValueError(_("Tipo de anexo no válido."))
     if doc.validez not in ValidezDocumento.values:
         raise ValueError(_("Validez del documento no válida."))
-    mime = resolve_mime(data, doc.mime)
+    data = read_content(doc.content, nombre=nombre, limits=limits)
+    checked = check_upload(
+        nombre=nombre,
+        data=data,
+        declared_mime=doc.mime,
+        limits=limits,
+        already_count=already_count,
+        already_bytes=already_bytes,
+    )
+    mime = checked.mime
     ppi = None
     if doc.validez == ValidezDocumento.COPIA_AUTENTICA:
         ppi = scan_resolution(data, mime)
@@ -210,7 +163,7 @@ def prepare(doc: DocumentoNuevo) -> DocumentoPreparado:
         nombre=nombre,
         data=data,
         mime=mime,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=checked.sha256,
         tipo_anexo=doc.tipo_anexo,
         validez=doc.validez,
         resolution_ppi=ppi,

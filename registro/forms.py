@@ -168,11 +168,10 @@ class DeskEntradaForm(_PartyFields):
         "originales_custodiados",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, oficinas=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["oficina"].queryset = Oficina.objects.filter(
-            active=True, kind=TipoOficina.PRESENCIAL
-        )
+        oficinas = Oficina.objects.filter(active=True) if oficinas is None else oficinas
+        self.fields["oficina"].queryset = oficinas.filter(kind=TipoOficina.PRESENCIAL)
         self.fields["procedimiento"].queryset = Procedimiento.objects.filter(active=True).order_by(
             "title_es"
         )
@@ -212,8 +211,34 @@ class DeskSalidaForm(_PartyFields):
         "documento",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, oficinas=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["oficina"].queryset = Oficina.objects.filter(active=True)
+        oficinas = Oficina.objects.filter(active=True) if oficinas is None else oficinas
+        self.fields["oficina"].queryset = oficinas
         self.fields["unidad_origen"].queryset = _unidades()
         self.fields["nif"].label = _("NIF del destinatario")
+
+
+class ReceiptsOfDayForm(forms.Form):
+    """Batch reprint: the receipts of one office on one day."""
+
+    oficina = forms.ModelChoiceField(label=_("Oficina"), queryset=Oficina.objects.none())
+    fecha = forms.DateField(label=_("Día"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, oficinas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if oficinas is None:
+            oficinas = Oficina.objects.none()
+        self.fields["oficina"].queryset = oficinas
+
+
+class ReprintForm(forms.Form):
+    numero = forms.CharField(
+        label=_("Número de registro"), max_length=30, help_text=_("Por ejemplo 2026/E/00000042.")
+    )
+
+    def clean_numero(self) -> str:
+        value = self.cleaned_data["numero"].strip()
+        if parse_numero(value) is None:
+            raise ValidationError(_("Escriba el número como año/E o S/número, p. ej. 2026/E/42."))
+        return value

@@ -1,9 +1,11 @@
-"""The receipt of an entry (REG-5): rendered with WeasyPrint, stamped with its CSV and a QR
-code on every page, and sealed with the council's seal (PAdES) by ``firma``."""
+"""The receipt of an entry (REG-5): rendered with WeasyPrint as PDF/A-2b, tagged, with its
+CSV and a QR code on every page, and sealed with the council's seal (PAdES) by ``firma``."""
 
 from __future__ import annotations
 
+import base64
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -13,7 +15,7 @@ from .models import Asiento
 
 PDF_MIME = "application/pdf"
 _font_config = None
-_font_lock = threading.Lock()
+_font_lock = threading.RLock()
 
 
 # --- Adapters to firma (one small function each) ---------------------------------------
@@ -32,41 +34,60 @@ def csv_display(code: str) -> str:
     return csv_format(code)
 
 
-def csv_url(code: str) -> str:
+def csv_url(code: str, *, language: str = "") -> str:
+    """The public verification URL (SITE_URL) in the receipt's language (/eu/verificar/...)."""
     from firma.csv import csv_verification_url
 
-    return csv_verification_url(code)
+    url = csv_verification_url(code)
+    if language and language != settings.LANGUAGE_CODE and url.startswith(settings.SITE_URL):
+        url = f"{settings.SITE_URL}/{language}{url[len(settings.SITE_URL) :]}"
+    return url
 
 
-def csv_issue_sealed(*, pdf: bytes, name: str, code: str) -> tuple[str, int]:
-    """Hand the PDF to firma: stamp CSV + QR on every page, seal (PAdES) with the council
-    seal, store it as a document version. Returns (csv, version id)."""
+def csv_issue_sealed(
+    *, pdf: bytes, name: str, code: str, note: str = "registro.justificante", stamp: bool = True
+) -> tuple[str, int]:
+    """Hand the PDF to firma: (optionally) stamp CSV + QR on every page, seal (PAdES) with
+    the council seal, store it as a document version. Returns (csv, version id)."""
     from firma.services.documentos import csv_issue
 
     version = csv_issue(
-        content=pdf,
-        name=name,
-        mime=PDF_MIME,
-        code=code,
-        stamp=True,
-        seal=True,
-        note="registro.justificante",
+        content=pdf, name=name, mime=PDF_MIME, code=code, stamp=stamp, seal=True, note=note
     )
     return version.csv, version.pk
 
 
-def sealed_receipt_bytes(asiento: Asiento) -> bytes | None:
-    """The stored sealed PDF of an entry, or None while it is pending."""
-    if not asiento.justificante_version_id:
+def sealed_document_bytes(version_id: int | None) -> bytes | None:
+    """The stored bytes of a firma document version (None if there is no such version)."""
+    if not version_id:
         return None
     from firma.models import DocumentoVersion
     from firma.services.documentos import documento_read
 
-    version = DocumentoVersion.objects.filter(pk=asiento.justificante_version_id).first()
+    version = DocumentoVersion.objects.filter(pk=version_id).first()
     return documento_read(version) if version is not None else None
 
 
+def seal_is_valid(pdf: bytes) -> bool:
+    """Whether firma finds the PDF's seal valid (intact, covering the whole file, trusted)."""
+    from firma.validation import validate
+
+    return validate(pdf).is_valid
+
+
+def sealed_receipt_bytes(asiento: Asiento) -> bytes | None:
+    """The stored sealed PDF of an entry, or None while it is pending."""
+    return sealed_document_bytes(asiento.justificante_version_id)
+
+
 # --- Rendering ---------------------------------------------------------------------------
+
+STYLESHEET = Path(__file__).with_name("justificante.css")
+# PDF/A-2b (archival, fonts embedded, output intent) and tagged (logical structure, alt text,
+# language) for assistive technology — issue 13 item 7; sealing (PAdES, an incremental
+# update) keeps both.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+_stylesheet = None
 
 
 def font_configuration():
@@ -81,8 +102,32 @@ def font_configuration():
     return _font_config
 
 
+def receipt_stylesheet():
+    """The receipt's stylesheet, parsed once per process (with its fonts)."""
+    global _stylesheet
+    if _stylesheet is None:
+        with _font_lock:
+            if _stylesheet is None:
+                from weasyprint import CSS
+
+                _stylesheet = CSS(
+                    string=STYLESHEET.read_text(encoding="utf-8"), font_config=font_configuration()
+                )
+    return _stylesheet
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code of ``url`` as a data: URI (drawn by WeasyPrint in the same pass)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(url, image_factory=SvgPathImage, border=1)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
 def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
     partes = list(asiento.partes.all())
+    url = csv_url(csv, language=asiento.idioma) if csv else ""
     return {
         "asiento": asiento,
         "interesados": [p for p in partes if p.rol == "interesado"],
@@ -93,7 +138,8 @@ def receipt_context(asiento: Asiento, *, csv: str = "") -> dict:
         "council_dir3": settings.COUNCIL_DIR3,
         "moved": asiento.effective_at != asiento.presented_at,
         "csv": csv_display(csv) if csv else "",
-        "csv_url": csv_url(csv) if csv else "",
+        "csv_url": url,
+        "csv_qr": qr_data_uri(url) if url else "",
     }
 
 
@@ -102,12 +148,19 @@ def render_receipt_html(asiento: Asiento, *, csv: str = "") -> str:
         return render_to_string("registro/justificante_pdf.html", receipt_context(asiento, csv=csv))
 
 
-def render_receipt_pdf(asiento: Asiento, *, csv: str = "") -> bytes:
+def render_html_pdf(html: str) -> bytes:
+    """A receipt's HTML to PDF/A-2b, tagged, with the cached stylesheet and fonts."""
     from weasyprint import HTML
 
-    html = render_receipt_html(asiento, csv=csv)
-    fonts = font_configuration()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[receipt_stylesheet()], font_config=font_configuration(), **PDF_OPTIONS
+    )
+
+
+def render_receipt_pdf(asiento: Asiento, *, csv: str = "") -> bytes:
+    """The receipt as PDF; with ``csv``, its code, URL and QR code in the footer of every
+    page — drawn in the same rendering pass (no second pass to stamp it)."""
+    return render_html_pdf(render_receipt_html(asiento, csv=csv))
 
 
 def receipt_filename(asiento: Asiento) -> str:
@@ -115,7 +168,8 @@ def receipt_filename(asiento: Asiento) -> str:
 
 
 def issue_sealed_receipt(asiento: Asiento) -> tuple[str, int]:
-    """Render, stamp and seal the receipt; return (csv, firma document version id)."""
+    """Render (with its CSV and QR on every page) and seal the receipt; return (csv, firma
+    document version id)."""
     code = csv_reserve()
     pdf = render_receipt_pdf(asiento, csv=code)
-    return csv_issue_sealed(pdf=pdf, name=receipt_filename(asiento), code=code)
+    return csv_issue_sealed(pdf=pdf, name=receipt_filename(asiento), code=code, stamp=False)

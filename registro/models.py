@@ -56,6 +56,40 @@ class Oficina(models.Model):
     )
     address = models.CharField(_("dirección"), max_length=250, blank=True)
     active = models.BooleanField(_("activa"), default=True)
+    personal = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personal de la oficina"),
+        blank=True,
+        related_name="oficinas_registro",
+        help_text=_(
+            "Quien tiene el rol de encargado/a de registro ve los asientos de sus oficinas "
+            "y registra en ellas."
+        ),
+    )
+    # Office directory published on the sede (SEDE-2): data staff edit, no external scripts.
+    publicada = models.BooleanField(
+        _("publicar en el directorio de oficinas"),
+        default=False,
+        help_text=_("Oficina de asistencia en materia de registros visible en la sede."),
+    )
+    codigo_postal = models.CharField(_("código postal"), max_length=5, blank=True)
+    municipio = models.CharField(_("municipio"), max_length=100, blank=True, default="Bilbao")
+    horario_es = models.TextField(_("horario (castellano)"), blank=True)
+    horario_eu = models.TextField(_("horario (euskera)"), blank=True)
+    servicios_es = models.TextField(
+        _("servicios (castellano)"), blank=True, help_text=_("Uno por línea.")
+    )
+    servicios_eu = models.TextField(
+        _("servicios (euskera)"), blank=True, help_text=_("Uno por línea.")
+    )
+    telefono = models.CharField(_("teléfono"), max_length=30, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    latitud = models.DecimalField(
+        _("latitud"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitud = models.DecimalField(
+        _("longitud"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("oficina de registro")
@@ -71,6 +105,28 @@ class Oficina(models.Model):
             return self.name_eu
         return self.name_es
 
+    def _localised(self, field: str) -> str:
+        value = getattr(self, f"{field}_es")
+        if get_language() == "eu":
+            value = getattr(self, f"{field}_eu") or value
+        return value
+
+    @property
+    def horario(self) -> str:
+        return self._localised("horario")
+
+    @property
+    def servicios(self) -> list[str]:
+        return [line.strip() for line in self._localised("servicios").splitlines() if line.strip()]
+
+    @property
+    def map_url(self) -> str:
+        """A plain link to OpenStreetMap (no embedded map, no external script)."""
+        if self.latitud is None or self.longitud is None:
+            return ""
+        lat, lon = f"{self.latitud:.6f}", f"{self.longitud:.6f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+
 
 class Contador(models.Model):
     """One row per year and direction: the last number given and the head of the hash chain.
@@ -84,6 +140,11 @@ class Contador(models.Model):
     direction = models.CharField(_("sentido"), max_length=1, choices=Direccion.choices)
     last_seq = models.PositiveIntegerField(_("último número"), default=0)
     last_hash = models.CharField(_("último hash"), max_length=64, default=GENESIS_HASH)
+    # Written by the one numbering statement (PostgreSQL): the hash before ``last_hash`` and
+    # the instant the last number was given, so the entry row takes both from the counter's
+    # RETURNING in the same statement.
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("contador de registro")
@@ -297,6 +358,14 @@ class AsientoDocumento(models.Model):
         default=ValidezDocumento.ORIGINAL,
     )
     resolution_ppi = models.PositiveIntegerField(_("resolución (ppp)"), null=True, blank=True)
+    # REG-11: malware found after registration flags the document; the entry keeps its number.
+    # These fields are outside the entry's hash chain (they change after registration).
+    scanned_at = models.DateTimeField(_("último análisis antivirus"), null=True, blank=True)
+    unsafe_at = models.DateTimeField(_("marcado como peligroso"), null=True, blank=True)
+    unsafe_threat = models.CharField(_("amenaza detectada"), max_length=200, blank=True)
+    correccion_at = models.DateTimeField(
+        _("requerimiento de subsanación emitido"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("documento del asiento")
@@ -307,22 +376,29 @@ class AsientoDocumento(models.Model):
         return self.nombre
 
 
-class Intercambio(models.Model):
-    """A SICRES 4.0 exchange file produced for an entry (REG-7, REG-9): its identifier
-    ``<entidad registral origen>_<YY>_<8 digits>`` is unique."""
+class Anclaje(models.Model):
+    """A sealed checkpoint of the chain heads (issue 17 item 3): every registry counter's
+    last number and hash, and the audit trail's head, at one instant.
 
-    asiento = models.ForeignKey(
-        Asiento, verbose_name=_("asiento"), on_delete=models.PROTECT, related_name="intercambios"
-    )
-    identificador = models.CharField(
-        _("identificador de intercambio"), max_length=33, unique=True, null=True
-    )
-    entidad_destino = models.CharField(_("entidad registral de destino"), max_length=21)
-    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    ``datos`` is the canonical JSON that the council sealed: the sealed PDF (firma document
+    version ``version_id``, verifiable by its CSV) carries the same JSON as an embedded file,
+    and ``registro_verify`` trusts the sealed copy, not this row. An entry removed after it
+    was anchored shows, even with its counter rolled back.
+    """
+
+    created_at = models.DateTimeField(_("fecha y hora"))
+    datos = models.JSONField(_("cabezas de las cadenas"))
+    digest = models.CharField(_("huella SHA-256"), max_length=64)
+    csv = models.CharField(_("CSV"), max_length=32, blank=True)
+    version_id = models.BigIntegerField(_("documento sellado"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("intercambio SICRES")
-        verbose_name_plural = _("intercambios SICRES")
+        verbose_name = _("punto de control sellado")
+        verbose_name_plural = _("puntos de control sellados")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.identificador or ""
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:12]}"
+
+
+from .sir.models import *  # noqa: E402,F401,F403 - exchange with other administrations (SIR)

@@ -9,26 +9,91 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from identidad.models import User
+from identidad.roles import Role
+from identidad.scope import staff_scope
 
-from .constants import Direccion
-from .models import Asiento, AsientoInteresado, Oficina
+from .constants import Direccion, TipoOficina
+from .models import Asiento, AsientoDocumento, AsientoInteresado, Oficina
 
 BOOK_PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class RegistryScope:
+    """What a person may read of the registry, resolved once per request (ENS, issue 17.6).
+
+    ``whole_book``: heads of registry and administrators. ``oficina_ids``: the offices of a
+    registry clerk. ``unit_ids``: the units (and units below) of case handlers and heads of
+    unit, who read the entries addressed to or sent by them. Everyone also reads the entries
+    they registered or are a party to. ``is_staff`` alone grants nothing.
+    """
+
+    user_id: int | None
+    whole_book: bool = False
+    clerk: bool = False
+    oficina_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+
+    @property
+    def uses_book(self) -> bool:
+        """May open the registry book (and find other offices' entries by exact number)."""
+        return self.whole_book or self.clerk
+
+
+NO_REGISTRY_SCOPE = RegistryScope(None)
+
+
+def registry_scope(user: User) -> RegistryScope:
+    """The user's registry scope (cached on the user object, i.e. once per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_REGISTRY_SCOPE
+    cached = getattr(user, "_registry_scope", None)
+    if cached is not None:
+        return cached
+    staff = staff_scope(user)
+    if not staff.is_staff:
+        scope = RegistryScope(user.pk)
+    elif staff.has_role(Role.REGISTRY_HEAD, Role.ADMINISTRATOR):
+        scope = RegistryScope(user.pk, whole_book=True, clerk=True)
+    else:
+        clerk = staff.has_role(Role.REGISTRY_CLERK)
+        oficinas = (
+            frozenset(user.oficinas_registro.filter(active=True).values_list("id", flat=True))
+            if clerk
+            else frozenset()
+        )
+        units = staff.unit_ids if staff.has_role(Role.CASE_HANDLER, Role.UNIT_HEAD) else frozenset()
+        scope = RegistryScope(user.pk, clerk=clerk, oficina_ids=oficinas, unit_ids=units)
+    user._registry_scope = scope
+    return scope
+
+
 def is_registry_staff(user: User) -> bool:
-    """Staff of the council may read the registry book and use the district desk."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Staff who use the registry book: registry clerks, heads of registry, administrators."""
+    return registry_scope(user).uses_book
 
 
 def asiento_visible_to(user: User) -> QuerySet[Asiento]:
-    """Entries ``user`` may see: staff all; a citizen those they filed or are a party to."""
+    """Entries ``user`` may read, filtered in SQL with the scope resolved once.
+
+    Heads of registry: the whole book. A registry clerk: the entries of their offices. Case
+    handlers and heads of unit: those of their units. Anybody: the entries they registered
+    or are a party to (as interesado or representative). Nobody else sees anything.
+    """
     qs = Asiento.objects.filter(seq__isnull=False)
-    if is_registry_staff(user):
-        return qs
-    if not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    return qs.filter(Q(registrado_por=user) | Q(partes__interesado__user=user)).distinct()
+    scope = registry_scope(user)
+    if scope.whole_book:
+        return qs
+    own = Q(registrado_por=user) | Q(
+        pk__in=AsientoInteresado.objects.filter(interesado__user=user).values("asiento_id")
+    )
+    if scope.oficina_ids:
+        own |= Q(oficina_id__in=scope.oficina_ids)
+    if scope.unit_ids:
+        own |= Q(unidad_id__in=scope.unit_ids)
+    return qs.filter(own)
 
 
 def asiento_get_for(user: User, pk: int) -> Asiento | None:
@@ -38,6 +103,41 @@ def asiento_get_for(user: User, pk: int) -> Asiento | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def asiento_by_numero_for_reprint(user: User, numero: str) -> Asiento | None:
+    """A registry clerk finds ANY entry by its exact number to reprint its receipt.
+
+    Returns None for anyone who does not use the registry book, or for a malformed or
+    unknown number. The caller audits the look-up when the entry is another office's.
+    """
+    if not registry_scope(user).uses_book:
+        return None
+    parsed = parse_numero(numero)
+    if parsed is None:
+        return None
+    year, direction, seq = parsed
+    return (
+        Asiento.objects.filter(year=year, direction=direction, seq=seq)
+        .select_related("oficina", "unidad_origen", "unidad_destino", "procedimiento")
+        .first()
+    )
+
+
+def asiento_in_scope(user: User, asiento: Asiento) -> bool:
+    """Whether the entry is within the user's own scope (not a look-up of another office's)."""
+    return asiento_visible_to(user).filter(pk=asiento.pk).exists()
+
+
+def oficinas_for_registering(user: User) -> QuerySet[Oficina]:
+    """The offices where ``user`` may register at the desk: a clerk's own; all for heads."""
+    scope = registry_scope(user)
+    qs = Oficina.objects.filter(active=True)
+    if scope.whole_book:
+        return qs
+    if scope.oficina_ids:
+        return qs.filter(pk__in=scope.oficina_ids)
+    return qs.none()
 
 
 def oficinas_active() -> QuerySet[Oficina]:
@@ -90,7 +190,7 @@ def registry_book(
     so every page costs one bounded index scan whatever the size of the registry."""
     if not is_registry_staff(user):
         return BookPage(rows=[], next_cursor=None)
-    qs = Asiento.objects.filter(seq__isnull=False)
+    qs = asiento_visible_to(user)
     if filters.numero:
         parsed = parse_numero(filters.numero)
         if parsed is None:
@@ -99,9 +199,10 @@ def registry_book(
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
     tz = timezone.get_current_timezone()
-    if filters.desde:
+    # The first and last representable days mean "no bound" (and would overflow below).
+    if filters.desde and filters.desde > date.min + timedelta(days=1):
         qs = qs.filter(presented_at__gte=datetime.combine(filters.desde, time.min, tzinfo=tz))
-    if filters.hasta:
+    if filters.hasta and filters.hasta < date.max - timedelta(days=1):
         end = datetime.combine(filters.hasta + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(presented_at__lt=end)
     if filters.nif:
@@ -125,3 +226,44 @@ def registry_book(
     )
     next_cursor = _cursor(rows[page_size - 1]) if len(rows) > page_size else None
     return BookPage(rows=rows[:page_size], next_cursor=next_cursor)
+
+
+def documentos_unsafe_pending() -> QuerySet[AsientoDocumento]:
+    """REG-11 outbox: documents flagged as malicious after registration whose 10-day
+    correction request has not been raised yet (the case-file side raises it, then calls
+    ``services.documento_correccion_raised``)."""
+    return (
+        AsientoDocumento.objects.filter(unsafe_at__isnull=False, correccion_at__isnull=True)
+        .select_related("asiento")
+        .order_by("unsafe_at", "pk")
+    )
+
+
+MAX_RECEIPTS_OF_DAY = 500
+
+
+def asientos_of_office_day(*, user: User, oficina: Oficina, day: date) -> list[Asiento]:
+    """Batch reprint: the entries an office registered on ``day`` (within the user's scope),
+    in number order, at most ``MAX_RECEIPTS_OF_DAY``."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return list(
+        asiento_visible_to(user)
+        .filter(oficina=oficina, presented_at__gte=start, presented_at__lt=end)
+        .select_related("oficina", "unidad_origen", "unidad_destino", "procedimiento")
+        .prefetch_related("partes", "documentos")
+        .order_by("direction", "year", "seq")[:MAX_RECEIPTS_OF_DAY]
+    )
+
+
+def oficinas_of_staff(user: User) -> QuerySet[Oficina]:
+    """The district offices a member of staff works at (``Oficina.personal``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return Oficina.objects.none()
+    return Oficina.objects.filter(active=True, kind=TipoOficina.PRESENCIAL, personal=user)
+
+
+def oficinas_published() -> QuerySet[Oficina]:
+    """The office directory of the sede (SEDE-2): active offices marked for publication."""
+    return Oficina.objects.filter(active=True, publicada=True).order_by("name_es")

@@ -8,24 +8,24 @@ XSD does not settle (documented here, change them in one place):
 * ``Tipo_Persona``: 1 persona física, 2 persona jurídica.
 * ``Fecha_Hora_Registro`` and ``Fecha_Hora_Presentacion`` are both the registry instant;
   the REG-2 effective instant travels as the general metadata ``Fecha_Hora_Efectiva``.
-* ``Tipo_Anotacion`` 02 (envío).
+* ``Tipo_Anotacion`` 02 (envío) unless told otherwise (``registro.sir`` sends them).
 """
 
 from __future__ import annotations
 
 import base64
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
 from lxml import etree
 
 from identidad.validators import kind_of_nif
 
 from .constants import Canal, Direccion, RolInteresado
-from .models import Asiento, Intercambio
+from .models import Asiento
 
 MADRID = ZoneInfo("Europe/Madrid")
 APPLICATION = "BilbaoSede 0.1"
@@ -41,6 +41,14 @@ def sicres_datetime(value: datetime) -> str:
 def identificador_intercambio(codigo_entidad: str, year: int, sequence: int) -> str:
     """REG-9: ``<CodigoEntidadRegistralOrigen>_<YY>_<8-digit sequence>``."""
     return f"{codigo_entidad}_{year % 100:02}_{sequence:08}"
+
+
+def identificador_fichero(identificador: str, orden: int, nombre: str) -> str:
+    """``Identificador_Fichero`` of the ``orden``-th annex: ``<Identificador_Intercambio>_01_
+    <4-digit sequence>[.ext]`` (regweb3's reading; the sequence is REG-10's)."""
+    extension = nombre.rsplit(".", 1)[-1].lower() if "." in nombre else ""
+    ext = f".{extension[:5]}" if extension.isalnum() else ""
+    return f"{identificador}_01_{orden:04}{ext}"
 
 
 def _sub(parent, name: str, text: str | None = None, *, max_length: int | None = None):
@@ -97,8 +105,10 @@ def build_fichero(
     entidad_destino_nombre: str = "",
     include_content: bool = True,
     prueba: bool = False,
+    tipo_anotacion: str = "02",
 ) -> bytes:
-    """The ``Fichero_Intercambio_SICRES_4`` XML of ``asiento`` (UTF-8 bytes)."""
+    """The ``Fichero_Intercambio_SICRES_4`` XML of ``asiento`` (UTF-8 bytes). Deterministic:
+    the same entry and identifier always give the same bytes (a re-send is identical)."""
     root = etree.Element("Fichero_Intercambio_SICRES_4")
     oficina = asiento.oficina
 
@@ -163,10 +173,13 @@ def build_fichero(
 
     for orden, documento in enumerate(asiento.documentos.order_by("orden"), start=1):
         anexo = _sub(root, "De_Anexo")
-        extension = documento.nombre.rsplit(".", 1)[-1].lower() if "." in documento.nombre else ""
-        ext = f".{extension[:5]}" if extension.isalnum() else ""
         _sub(anexo, "Nombre_Fichero_Anexado", documento.nombre, max_length=80)
-        _sub(anexo, "Identificador_Fichero", f"{identificador}_01_{orden:04}{ext}", max_length=50)
+        _sub(
+            anexo,
+            "Identificador_Fichero",
+            identificador_fichero(identificador, orden, documento.nombre),
+            max_length=50,
+        )
         _sub(anexo, "Tipo_Anexo", documento.tipo_anexo)
         _sub(anexo, "Tipo_MIME", documento.mime, max_length=80)
         if include_content:
@@ -186,7 +199,7 @@ def build_fichero(
     if asiento.registrado_por_id:
         _sub(control, "Nombre_Usuario", asiento.registrado_por.get_username(), max_length=80)
     _sub(control, "Aplicacion_Version_Emisora", APPLICATION, max_length=20)
-    _sub(control, "Tipo_Anotacion", "02")
+    _sub(control, "Tipo_Anotacion", tipo_anotacion)
     _sub(control, "Documentacion_Fisica", asiento.documentacion_fisica)
     _sub(control, "Indicador_Prueba", "1" if prueba else "0")
     _sub(control, "Codigo_Entidad_Registral_Inicio", oficina.code, max_length=21)
@@ -200,32 +213,7 @@ def build_fichero(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-@transaction.atomic
-def intercambio_create(
-    *, asiento: Asiento, entidad_destino: str, include_content: bool = True, prueba: bool = False
-) -> tuple[Intercambio, bytes]:
-    """Record a new exchange of ``asiento`` with a unique identifier (REG-9) and build its
-    SICRES 4.0 file."""
-    if asiento.seq is None:
-        raise ValueError("Only a numbered entry can be exchanged.")
-    intercambio = Intercambio.objects.create(asiento=asiento, entidad_destino=entidad_destino)
-    year = asiento.presented_at.astimezone(MADRID).year
-    intercambio.identificador = identificador_intercambio(
-        asiento.oficina.code, year, intercambio.pk
-    )
-    intercambio.save(update_fields=["identificador"])
-    data = build_fichero(
-        asiento,
-        identificador=intercambio.identificador,
-        entidad_destino=entidad_destino,
-        include_content=include_content,
-        prueba=prueba,
-    )
-    return intercambio, data
-
-
-def schema_path():
-    """Where the official XSD lives in this checkout (``../shared/schemas/sicres/``)."""
-    return (
-        settings.BASE_DIR.parent / "shared" / "schemas" / "sicres" / "SICRES4_INTERCAMBIO_APL.xsd"
-    )
+def schema_path(name: str = "SICRES4_INTERCAMBIO_APL.xsd"):
+    """Where the official XSDs live: ``REGISTRO_SIR_XSD_DIR`` (by default
+    ``../shared/schemas/sicres/`` beside this checkout)."""
+    return Path(settings.REGISTRO_SIR_XSD_DIR) / name

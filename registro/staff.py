@@ -41,6 +41,46 @@ register_entry(
     )
 )
 
+register_entry(
+    StaffEntry(
+        key="registro.justificantes_dia",
+        section=SECTION,
+        label=_("Reimprimir los justificantes de un día"),
+        url_name="registro:justificantes_dia",
+        permission="registro.view_asiento",
+        description=_("Todos los justificantes de una oficina en un día, uno por página A4."),
+        order=13,
+    )
+)
+register_entry(
+    StaffEntry(
+        key="registro.oficinas",
+        section=SECTION,
+        label=_("Oficinas y directorio de atención"),
+        url_name="admin:registro_oficina_changelist",
+        permission="registro.change_oficina",
+        description=_(
+            "Dirección, horario y servicios que publica la sede, y el personal de cada oficina."
+        ),
+        order=14,
+    )
+)
+
 grant(Role.REGISTRY_CLERK, "registro.view_asiento", "registro.add_asiento")
-grant(Role.REGISTRY_HEAD, "registro.view_asiento", "registro.add_asiento")
-grant(Role.ADMINISTRATOR, "registro.view_asiento", "registro.add_asiento")
+grant(
+    Role.REGISTRY_HEAD,
+    "registro.view_asiento",
+    "registro.add_asiento",
+    "registro.view_oficina",
+    "registro.change_oficina",
+)
+grant(
+    Role.ADMINISTRATOR,
+    "registro.view_asiento",
+    "registro.add_asiento",
+    "registro.view_oficina",
+    "registro.change_oficina",
+    "registro.add_oficina",
+)
+
+from .sir import staff as _sir_staff  # noqa: E402,F401 - exchange trays (SIR)

@@ -2,10 +2,11 @@
 
 from celery import shared_task
 
-from .services import justificante_issue, justificantes_sweep
+from .services import documentos_rescan, justificante_issue, justificantes_sweep
+from .services.anchors import anclaje_seal
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def justificante_issue_task(asiento_id: int) -> str:
     """REG-5: produce the sealed receipt of an entry (does nothing if it already exists)."""
     asiento = justificante_issue(asiento_id=asiento_id)
@@ -16,3 +17,18 @@ def justificante_issue_task(asiento_id: int) -> str:
 def justificantes_sweep_task() -> int:
     """Periodic: publish again every receipt left pending (broker or worker was down)."""
     return justificantes_sweep()
+
+
+@shared_task
+def documentos_rescan_task() -> int:
+    """Periodic (REG-11): re-scan stored documents with the configured malware scanner."""
+    return documentos_rescan()
+
+
+@shared_task(ignore_result=True)
+def anclaje_seal_task() -> int:
+    """Periodic: a sealed checkpoint of every chain head (issue 17 item 3)."""
+    return anclaje_seal().pk
+
+
+from .sir.tasks import intercambio_entregar_task, intercambios_sweep_task  # noqa: E402,F401

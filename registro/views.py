@@ -6,33 +6,73 @@ from __future__ import annotations
 import uuid
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from identidad.services import interesado_get_or_create
+from identidad.services import audit_record, interesado_get_or_create
 
 from .constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
-from .forms import BookSearchForm, DeskEntradaForm, DeskSalidaForm
-from .justificante import receipt_context, receipt_filename, sealed_receipt_bytes
-from .models import validate_office_code
-from .selectors import BookFilters, asiento_get_for, is_registry_staff, registry_book
+from .forms import (
+    BookSearchForm,
+    DeskEntradaForm,
+    DeskSalidaForm,
+    ReceiptsOfDayForm,
+    ReprintForm,
+)
+from .justificante import (
+    receipt_context,
+    receipt_filename,
+    render_receipt_pdf,
+    sealed_receipt_bytes,
+)
+from .models import Asiento
+from .selectors import (
+    BookFilters,
+    asiento_by_numero_for_reprint,
+    asiento_get_for,
+    asiento_in_scope,
+    asientos_of_office_day,
+    is_registry_staff,
+    oficinas_for_registering,
+    registry_book,
+)
 from .services import DocumentoNuevo, asiento_register
-from .sicres import intercambio_create
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def staff_only(view):
-    """Registry staff only; anyone else gets a 404 (no hint that the page exists)."""
+    """Users of the registry book (clerks, heads of registry, administrators); anyone else,
+    staff of another unit included, gets a 404 (no hint that the page exists)."""
 
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         if not is_registry_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def desk_only(view):
+    """Registering at the desk: ``registro.add_asiento`` and at least one office of one's own."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.has_perm("registro.add_asiento") and oficinas_for_registering(user).exists()):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -61,27 +101,24 @@ def justificante_pdf(request, pk: int):
     return response
 
 
-@staff_only
-def sicres_export(request, pk: int):
-    """Staff: the entry as a SICRES 4.0 exchange file (REG-7), for SIR."""
-    asiento = asiento_get_for(request.user, pk)
-    if asiento is None:
-        raise Http404
-    destino = (request.GET.get("destino") or "").strip().upper()
-    if not destino:
-        destino = asiento.unidad_destino.dir3 if asiento.unidad_destino else settings.COUNCIL_DIR3
-    if not validate_office_code.regex.match(destino):
-        return HttpResponseBadRequest(_("Código de entidad registral de destino no válido."))
-    intercambio, data = intercambio_create(asiento=asiento, entidad_destino=destino)
-    response = HttpResponse(data, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{intercambio.identificador}.xml"'
-    return response
+def _audit_foreign_lookup(request, asiento: Asiento, action: str) -> None:
+    """Every look-up of another office's entry by a clerk is audited (issue 14.1)."""
+    audit_record(
+        actor=request.user,
+        action=action,
+        obj=asiento,
+        detail={"numero": asiento.numero, "oficina": asiento.oficina.code},
+        ip=_client_ip(request),
+    )
 
 
 @staff_only
 def libro(request):
+    """The registry book: a clerk's offices (heads: all). An exact number finds any entry,
+    shown only to reprint its receipt, and the look-up is audited."""
     form = BookSearchForm(request.GET or None)
     page = None
+    foreign = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = BookFilters(
@@ -93,6 +130,10 @@ def libro(request):
             direction=data["direction"],
         )
         page = registry_book(user=request.user, filters=filters, cursor=request.GET.get("c", ""))
+        if data["numero"] and not page.rows:
+            foreign = asiento_by_numero_for_reprint(request.user, data["numero"])
+            if foreign is not None:
+                _audit_foreign_lookup(request, foreign, "registro.asiento.busqueda_otra_oficina")
     elif not form.is_bound:
         page = registry_book(user=request.user, filters=BookFilters(), cursor="")
     next_query = None
@@ -101,7 +142,83 @@ def libro(request):
         query["c"] = page.next_cursor
         next_query = query.urlencode()
     return render(
-        request, "registro/libro.html", {"form": form, "page": page, "next_query": next_query}
+        request,
+        "registro/libro.html",
+        {
+            "form": form,
+            "page": page,
+            "foreign": foreign,
+            "next_query": next_query,
+            "can_register": request.user.has_perm("registro.add_asiento")
+            and oficinas_for_registering(request.user).exists(),
+        },
+    )
+
+
+@staff_only
+def reimprimir(request):
+    """Reprint the receipt of ANY entry found by its exact number (a citizen brings it).
+
+    Another office's entry is audited; nothing but the receipt is shown."""
+    form = ReprintForm(request.GET or None)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "registro/reimprimir.html", {"form": form}, status=200)
+    asiento = asiento_by_numero_for_reprint(request.user, form.cleaned_data["numero"])
+    if asiento is None:
+        form.add_error("numero", _("No consta ningún asiento con ese número."))
+        return render(request, "registro/reimprimir.html", {"form": form}, status=404)
+    if not asiento_in_scope(request.user, asiento):
+        _audit_foreign_lookup(request, asiento, "registro.justificante.reimpresion_otra_oficina")
+    data = sealed_receipt_bytes(asiento) if asiento.is_sealed else None
+    if data is None:
+        data = render_receipt_pdf(asiento)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(asiento)}"'
+    return response
+
+
+def _print_items(asientos) -> list[dict]:
+    return [receipt_context(a, csv=a.justificante_csv) for a in asientos]
+
+
+@login_required
+def imprimir(request, pk: int):
+    """Print view (A4) of one receipt, for whoever may read the entry."""
+    asiento = asiento_get_for(request.user, pk)
+    if asiento is None:
+        raise Http404
+    return render(
+        request,
+        "registro/imprimir.html",
+        {
+            "items": _print_items([asiento]),
+            "title": _("Justificante de registro %(numero)s") % {"numero": asiento.numero},
+            "back_url": reverse("registro:asiento_detalle", args=[asiento.pk]),
+        },
+    )
+
+
+@staff_only
+def justificantes_dia(request):
+    """Batch reprint: every receipt an office registered on a day, one per A4 page."""
+    oficinas = oficinas_for_registering(request.user)
+    form = ReceiptsOfDayForm(
+        request.GET or None, oficinas=oficinas, initial={"fecha": timezone.localdate()}
+    )
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "registro/justificantes_dia.html", {"form": form})
+    oficina, day = form.cleaned_data["oficina"], form.cleaned_data["fecha"]
+    asientos = asientos_of_office_day(user=request.user, oficina=oficina, day=day)
+    return render(
+        request,
+        "registro/imprimir.html",
+        {
+            "items": _print_items(asientos),
+            "title": _("Justificantes de %(oficina)s del %(dia)s")
+            % {"oficina": oficina.name, "dia": date_format(day, "SHORT_DATE_FORMAT")},
+            "back_url": reverse("registro:justificantes_dia"),
+            "empty": not asientos,
+        },
     )
 
 
@@ -125,11 +242,13 @@ def _desk_key(request) -> str | None:
     return f"desk-{request.user.pk}-{key}"
 
 
-@staff_only
+@desk_only
 @require_http_methods(["GET", "POST"])
 def oficina_entrada(request):
     """District desk (Zuzenean): register a paper submission for a citizen (REG-12)."""
-    form = DeskEntradaForm(request.POST or None, request.FILES or None)
+    form = DeskEntradaForm(
+        request.POST or None, request.FILES or None, oficinas=oficinas_for_registering(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,11 +296,13 @@ def oficina_entrada(request):
     )
 
 
-@staff_only
+@desk_only
 @require_http_methods(["GET", "POST"])
 def oficina_salida(request):
     """Register an exit (salida) in the same registry (REG-6)."""
-    form = DeskSalidaForm(request.POST or None, request.FILES or None)
+    form = DeskSalidaForm(
+        request.POST or None, request.FILES or None, oficinas=oficinas_for_registering(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         documentos = []

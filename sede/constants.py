@@ -15,3 +15,4 @@ class MetodoFirma(models.TextChoices):
     NINGUNA = "ninguna", _("Sin firma (solo identificación)")
     CLAVE_CONCERTADA = "concertada", _("Identificación fuerte y sello del Ayuntamiento")
     CERTIFICADO = "certificado", _("Firma con certificado propio")
+    HABILITADO = "habilitado", _("Firma del funcionario/a habilitado/a en nombre de la persona")

@@ -99,4 +99,12 @@ def sede(request):
         "time_ntp_server": getattr(settings, "SEDE_TIME_NTP_SERVER", DEFAULT_NTP_SERVER),
         "language_links": _language_links(request),
         "identification": _identification(request),
+        # Called by the template only (cached list, dropped on every change: shown at once).
+        "incident_notices": _incident_notices,
     }
+
+
+def _incident_notices():
+    from .incidencias import avisos_en_vigor
+
+    return avisos_en_vigor()

@@ -167,13 +167,21 @@ def _blocks(definition, step, data, lang: str, group_counts: dict | None = None)
     return blocks, specs
 
 
-def _bind(blocks, form):
+def _bind(blocks, form, definition=None, lang="es"):
+    from .filing.conditional import condition_for
+
+    def bound(spec):
+        field = form[spec.name]
+        if definition is not None:
+            field.condition = condition_for(definition, spec, lang)
+        return field
+
     for block in blocks:
         if block["repeat"]:
             for group in block["repeat"]["groups"]:
-                group["fields"] = [form[s.name] for s in group["specs"]]
+                group["fields"] = [bound(s) for s in group["specs"]]
         else:
-            block["fields"] = [form[s.name] for s in block["specs"]]
+            block["fields"] = [bound(s) for s in block["specs"]]
 
 
 def _group_counts(definition, step, post) -> dict[str, int]:
@@ -194,7 +202,7 @@ def _group_counts(definition, step, post) -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def step(request, public_id, step_id: str):
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     definition = selectors.definition_of(borrador)
     current = definition.step(step_id)
@@ -270,7 +278,7 @@ def _render_step(request, borrador, definition, current, lang, data, errors, cou
         group_errors = [m for p, ms in errors.items() if p not in known for m in ms]
         if group_errors:
             form._errors["__all__"] = form.error_class(group_errors)
-    _bind(blocks, form)
+    _bind(blocks, form, definition, lang)
     return render(
         request,
         "sede/filing/step.html",
@@ -328,7 +336,7 @@ def _review_context(request, borrador, definition, lang):
 @login_required
 def review(request, public_id):
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     definition = selectors.definition_of(borrador)
     context = _review_context(request, borrador, definition, lang_of(request))
@@ -342,11 +350,18 @@ def sign(request, public_id):
     with the citizen's own certificate, validated by firma."""
     borrador = borrador_or_404(request, public_id)
     procedimiento = borrador.procedimiento
-    if (response := level_redirect(request, procedimiento)) is not None:
+    if (response := level_redirect(request, procedimiento, borrador)) is not None:
         return response
     if not procedimiento.signature_required:
         return redirect("sede:filing_review", public_id=borrador.public_id)
+    if borrador.asistida:
+        from .asistida.views import sign_as_habilitado
+
+        return sign_as_habilitado(request, borrador)
     lang = lang_of(request)
+    if selectors.borrador_errors(borrador, lang):
+        # Nothing to sign while data is missing: the review lists each problem with a link.
+        return redirect("sede:filing_review", public_id=borrador.public_id)
     level = identification_level(request)
     minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
     concertada = FirmaConcertadaForm()
@@ -396,7 +411,7 @@ def sign(request, public_id):
             "minimum_label": NivelGarantia(minimum).label.lower(),
             "metodo_concertada": MetodoFirma.CLAVE_CONCERTADA.value,
             "metodo_certificado": MetodoFirma.CERTIFICADO.value,
-            "progress": progress(definition, borrador, "_revisar", lang),
+            "progress": progress(definition, borrador, "_firmar", lang),
         },
     )
 
@@ -404,6 +419,9 @@ def sign(request, public_id):
 @login_required
 def solicitud_pdf(request, public_id):
     borrador = borrador_or_404(request, public_id)
+    if selectors.borrador_errors(borrador, lang_of(request)):
+        # An application with errors is not offered for signing (issue 15 §1).
+        return redirect("sede:filing_review", public_id=borrador.public_id)
     pdf = services.solicitud_prepare(borrador=borrador)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = solicitud_filename(borrador)
@@ -422,7 +440,7 @@ def submit(request, public_id):
     if existing is not None:
         return redirect("sede:filing_receipt", public_id=existing.public_id)
     borrador = borrador_or_404(request, public_id)
-    if (response := level_redirect(request, borrador.procedimiento)) is not None:
+    if (response := level_redirect(request, borrador.procedimiento, borrador)) is not None:
         return response
     if borrador.procedimiento.signature_required:
         return redirect("sede:filing_sign", public_id=borrador.public_id)
@@ -481,7 +499,7 @@ def receipt(request, public_id):
 @login_required
 def receipt_pdf(request, public_id):
     """REG-5: the sealed receipt when ready, else a provisional one rendered now."""
-    from registro.justificante import receipt_filename, render_receipt_pdf, sealed_receipt_bytes
+    from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
 
     presentacion = _presentacion(request, public_id)
     asiento = presentacion.asiento
@@ -489,5 +507,7 @@ def receipt_pdf(request, public_id):
     if pdf is None:
         pdf = render_receipt_pdf(asiento)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(asiento)}"'
+    # The file is named in the page's language ("justificante-…" / "egiaztagiria-…").
+    name = _("justificante-%(numero)s.pdf") % {"numero": asiento.numero.replace("/", "-")}
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

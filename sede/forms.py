@@ -17,6 +17,19 @@ def _django_field(spec: FieldSpec, lang: str) -> forms.Field:
     label = spec.label(lang)
     common = {"label": label, "required": spec.required, "help_text": spec.help(lang)}
     kind = spec.kind
+    if spec.schema.get("x-widget") == "unidad":
+        # Citizens choose the destination by name, never type a DIR3 code (the value sent is
+        # the code). filing.js adds a search-as-you-type box; without it, a plain list.
+        return forms.ChoiceField(
+            choices=[("", _("— Elija la unidad —")), *unidad_choices(lang)],
+            widget=forms.Select(
+                attrs={
+                    "data-searchable": "true",
+                    "data-filter-label": _("Escriba parte del nombre para filtrar la lista"),
+                }
+            ),
+            **common,
+        )
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "multichoice":
@@ -47,6 +60,26 @@ def _django_field(spec: FieldSpec, lang: str) -> forms.Field:
         attrs["autocomplete"] = "postal-code"
         attrs["inputmode"] = "numeric"
     return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+
+
+def unidad_choices(lang: str) -> list[tuple[str, str]]:
+    """Units by name in the page's language (each with its area, when it has one)."""
+    from identidad.models import Unidad
+
+    units = Unidad.objects.select_related("parent").only(
+        "dir3", "name_es", "name_eu", "parent__name_es", "parent__name_eu", "parent__parent_id"
+    )
+
+    def name(u) -> str:
+        return (u.name_eu if lang == "eu" and u.name_eu else u.name_es) or u.dir3
+
+    rows = []
+    for unit in units:
+        label = name(unit)
+        if unit.parent is not None and unit.parent.parent_id is not None:
+            label = f"{label} ({name(unit.parent)})"
+        rows.append((unit.dir3, label))
+    return sorted(rows, key=lambda r: r[1].casefold())
 
 
 def _initial(spec: FieldSpec, data) -> object:
@@ -126,10 +159,7 @@ class AdjuntoForm(forms.Form):
 
 class FirmaConcertadaForm(forms.Form):
     confirmo = forms.BooleanField(
-        label=_(
-            "Firmo esta solicitud: declaro que los datos son ciertos y que la presento con "
-            "mi identificación en la sede."
-        ),
+        label=_("Firmo y presento esta solicitud con mi identificación en la sede."),
         error_messages={"required": _("Marque la casilla para firmar la solicitud.")},
     )
 

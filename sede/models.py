@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from procedimientos.models.i18n import pick
 
 from .constants import EstadoBorrador, MetodoFirma
 
@@ -44,6 +47,18 @@ class Borrador(models.Model):
         related_name="+",
         help_text=_("Vacío cuando la persona actúa en su propio nombre."),
     )
+    oficina = models.ForeignKey(
+        "registro.Oficina",
+        verbose_name=_("oficina (presentación asistida)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Solo en la presentación asistida: la oficina donde un funcionario habilitado "
+            "presenta la solicitud en nombre de la persona (HAB-1..3)."
+        ),
+    )
     data = models.JSONField(_("datos"), default=dict, blank=True)
     current_step = models.CharField(_("paso actual"), max_length=60, blank=True)
     estado = models.CharField(
@@ -68,6 +83,11 @@ class Borrador(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedimiento_id} · {self.user_id} · {self.public_id}"
+
+    @property
+    def asistida(self) -> bool:
+        """Filed at an office by an authorised official for the citizen (HAB-1..3)."""
+        return self.oficina_id is not None
 
 
 class Adjunto(models.Model):
@@ -153,3 +173,64 @@ class Presentacion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asiento_id} · {self.public_id}"
+
+
+class AvisoIncidencia(models.Model):
+    """A notice of a technical incident of the sede, and of the term extension it brings
+    (SEDE-2; Ley 39/2015 art. 32.4). Never deleted: ended notices stay as the history."""
+
+    title_es = models.CharField(_("título (castellano)"), max_length=200)
+    title_eu = models.CharField(_("título (euskera)"), max_length=200, blank=True)
+    text_es = models.TextField(_("texto (castellano)"))
+    text_eu = models.TextField(_("texto (euskera)"), blank=True)
+    extends_terms = models.BooleanField(
+        _("amplía plazos"),
+        default=False,
+        help_text=_("Marque si la incidencia amplía los plazos no vencidos (art. 32.4)."),
+    )
+    starts_at = models.DateTimeField(_("inicio de la incidencia"))
+    ended_at = models.DateTimeField(_("fin de la incidencia"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicado por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalizado por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("publicado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aviso de incidencia")
+        verbose_name_plural = _("avisos de incidencias")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["ended_at", "starts_at"], name="sede_aviso_vigor_idx")]
+
+    def __str__(self) -> str:
+        return self.title_es
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ended_at and self.starts_at and self.ended_at < self.starts_at:
+            raise ValidationError(
+                {"ended_at": _("El fin de la incidencia no puede ser anterior a su inicio.")}
+            )
+
+    def in_force(self, at) -> bool:
+        return self.starts_at <= at and (self.ended_at is None or self.ended_at > at)
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+    @property
+    def text(self) -> str:
+        return pick(self, "text")

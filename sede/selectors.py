@@ -41,6 +41,21 @@ def procedimiento_for_filing(code: str):
     return procedimiento, formulario
 
 
+def procedimiento_for_assisted_filing(procedimiento):
+    """The published form an authorised official uses at the desk for ``procedimiento``: its
+    own or the instancia general's (any catalogue procedure can be filed at an office, even
+    one not yet offered online). ``FormularioVersion.DoesNotExist`` when there is none."""
+    from procedimientos.models import FormularioVersion
+    from procedimientos.selectors import formulario_publicado_get
+
+    formulario = formulario_publicado_get(code=procedimiento.code) or formulario_publicado_get(
+        code=INSTANCIA_GENERAL_CODE
+    )
+    if formulario is None:
+        raise FormularioVersion.DoesNotExist
+    return formulario
+
+
 def borradores_of(user: User) -> QuerySet[Borrador]:
     return (
         Borrador.objects.filter(user=user, estado=EstadoBorrador.BORRADOR)
@@ -211,8 +226,29 @@ def representaciones_of(user: User):
     )
 
 
+def expedientes_of(user: User):
+    """The person's case files and those of people they represent (expedientes' rule)."""
+    from expedientes.selectors import citizen_expedientes
+
+    return (
+        citizen_expedientes(user)
+        .select_related("procedimiento", "flujo")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def notificaciones_of(user: User):
+    """Notifications to the user and to those they represent: pending first (nearest expiry
+    first), then the rest, newest first (notificaciones.selectors applies the access rule)."""
+    from notificaciones.selectors import notificaciones_ordered_for_citizen
+
+    return notificaciones_ordered_for_citizen(user)
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
+    "expedientes": expedientes_of,
+    "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,
 }
 MI_CARPETA_KEYSET_SOURCES = {"solicitudes": presentaciones_page}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from identidad.constants import NivelGarantia
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
+from registro.uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
 from .filing.adapters import expediente_open_for, oficina_sede
@@ -30,7 +31,6 @@ from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_f
 from .filing.engine import Definition
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
-from .filing.uploads import CheckedUpload, check_upload
 from .models import Adjunto, Borrador, Presentacion
 from .selectors import borrador_errors, definition_of, slot_names
 
@@ -88,10 +88,18 @@ def _identity_prefill(interesado: Interesado | None, user: User) -> dict:
 
 @transaction.atomic
 def borrador_start(
-    *, user: User, procedimiento, formulario, on_behalf_of: Interesado | None = None
+    *,
+    user: User,
+    procedimiento,
+    formulario,
+    on_behalf_of: Interesado | None = None,
+    oficina=None,
 ) -> Borrador:
     """Open a draft, prefilled from the identity (name, NIF). Acting for someone else needs
-    a power that covers this procedure (apoderamientos decides)."""
+    a power that covers this procedure, or — with ``oficina`` — an authorised official's
+    registration and the citizen's consent of today (apoderamientos decides either way)."""
+    if oficina is not None and on_behalf_of is None:
+        raise FilingRefused(_("Indique la persona en cuyo nombre presenta la solicitud."))
     own = own_interesado(user)
     if on_behalf_of is not None and own is not None and on_behalf_of.pk == own.pk:
         on_behalf_of = None
@@ -102,11 +110,14 @@ def borrador_start(
         if not decision.allowed:
             raise FilingRefused(str(decision.reason))
     definition = Definition(formulario.schema, formulario.layout)
-    data = definition.prefill({"email": user.email or (own.email if own else "")})
+    # Assisted filing: the citizen's contact data, not the official's.
+    own_email = user.email or (own.email if own else "")
+    email = on_behalf_of.email if oficina is not None else own_email
+    data = definition.prefill({"email": email})
     props = formulario.schema.get("properties", {})
     if "solicitante" in props:
         data["solicitante"] = _identity_prefill(on_behalf_of or own, user)
-    if on_behalf_of is not None and "representante" in props:
+    if on_behalf_of is not None and oficina is None and "representante" in props:
         data["actua_por_representante"] = True
         data["representante"] = _identity_prefill(own, user)
     borrador = Borrador.objects.create(
@@ -114,12 +125,18 @@ def borrador_start(
         procedimiento=procedimiento,
         formulario=formulario,
         on_behalf_of=on_behalf_of,
+        oficina=oficina,
         data=data,
         current_step=definition.steps[0].id,
         idempotency_key=f"sede-{uuid.uuid4()}",
         expires_at=_expiry(),
     )
-    audit_record(actor=user, action="sede.borrador.start", obj=borrador)
+    audit_record(
+        actor=user,
+        action="sede.borrador.start",
+        obj=borrador,
+        detail={"oficina": oficina.code} if oficina is not None else None,
+    )
     return borrador
 
 
@@ -184,6 +201,7 @@ def borradores_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
 class Upload:
     nombre: str
     data: bytes
+    mime: str = ""  # what the browser declared: checked against the content, never trusted
 
 
 @transaction.atomic
@@ -202,6 +220,8 @@ def adjunto_add(
     checked: CheckedUpload = check_upload(
         nombre=upload.nombre,
         data=upload.data,
+        declared_mime=upload.mime,
+        limits=Limits.sede(),
         already_count=len(existing),
         already_bytes=sum(a.size for a in existing),
     )
@@ -292,7 +312,9 @@ def borrador_submit(
         if borrador.user_id != user.pk:
             raise FilingRefused(_("Este borrador no es suyo."))
         procedimiento = borrador.procedimiento
-        if session_level < procedimiento.min_identification_level:
+        asistida = borrador.asistida
+        # Assisted filing: the official checked the identity document in person (HAB-2).
+        if not asistida and session_level < procedimiento.min_identification_level:
             raise FilingRefused(
                 _("Este trámite exige un nivel de identificación %(nivel)s o superior.")
                 % {"nivel": NivelGarantia(procedimiento.min_identification_level).label.lower()}
@@ -301,7 +323,7 @@ def borrador_submit(
         if errors:
             raise FilingRefused(_("La solicitud tiene datos que corregir."), errors)
         own = own_interesado(user)
-        if own is None:
+        if own is None and not asistida:
             raise FilingRefused(_("No consta su NIF: identifíquese de nuevo."))
         interesado = borrador.on_behalf_of or own
         declared_nif = (borrador.data.get("solicitante") or {}).get("nif")
@@ -325,7 +347,21 @@ def borrador_submit(
         # CAT-5: the signature, when the procedure requires one.
         firma_detail: dict = {}
         if procedimiento.signature_required:
-            if firma_method == MetodoFirma.CLAVE_CONCERTADA:
+            if asistida:
+                # HAB-2: the official signs for the citizen with their own identification;
+                # the council seals the application stating who signed and on what ground.
+                firma_method = MetodoFirma.HABILITADO
+                firma_detail = {
+                    "signer_name": user.get_full_name() or user.get_username(),
+                    "signer_username": user.get_username(),
+                    "method": session_method,
+                    "habilitado": True,
+                    "on_behalf_of": interesado.nif,
+                    "consentimiento": representacion.consentimiento_id if representacion else None,
+                    "at": timezone.now().isoformat(),
+                }
+                solicitud = seal(_render(borrador, firma_detail))
+            elif firma_method == MetodoFirma.CLAVE_CONCERTADA:
                 minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
                 if session_level < minimum:
                     raise FilingRefused(
@@ -374,13 +410,41 @@ def borrador_submit(
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
                 )
+        # The submission's bookkeeping (the submission row, the draft's state, the audit
+        # row, the case file) is written in the registering transaction BEFORE the number is
+        # taken: the registry's counter lock then covers only the counter and the entry
+        # (issue 10). ``submitted_at`` is the instant the sede accepted the filing; the
+        # legal presentation instant is the entry's (REG-3), on the receipt.
+        written: dict = {}
+
+        def bookkeeping(asiento) -> None:
+            presentacion = Presentacion.objects.create(
+                borrador=borrador,
+                user=user,
+                interesado=interesado,
+                procedimiento=procedimiento,
+                asiento=asiento,
+                submitted_at=asiento.presented_at,
+                firma_method=firma_method,
+                firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
+            )
+            borrador.estado = EstadoBorrador.PRESENTADO
+            borrador.save(update_fields=["estado", "updated_at"])
+            audit_record(
+                actor=user,
+                action="sede.presentacion.submit",
+                obj=presentacion,
+                detail={"asiento_id": asiento.pk, "firma": firma_method},
+            )
+            written["presentacion"] = presentacion
+
         try:
             asiento = asiento_register(
                 direction=Direccion.ENTRADA,
-                oficina=oficina_sede(),
-                canal=Canal.SEDE,
+                oficina=borrador.oficina if asistida else oficina_sede(),
+                canal=Canal.PRESENCIAL if asistida else Canal.SEDE,
                 interesados=[interesado],
-                representante=own if borrador.on_behalf_of is not None else None,
+                representante=(own if borrador.on_behalf_of is not None and not asistida else None),
                 representacion=representacion,
                 resumen=resumen[:240],
                 unidad_destino=destino,
@@ -398,28 +462,20 @@ def borrador_submit(
                 idioma=language,
                 registrado_por=user,
                 idempotency_key=borrador.idempotency_key,
+                before_number=bookkeeping,
             )
         except ValidationError as exc:
             raise FilingRefused(" ".join(exc.messages)) from exc
-        presentacion = Presentacion.objects.create(
-            borrador=borrador,
-            user=user,
-            interesado=interesado,
-            procedimiento=procedimiento,
-            asiento=asiento,
-            submitted_at=asiento.presented_at,
-            firma_method=firma_method,
-            firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
-        )
+        presentacion = written.get("presentacion")
+        if presentacion is None or presentacion.asiento_id != asiento.pk:
+            # The registry answered with an entry registered earlier under this draft's
+            # idempotency key (our own writes were rolled back with the savepoint).
+            presentacion = Presentacion.objects.get(asiento=asiento)
+        presentacion.asiento = asiento
+        # The case file needs the entry's number (expedientes' contract): opened after it,
+        # in the same transaction. Whatever expedientes does here must not take a global
+        # hot row (it would be held with the registry's counter until the commit).
         presentacion.expediente_ref = expediente_open_for(presentacion)
         if presentacion.expediente_ref:
             presentacion.save(update_fields=["expediente_ref"])
-        borrador.estado = EstadoBorrador.PRESENTADO
-        borrador.save(update_fields=["estado", "updated_at"])
-        audit_record(
-            actor=user,
-            action="sede.presentacion.submit",
-            obj=presentacion,
-            detail={"asiento": asiento.numero, "firma": firma_method},
-        )
     return presentacion

@@ -124,12 +124,11 @@ def aviso_legal(request):
 
 
 def incidencias(request):
-    """SEDE-2: notices of technical incidents and term extensions (L39 art. 32.4).
+    """SEDE-2: notices of technical incidents and term extensions (L39 art. 32.4): the ones
+    in force and the history of ended ones (published by staff, sede.incidencias)."""
+    from .incidencias import avisos_en_vigor, avisos_historial
 
-    ``SEDE_INCIDENT_NOTICES`` (a list of texts) lists the notices in force until the
-    incident notices have their own model and back-office screen.
-    """
-    context = {"incidents": list(getattr(settings, "SEDE_INCIDENT_NOTICES", []))}
+    context = {"incidents": avisos_en_vigor(), "history": avisos_historial()[:50]}
     return render(request, "sede/incidencias.html", context)
 
 
@@ -146,3 +145,11 @@ def quejas(request):
 def mapa(request):
     """Map of the sede: every page, including the SEDE-2 minimum contents."""
     return render(request, "sede/mapa.html", _entry_points(request))
+
+
+def oficinas(request):
+    """SEDE-2: the geographic directory of registry assistance offices, from the data staff
+    edit (address, hours, services, a plain map link: no embedded map, no external script)."""
+    from registro.selectors import oficinas_published
+
+    return render(request, "sede/oficinas.html", {"oficinas": list(oficinas_published())})

@@ -9,7 +9,30 @@ from identidad.constants import TipoPersona, TipoUnidad
 from identidad.models import Unidad, User
 from identidad.services import citizen_user_from_identity, interesado_get_or_create
 
-__all__ = ["ayuntamiento", "ciudadana", "empresa", "funcionario", "otra_ciudadana", "representante"]
+__all__ = [
+    "ayuntamiento",
+    "ciudadana",
+    "empresa",
+    "funcionario",
+    "jefe_registro",
+    "otra_ciudadana",
+    "representante",
+    "staff_member",
+]
+
+
+def staff_member(username: str, *roles, units=()) -> User:
+    """A member of staff holding ``roles`` (identidad.roles.Role) in ``units``."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(
+        username, password="x", is_staff=True, first_name=username.capitalize()
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get(name=str(role)))
+    for unit in units:
+        user.unidades.add(unit)
+    return user
 
 
 @pytest.fixture
@@ -59,3 +82,11 @@ def funcionario(db, ayuntamiento) -> User:
     )
     user.unidades.add(ayuntamiento)
     return user
+
+
+@pytest.fixture
+def jefe_registro(db, ayuntamiento) -> User:
+    """Head of registry: reads the whole registry book."""
+    from identidad.roles import Role
+
+    return staff_member("jefa-registro", Role.REGISTRY_HEAD, units=[ayuntamiento])

@@ -15,6 +15,7 @@ def test_openapi_schema_lists_the_apps_endpoints(client):
         "/api/calendario/",
         "/api/apoderamientos/",
         "/api/firma/",
+        "/api/expedientes/",
     ):
         assert any(p.startswith(prefix) for p in paths), prefix
 

@@ -46,3 +46,32 @@ def test_the_makefile_offers_the_readme_commands():
         assert re.search(rf"^{target}:", makefile, re.M)
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_compose_operations_health_one_beat_bucket_and_seal():
+    """Item 18: healthchecks, the roles start when their services are healthy and the
+    migration (which creates the bucket) has finished, the seal keystore is mounted, one beat."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("postgres", "redis", "minio", "web", "worker"):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "bilbao_sede.storage_init" in " ".join(services["migrate"]["command"])
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["postgres"]["condition"] == "service_healthy"
+        pki = services[name]["environment"]["FIRMA_PKI_DIR"]
+        assert any(v.endswith(f":{pki}:ro") for v in services[name]["volumes"])
+    assert services["beat"]["container_name"]  # a fixed name: it cannot be scaled to two
+    assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_make_test_runs_the_type_check_on_every_app():
+    """Item 20: mypy with django-stubs gates `make test`; known errors live in the baseline."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\btypecheck\b", makefile, re.M)
+    targets = re.search(r"MYPY_TARGETS := (.*?)\n\n", makefile, re.S).group(1).replace("\\", " ")
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert apps <= set(targets.split()), "every app is type-checked"
+    assert "mypy-baseline filter" in makefile
+    assert (ROOT / "mypy-baseline.txt").exists()

@@ -94,3 +94,76 @@ def test_a_malformed_database_url_fails_loudly():
     result = _import_settings(DEBUG="true", DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "sede.bilbao.eus"}
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+        ({"FIRMA_VERIFY_RATE": "lots"}, "FIRMA_VERIFY_RATE='lots'"),
+        ({"FIRMA_VALIDATE_RATE": "10/minute"}, "FIRMA_VALIDATE_RATE"),
+        ({"SEDE_SCAN_BACKEND": "clamav please"}, "SEDE_SCAN_BACKEND"),
+        ({"STORAGE_BACKEND": "s3"}, "S3_ACCESS_KEY_ID is required when STORAGE_BACKEND=s3"),
+        (
+            {"STORAGE_BACKEND": "s3", "S3_ACCESS_KEY_ID": "a", "S3_SECRET_ACCESS_KEY": ""},
+            "S3_SECRET_ACCESS_KEY is required",
+        ),
+        ({"OIDC_ENABLED": "true"}, "OIDC_RP_CLIENT_ID is required when OIDC_ENABLED is on"),
+        (
+            {"OIDC_ENABLED": "true", "OIDC_RP_CLIENT_ID": "c", "OIDC_RP_CLIENT_SECRET": "s"},
+            "OIDC_OP_JWKS_ENDPOINT is required",
+        ),
+        ({"SAML_ENABLED": "true"}, "SAML_SP_KEY_FILE is required when SAML_ENABLED is on"),
+        (
+            {"SAML_ENABLED": "true", "SAML_SP_KEY_FILE": "/no/key", "SAML_SP_CERT_FILE": "/c"},
+            "SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL",
+        ),
+        ({"REDIS_URL": "redis//localhost:6379"}, "REDIS_URL="),
+        ({"REDIS_URL": "redis://localhost:63a79/1"}, "REDIS_URL="),
+        ({"CELERY_BROKER_URL": "redis://localhost:6379/zero"}, "CELERY_BROKER_URL="),
+        ({"CELERY_BROKER_URL": "localhost:6379"}, "CELERY_BROKER_URL="),
+        ({"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "TRUSTED_PROXIES"),
+    ],
+)
+def test_a_bad_production_setting_stops_start_up_naming_the_variable(env, named):
+    """Item 8: checked at start-up (importing the settings), not when first used."""
+    result = _import_settings(**{**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_a_good_production_configuration_starts():
+    result = _import_settings(
+        **PRODUCTION,
+        STORAGE_BACKEND="s3",
+        S3_ACCESS_KEY_ID="a",
+        S3_SECRET_ACCESS_KEY="b",
+        CELERY_BROKER_URL="redis://redis:6379/0",
+        REDIS_URL="redis://redis:6379/1",
+        TRUSTED_PROXIES="10.0.0.0/8",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_scanner_class_that_does_not_exist_stops_start_up(tmp_path):
+    """The class is imported when the apps are ready (every process: web, worker, beat)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
+            "DEBUG": "true",
+            "SEDE_SCAN_BACKEND": "registro.uploads.scanning.NoSuchBackend",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SEDE_SCAN_BACKEND" in result.stderr

@@ -7,6 +7,7 @@ e-mail and the development identity provider (only while ``DEBUG`` is on).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from bilbao_sede.env import env_bool, env_choice, env_int, env_list, env_str
+from bilbao_sede.settings_validation import validate_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "mozilla_django_oidc",
     "djangosaml2",
+    "axes",
     # Our apps, in dependency order (design.md).
     "identidad",
     "calendario",
@@ -53,22 +58,28 @@ INSTALLED_APPS = [
     "registro",
     "expedientes",
     "notificaciones",
+    "tablon",
     "sede",
     "gestion",
 ]
 
 MIDDLEWARE = [
+    "bilbao_sede.health.HealthMiddleware",  # /healthz, /readyz: before host checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "bilbao_sede.bad_input.BadInputMiddleware",  # NUL, deep JSON, oversize: 4xx, never 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "identidad.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Last, so it wraps the view only: sessions and users are read from the primary.
     "bilbao_sede.db_router.ReplicaReadsMiddleware",
 ]
@@ -127,8 +138,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "identidad.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # staff password logins: lockout (see Security)
     "django.contrib.auth.backends.ModelBackend",
     "identidad.backends.oidc.GiltzaOIDCBackend",
+    "identidad.backends.staff_oidc.StaffOIDCBackend",
     "identidad.backends.saml.ClaveSaml2Backend",
     "identidad.backends.dev.DevIdPBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -191,6 +204,44 @@ OIDC_AUTHENTICATE_CLASS = "identidad.oidc.GiltzaAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "identidad.oidc.GiltzaAuthenticationCallbackView"
 OIDC_AUTH_REQUEST_EXTRA_PARAMS: dict[str, str] = {}
 
+# Staff sign-in (ENS medium; identidad.staff_auth): the council's own OIDC provider, or a
+# password plus a TOTP second factor (django-otp) where none is configured.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+STAFF_SESSION_MAX_AGE = env_int("STAFF_SESSION_MAX_AGE", 8 * 3600, minimum=300)
+STAFF_LOGIN_REDIRECT_URL = "gestion:home"
+STAFF_OIDC_ENABLED = env_bool("STAFF_OIDC_ENABLED", False)
+STAFF_PASSWORD_LOGIN = env_bool("STAFF_PASSWORD_LOGIN", not STAFF_OIDC_ENABLED)
+STAFF_OIDC_PROVIDER_NAME = env_str("STAFF_OIDC_PROVIDER_NAME", "Identidad corporativa")
+STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+STAFF_OIDC_OP_TOKEN_ENDPOINT = env_str("STAFF_OIDC_OP_TOKEN_ENDPOINT", "")
+STAFF_OIDC_OP_USER_ENDPOINT = env_str("STAFF_OIDC_OP_USER_ENDPOINT", "")
+STAFF_OIDC_OP_JWKS_ENDPOINT = env_str("STAFF_OIDC_OP_JWKS_ENDPOINT", "")
+STAFF_OIDC_RP_CLIENT_ID = env_str("STAFF_OIDC_RP_CLIENT_ID", "")
+STAFF_OIDC_RP_CLIENT_SECRET = env_str("STAFF_OIDC_RP_CLIENT_SECRET", "")
+STAFF_OIDC_RP_SIGN_ALGO = env_choice(
+    "STAFF_OIDC_RP_SIGN_ALGO", "RS256", {"RS256", "HS256", "ES256"}
+)
+STAFF_OIDC_RP_SCOPES = env_str("STAFF_OIDC_RP_SCOPES", "openid email profile")
+STAFF_OIDC_USE_PKCE = env_bool("STAFF_OIDC_USE_PKCE", True)
+STAFF_OIDC_TOKEN_USE_BASIC_AUTH = env_bool("STAFF_OIDC_TOKEN_USE_BASIC_AUTH", False)
+STAFF_OIDC_USERNAME_CLAIM = env_str("STAFF_OIDC_USERNAME_CLAIM", "preferred_username")
+STAFF_OIDC_CREATE_USER = False  # staff accounts are provisioned by administrators
+STAFF_OIDC_STORE_ID_TOKEN = False
+if STAFF_OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "STAFF_OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "STAFF_OIDC_OP_TOKEN_ENDPOINT",
+            "STAFF_OIDC_OP_USER_ENDPOINT",
+            "STAFF_OIDC_RP_CLIENT_ID",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"STAFF_OIDC_ENABLED needs {', '.join(_missing)}.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Bilbao Sede")
+
 # SAML 2.0 (Cl@ve, eIDAS levels). legal.md ID-3. Configured in identidad.saml.
 SAML_ENABLED = env_bool("SAML_ENABLED", False)
 SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE", "")
@@ -212,13 +263,15 @@ SAML2_CUSTOM_POST_BINDING_FORM_TEMPLATE = "identidad/saml_post_binding_form.html
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("eu", _("Euskara"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number and date formats per language (es: «1.250,50 €»); see bilbao_sede/formats/.
+FORMAT_MODULE_PATH = ["bilbao_sede.formats"]
 TIME_ZONE = "Europe/Madrid"
 USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")) or "")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")) or "")
@@ -281,11 +334,33 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# Publishing never blocks a citizen's request for long (issue 17 item 4): a broker that does
+# not answer within these timeouts fails the publish at once, with no retry loop in the
+# request; the work is recorded in the database first (outbox) and the sweep publishes it.
+# ("max_retries": 0 bounds the publisher's connection; the worker's consumer reconnects on its
+# own, with CELERY_BROKER_CONNECTION_MAX_RETRIES.)
+CELERY_BROKER_PUBLISH_TIMEOUT = env_int("CELERY_BROKER_PUBLISH_TIMEOUT", 2, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600, minimum=1),
+    "socket_connect_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
+    "socket_timeout": max(CELERY_BROKER_PUBLISH_TIMEOUT, 5),
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_PUBLISH_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_PUBLISH_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = max(CELERY_BROKER_PUBLISH_TIMEOUT, 5)
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+}
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
+    # The audit trail's sequencer: rows are appended unchained and chained here.
+    "audit-chain": {"task": "identidad.tasks.audit_chain_task", "schedule": 10},
+    # Sealed checkpoints of the registry's and the audit trail's chain heads.
+    "registro-anclaje": {"task": "registro.tasks.anclaje_seal_task", "schedule": 600},
     "registro-justificantes-sweep": {
         "task": "registro.tasks.justificantes_sweep_task",
         "schedule": 120,
@@ -300,7 +375,57 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    "registro-documentos-rescan": {  # REG-11 (does nothing without a malware scanner)
+        "task": "registro.tasks.documentos_rescan_task",
+        "schedule": 3600,
+    },
+    "expedientes-requerimientos-vencidos": {
+        "task": "expedientes.tasks.requerimientos_vencidos_task",
+        "schedule": 3600,
+    },
+    "expedientes-resoluciones-sync": {
+        "task": "expedientes.tasks.resoluciones_sync_task",
+        "schedule": 120,
+    },
+    # Hourly so that a missed run (beat down at midnight) is caught up within the hour;
+    # the task seals only the finished days that lack a digest (idempotent).
+    "tablon-resumenes-diarios": {"task": "tablon.tasks.resumenes_diarios_task", "schedule": 3600},
+    "registro-sir-sweep": {"task": "registro.sir.tasks.intercambios_sweep_task", "schedule": 30},
+    "notificaciones-expire": {
+        "task": "notificaciones.tasks.notificaciones_expire_task",
+        "schedule": 60,
+    },
+    "notificaciones-pendientes": {"task": "notificaciones.tasks.pendientes_task", "schedule": 30},
+    "notificaciones-recordatorios": {
+        "task": "notificaciones.tasks.recordatorios_task",
+        "schedule": 900,
+    },
+    "notificaciones-sweep": {
+        "task": "notificaciones.tasks.notificaciones_sweep_task",
+        "schedule": 600,
+    },
 }
+
+# --- Notificaciones (docs/notificaciones.md) --------------------------------------------
+# NOT-6: when an unopened electronic notification is deemed rejected (notificaciones/plazos.py).
+NOTIFICACIONES_EXPIRY_MODE = env_choice(
+    "NOTIFICACIONES_EXPIRY_MODE", "fin_de_dia", {"fin_de_dia", "exacto"}
+)
+NOTIFICACIONES_REMINDER_HOURS = env_int("NOTIFICACIONES_REMINDER_HOURS", 48, minimum=1)
+# First retry of a failed aviso after this many seconds, doubling each time (five retries).
+NOTIFICACIONES_AVISO_RETRY_SECONDS = env_int("NOTIFICACIONES_AVISO_RETRY_SECONDS", 60, minimum=1)
+NOTIFICACIONES_SMS_BACKEND = env_str(
+    "NOTIFICACIONES_SMS_BACKEND",
+    "notificaciones.backends.sms.FileSmsBackend"
+    if DEBUG
+    else "notificaciones.backends.sms.ConsoleSmsBackend",
+)
+NOTIFICACIONES_SMS_FILE_PATH = env_str(
+    "NOTIFICACIONES_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log")
+)
+NOTIFICACIONES_CHANNELS = env_list(
+    "NOTIFICACIONES_CHANNELS", ["notificaciones.backends.sede.SedeChannel"]
+)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -324,6 +449,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Registry exchange with other administrations (SIR, SICRES 4.0; docs/sir.md) --------
+# The transport adapter (registro.sir.backends): the local peer (HTTP between registry
+# offices) or the adapter of the State's SIR node.
+REGISTRO_SIR_BACKEND = env_str(
+    "REGISTRO_SIR_BACKEND", "registro.sir.backends.local.LocalPeerBackend"
+)
+# Local peers as JSON: {"<entity code>": {"url": "https://.../api/registro/sir/mensajes/",
+# "token": "..."}}; empty: no peer (exchanges stay pending).
+REGISTRO_SIR_PEERS = env_str("REGISTRO_SIR_PEERS", "") or ""
+# Token other offices present to send messages here; empty: the inbound endpoint is off (404).
+REGISTRO_SIR_INBOUND_TOKEN = env_str("REGISTRO_SIR_INBOUND_TOKEN", "") or ""
+REGISTRO_SIR_XSD_DIR = Path(
+    env_str("REGISTRO_SIR_XSD_DIR", str(BASE_DIR.parent / "shared" / "schemas" / "sicres")) or ""
+)
+REGISTRO_SIR_MAX_MESSAGE_BYTES = env_int(
+    "REGISTRO_SIR_MAX_MESSAGE_BYTES", 80 * 1024 * 1024, minimum=64 * 1024
+)
+REGISTRO_SIR_TIMEOUT = env_int("REGISTRO_SIR_TIMEOUT", 30, minimum=1)
+REGISTRO_SIR_MAX_ATTEMPTS = env_int("REGISTRO_SIR_MAX_ATTEMPTS", 30, minimum=1)
+
 # --- Council identity -----------------------------------------------------------------
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Ayuntamiento de Bilbao")
 COUNCIL_NAME_EU = env_str("COUNCIL_NAME_EU", "Bilboko Udala")
@@ -337,10 +482,6 @@ SEDE_TIME_NTP_SERVER = env_str("SEDE_TIME_NTP_SERVER", "hora.roa.es")
 SEDE_ACCESSIBILITY_EMAIL = env_str("SEDE_ACCESSIBILITY_EMAIL", "accesibilidad@bilbao.eus")
 SEDE_ACCESSIBILITY_STATEMENT_DATE = env_str("SEDE_ACCESSIBILITY_STATEMENT_DATE", "2026-11-30")
 SEDE_DPO_EMAIL = env_str("SEDE_DPO_EMAIL", "dpd@bilbao.eus")
-# Notices of incidents and term extensions in force, separated by "|" (L39 art. 32.4).
-SEDE_INCIDENT_NOTICES = [
-    n.strip() for n in (env_str("SEDE_INCIDENT_NOTICES", "") or "").split("|") if n.strip()
-]
 # Research data (holidays.csv ...) used by the demo loaders when present.
 SHARED_REFERENCE_DIR = Path(
     env_str("SHARED_REFERENCE_DIR", str(BASE_DIR.parent / "shared" / "reference")) or ""
@@ -370,10 +511,19 @@ if env_str("FIRMA_SELLO_PKCS11_MODULE"):  # the seal on an HSM
         "pin": env_str("FIRMA_SELLO_PKCS11_PIN", ""),
     }
 FIRMA_TRUST_ANCHORS = env_str("FIRMA_TRUST_ANCHORS", str(FIRMA_PKI_DIR / "ca.pem"))
-FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", False)
+# Revocation on by default in production (embedded data first, then FIRMA_CRLS and the
+# allow-listed OCSP/CRL hosts); off by default only with DEBUG (demo, tests).
+FIRMA_REVOCATION_CHECK = env_bool("FIRMA_REVOCATION_CHECK", not DEBUG)
 FIRMA_CRLS = env_list("FIRMA_CRLS", [])
 FIRMA_REVOCATION_HOSTS = env_list("FIRMA_REVOCATION_HOSTS", [])
 FIRMA_TSA_URL = env_str("FIRMA_TSA_URL", "")
+FIRMA_SIGNATURE_POLICIES_FILE = env_str("FIRMA_SIGNATURE_POLICIES_FILE", "")
+FIRMA_SIGNING_POLICY = env_str("FIRMA_SIGNING_POLICY", "2.16.724.1.3.1.1.2.1.9")
+FIRMA_RETIMESTAMP_BEFORE_DAYS = env_int("FIRMA_RETIMESTAMP_BEFORE_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE["firma-retimestamp-daily"] = {
+    "task": "firma.tasks.sellos_retimestamp_task",
+    "schedule": 24 * 3600,
+}
 FIRMA_VERIFY_RATE = env_str("FIRMA_VERIFY_RATE", "20/m")
 FIRMA_VALIDATE_RATE = env_str("FIRMA_VALIDATE_RATE", "10/m")
 FIRMA_REMINDER_BEFORE_HOURS = env_int("FIRMA_REMINDER_BEFORE_HOURS", 24, minimum=1)
@@ -384,9 +534,14 @@ SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
 SEDE_MAX_FILE_BYTES = env_int("SEDE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
 SEDE_MAX_SUBMISSION_BYTES = env_int("SEDE_MAX_SUBMISSION_BYTES", 40 * 1024 * 1024, minimum=1024)
 SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
-SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "sede.scanning.NoScanBackend")
+# The one upload policy (registro.uploads) scans every document, whatever its channel.
+SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# --- Registro: limits of one entry, whatever its channel (sede, desk, API) ---------------
+REGISTRO_MAX_DOCUMENT_BYTES = env_int("REGISTRO_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_ENTRY_BYTES = env_int("REGISTRO_MAX_ENTRY_BYTES", 100 * 1024 * 1024, minimum=1024)
+REGISTRO_MAX_DOCUMENTS = env_int("REGISTRO_MAX_DOCUMENTS", 50, minimum=1)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -395,6 +550,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the one
+# client-address helper (bilbao_sede.net.client_ip) serves rate limits, axes and the audit.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "bilbao_sede.net.client_ip"
+# Staff password logins (the admin): django-axes locks out by account and by client address
+# after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES; lockouts go to the audit trail.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "bilbao_sede.net.client_ip"
+AXES_ONLY_ADMIN_SITE = True  # citizens log in through their identity provider
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identidad/bloqueado.html"
+AXES_VERBOSE = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
@@ -414,3 +583,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Every value above is checked now: a bad one stops start-up naming the variable.
+validate_settings(globals())

@@ -18,3 +18,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 # One private cache per test process: a shared Redis would let parallel workers' cache.clear()
 # (tests/conftest.py) wipe each other's entries mid-test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+NOTIFICACIONES_SMS_BACKEND = "notificaciones.backends.sms.OutboxSmsBackend"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ..constants import EstadoExpediente, Fase, RolParte, TipoEntrada
 
@@ -354,3 +355,22 @@ class ExpedienteDocumento(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expediente} #{self.orden}: {self.documento}"
+
+
+class ExpedienteUserObjectPermission(UserObjectPermissionBase):
+    """Per-object grants on a case file (django-guardian, direct foreign key): a file shared
+    with someone for a report. A direct key lets the tray's scope be one SQL condition."""
+
+    content_object = models.ForeignKey(Expediente, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("permiso sobre un expediente")
+        verbose_name_plural = _("permisos sobre expedientes")
+
+
+class ExpedienteGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Expediente, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("permiso de grupo sobre un expediente")
+        verbose_name_plural = _("permisos de grupo sobre expedientes")

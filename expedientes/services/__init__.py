@@ -19,6 +19,7 @@ from .acciones import (
     resoluciones_sync_sweep,
 )
 from .apertura import expediente_attach_asiento, expediente_open_from_asiento, flujo_for
+from .aportacion import expediente_aportacion_register
 from .archivo import expediente_dispose
 from .documentos import (
     documento_capture,
@@ -44,6 +45,7 @@ __all__ = [
     "documento_unsafe_flagged",
     "documento_metadata_correct",
     "documento_version_add",
+    "expediente_aportacion_register",
     "expediente_attach_asiento",
     "expediente_close",
     "expediente_dispose",

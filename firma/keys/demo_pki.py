@@ -67,15 +67,18 @@ def make_ca(
     key=None,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    issuer: tuple | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A root CA, or with ``issuer=(ca_cert, ca_key)`` a subordinate CA issued by it."""
     key = key or new_key()
     name = _ca_name(cn)
     now = _now()
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
+    issuer_name, signing_key = (issuer[0].subject, issuer[1]) if issuer else (name, key)
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
-        .issuer_name(name)
+        .issuer_name(issuer_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before or min(VALID_FROM, now - dt.timedelta(days=1)))
@@ -96,9 +99,13 @@ def make_ca(
             critical=True,
         )
         .add_extension(ski, critical=False)
-        .sign(key, hashes.SHA256())
     )
-    return cert, key
+    if issuer:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
+            critical=False,
+        )
+    return builder.sign(signing_key, hashes.SHA256()), key
 
 
 def issue(

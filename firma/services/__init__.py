@@ -2,6 +2,7 @@
 
 from firma.selectors import csv_resolve
 
+from .archivo import version_retimestamp, versiones_retimestamp
 from .avisos import recordatorios_send
 from .documentos import csv_issue, csv_unique_code, documento_read
 from .firmar import (
@@ -39,4 +40,6 @@ __all__ = [
     "leyenda_for",
     "peticion_create",
     "recordatorios_send",
+    "version_retimestamp",
+    "versiones_retimestamp",
 ]

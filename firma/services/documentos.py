@@ -46,7 +46,9 @@ def csv_issue(
 
     Every call makes a new version with a new CSV: a changed document never keeps its code
     (FIR-8). ``stamp`` puts the CSV, its verification URL and a QR code on every page of a PDF;
-    ``seal`` then seals it with the council's seal (PAdES, FIR-7). ``code`` is only for a code
+    ``seal`` then seals it with the council's seal (PAdES, FIR-7) at the highest level the
+    configuration allows: B-T with a TSA, B-LTA with the seal chain's revocation data too
+    (see :mod:`firma.signing.seal`). ``code`` is only for a code
     reserved earlier with :func:`csv_unique_code` (portafirmas stamps it before signing).
     """
     if not isinstance(content, bytes | bytearray):
@@ -61,18 +63,17 @@ def csv_issue(
         from firma.stamping import stamp_pdf
 
         data = stamp_pdf(data, code=csv_format(code), url=csv_verification_url(code))
+    pades_level = ""
+    timestamp_expires_at = None
     if seal:
-        from firma.keys import get_signer
-        from firma.signing import sign
+        from firma.signing.seal import last_timestamp_expiry, seal_pdf
 
-        result = sign(
-            data,
-            fmt="pades",
-            signer=get_signer("sello"),
-            reason=_("Sello electrónico de órgano"),
-        )
+        result = seal_pdf(data, reason=_("Sello electrónico de órgano"))
         data = result.data
         tipo_firma = result.tipo_firma
+        pades_level = result.pades_level or ""
+        if result.timestamped:
+            timestamp_expires_at = last_timestamp_expiry(data)
 
     if documento is None:
         documento = Documento.objects.create(name=name)
@@ -90,6 +91,8 @@ def csv_issue(
         tipo_firma=tipo_firma,
         note=note[:255],
         created_at=timezone.now(),
+        pades_level=pades_level,
+        timestamp_expires_at=timestamp_expires_at,
     )
     version.content.save(name, ContentFile(data), save=False)
     version.save()

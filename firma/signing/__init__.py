@@ -12,12 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from firma.keys.base import Signer
-from firma.policy import FORMATS, SIGNING_POLICY, TIPO_FIRMA_BY_FORMAT
+from firma.policy import FORMATS, TIPO_FIRMA_BY_FORMAT, signing_policy
 
 from ._common import SigningError
 from .countersign import countersign
 
-__all__ = ["FORMATS", "SignedResult", "SigningError", "countersign", "sign"]
+__all__ = ["COUNCIL_SEAL", "FORMATS", "SignedResult", "SigningError", "countersign", "sign"]
+
+#: The key store name of the council's seal (FIR-7): its signatures are always timestamped
+#: when a TSA is configured (see :mod:`firma.signing.seal`).
+COUNCIL_SEAL = "sello"
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,10 @@ def sign(
 ) -> SignedResult:
     """Sign ``data`` in format ``fmt`` with ``signer`` (see :func:`firma.keys.get_signer`).
 
-    ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T).
-    ``pades_level`` B-T and B-LT imply it. ``appearance`` (PAdES only) draws a visible
+    ``timestamp`` adds an RFC 3161 signature timestamp from ``FIRMA_TSA_URL`` (B-T). With
+    the council seal (``COUNCIL_SEAL``) it is added whenever a TSA is configured, and PAdES
+    goes to B-LTA when the seal chain's revocation data is available.
+    ``pades_level`` B-T, B-LT and B-LTA imply it. ``appearance`` (PAdES only) draws a visible
     signature, e.g. ``{"signer_name": ..., "on_behalf_of": ..., "mode": "delegacion"}``.
     Raises :class:`SigningError` for unusable input or an unreachable TSA, and (FIR-3,
     NTI-FIRMA III.4) when the signer's certificate is not valid now, or, with
@@ -63,7 +69,17 @@ def sign(
         from .signer_check import check_signer_certificate
 
         check_signer_certificate(signer, at=signed_at)
-    wants_ts = timestamp or (fmt == "pades" and pades_level in ("B-T", "B-LT"))
+    if signer.name == COUNCIL_SEAL and not timestamp and pades_level == "B-B":
+        # Everything the council seals is long-term verifiable, whichever path asked for the
+        # seal (issue 13): B-T/B-LTA for PAdES, -T for XAdES and CAdES, when a TSA is set.
+        from .seal import seal_level
+
+        level = seal_level(signer)
+        if fmt == "pades":
+            pades_level = level
+        else:
+            timestamp = level != "B-B"
+    wants_ts = timestamp or (fmt == "pades" and pades_level != "B-B")
     timestamper = None
     if wants_ts:
         from pyhanko.sign.timestamps.common_utils import TimestampRequestError
@@ -124,7 +140,7 @@ def sign(
         tipo_firma=TIPO_FIRMA_BY_FORMAT[fmt],
         signer_subject=signer.subject,
         signed_at=signed_at,
-        policy_oid=SIGNING_POLICY.oid,
+        policy_oid=signing_policy().oid,
         pades_level=pades_level if fmt == "pades" else None,
         timestamped=wants_ts,
     )

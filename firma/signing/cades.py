@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from pyhanko.sign.ades.api import CAdESSignedAttrSpec
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
 from firma.keys.base import Signer
 
-from ._common import cms_policy_identifier
-
-_POLICY_SPEC = CAdESSignedAttrSpec(signature_policy_identifier=cms_policy_identifier())
+from .pades import policy_spec
 
 
 def sign_cades(
@@ -23,7 +20,7 @@ def sign_cades(
     signed_at: dt.datetime,
     timestamper=None,
 ) -> bytes:
-    attrs = PdfCMSSignedAttributes(signing_time=signed_at, cades_signed_attrs=_POLICY_SPEC)
+    attrs = PdfCMSSignedAttributes(signing_time=signed_at, cades_signed_attrs=policy_spec())
     content_info = asyncio.run(
         signer.pyhanko_signer.async_sign_general_data(
             data,

@@ -15,7 +15,7 @@ from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 
 from firma.keys.base import Signer
-from firma.policy import SIGNING_POLICY, TIPO_FIRMA_BY_FORMAT
+from firma.policy import TIPO_FIRMA_BY_FORMAT, signing_policy
 
 from ._common import SigningError, cms_policy_identifier
 
@@ -64,7 +64,7 @@ def countersign(data: bytes, *, signer: Signer, target: int = -1, check_signer: 
         tipo_firma=TIPO_FIRMA_BY_FORMAT[fmt],
         signer_subject=signer.subject,
         signed_at=signed_at,
-        policy_oid=SIGNING_POLICY.oid,
+        policy_oid=signing_policy().oid,
     )
 
 
@@ -92,7 +92,9 @@ def _counter_signer_info(signer: Signer, target_signature: bytes, signed_at: dt.
         _attr("signing_time", cms.Time({"utc_time": signed_at})),
         _attr("message_digest", hashlib.sha256(target_signature).digest()),
         _attr("signing_certificate_v2", essv2),
-        cms.CMSAttribute({"type": OID_SIGNATURE_POLICY, "values": [cms_policy_identifier()]}),
+        cms.CMSAttribute(
+            {"type": OID_SIGNATURE_POLICY, "values": [cms_policy_identifier(signing_policy())]}
+        ),
     ]
     # DER: a SET OF is sorted by the encodings of its elements.
     signed_attrs = cms.CMSAttributes(sorted(attrs, key=lambda a: a.dump()))

@@ -1,4 +1,5 @@
-"""PAdES signatures with pyHanko: B-B, B-T (signature timestamp) and B-LT (plus DSS).
+"""PAdES signatures with pyHanko: B-B, B-T (signature timestamp), B-LT (plus the DSS with
+the chain's revocation data) and B-LTA (plus a document timestamp).
 
 Every signature carries the AGE policy (PAdES-EPES, FIR-1). A visible appearance is drawn
 when ``appearance`` is given; it states delegation and substitution (FIR-5).
@@ -23,8 +24,26 @@ from firma.keys.base import Signer
 
 from ._common import SigningError, cms_policy_identifier
 
-LEVELS = ("B-B", "B-T", "B-LT")
-_POLICY_SPEC = CAdESSignedAttrSpec(signature_policy_identifier=cms_policy_identifier())
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+LONG_TERM = ("B-LT", "B-LTA")
+
+
+def policy_spec() -> CAdESSignedAttrSpec:
+    """The signed ``signature-policy-identifier`` of the configured signing policy."""
+    from firma.policy import signing_policy
+
+    policy = signing_policy()
+    key = (policy.oid, policy.hash_for("cades"), policy.qualifier)
+    spec = _policy_specs.get(key)
+    if spec is None:
+        spec = CAdESSignedAttrSpec(signature_policy_identifier=cms_policy_identifier(policy))
+        _policy_specs[key] = spec
+    return spec
+
+
+_policy_specs: dict[tuple, CAdESSignedAttrSpec] = {}
+
+
 _FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
@@ -82,12 +101,14 @@ def _stamp_style(lines: list[str]) -> TextStampStyle:
     )
 
 
-def _validation_context(signer: Signer):
+def _validation_context(signer: Signer, timestamper=None):
+    """Context that gathers the revocation data put in the DSS (B-LT): FIRMA_CRLS and, when
+    revocation checking is on, what the allow-listed hosts serve; the TSA's chain too."""
     from firma.validation.trust import build_validation_context
 
-    return build_validation_context(
-        extra_certs=[signer.certificate, *signer.chain], for_signing=True
-    )
+    extra = [signer.certificate, *signer.chain]
+    extra += list(getattr(timestamper, "tsa_chain", None) or [])
+    return build_validation_context(extra_certs=extra, for_signing=True)
 
 
 def sign_pades(
@@ -102,7 +123,7 @@ def sign_pades(
 ) -> bytes:
     if level not in LEVELS:
         raise SigningError(f"Unknown PAdES level {level!r}; use one of {', '.join(LEVELS)}.")
-    if level in ("B-T", "B-LT") and timestamper is None:
+    if level != "B-B" and timestamper is None:
         raise SigningError(f"PAdES {level} needs a timestamp: configure FIRMA_TSA_URL.")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -117,9 +138,10 @@ def sign_pades(
         location=getattr(settings, "COUNCIL_NAME", None),
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
-        cades_signed_attr_spec=_POLICY_SPEC,
-        embed_validation_info=level == "B-LT",
-        validation_context=_validation_context(signer) if level == "B-LT" else None,
+        cades_signed_attr_spec=policy_spec(),
+        embed_validation_info=level in LONG_TERM,
+        use_pades_lta=level == "B-LTA",
+        validation_context=_validation_context(signer, timestamper) if level in LONG_TERM else None,
         signer_key_usage={"non_repudiation", "digital_signature"},
     )
     stamp_style = None
@@ -138,7 +160,7 @@ def sign_pades(
     )
     out = pdf_signer.sign_pdf(
         writer,
-        bytes_reserved=BYTES_RESERVED_LT if level == "B-LT" else BYTES_RESERVED,
+        bytes_reserved=BYTES_RESERVED_LT if level in LONG_TERM else BYTES_RESERVED,
     )
     return out.getvalue()
 

@@ -18,7 +18,7 @@ from signxml import DigestAlgorithm, SignatureReference
 from signxml.xades import XAdESSignaturePolicy, XAdESSigner
 
 from firma.keys.base import Signer
-from firma.policy import SIGNING_POLICY
+from firma.policy import signing_policy
 
 from ._common import SigningError
 
@@ -61,21 +61,31 @@ class _PolicySigner(XAdESSigner):
         qualifiers = etree.SubElement(policy_id, f"{{{XADES_NS}}}SigPolicyQualifiers")
         qualifier = etree.SubElement(qualifiers, f"{{{XADES_NS}}}SigPolicyQualifier")
         spuri = etree.SubElement(qualifier, f"{{{XADES_NS}}}SPURI")
-        spuri.text = SIGNING_POLICY.qualifier
+        spuri.text = signing_policy().qualifier
 
 
-_POLICY = XAdESSignaturePolicy(
-    Identifier=SIGNING_POLICY.urn,
-    Description="Política de firma electrónica de la AGE v" + SIGNING_POLICY.version,
-    DigestMethod=DigestAlgorithm.SHA1,
-    DigestValue=SIGNING_POLICY.hash_for("xades"),
-)
+def _xades_policy() -> XAdESSignaturePolicy:
+    policy = signing_policy()
+    return XAdESSignaturePolicy(
+        Identifier=policy.urn,
+        Description=f"Política de firma electrónica {policy.label}",
+        DigestMethod=DigestAlgorithm(_DIGEST_URIS.get(policy.hash_algorithm, _DIGEST_URIS["sha1"])),
+        DigestValue=policy.hash_for("xades"),
+    )
+
+
+_DIGEST_URIS = {
+    "sha1": "http://www.w3.org/2000/09/xmldsig#sha1",
+    "sha256": "http://www.w3.org/2001/04/xmlenc#sha256",
+    "sha384": "http://www.w3.org/2001/04/xmldsig-more#sha384",
+    "sha512": "http://www.w3.org/2001/04/xmlenc#sha512",
+}
 
 
 def _signer(signed_at: dt.datetime, key_type: str = "rsa") -> _PolicySigner:
     return _PolicySigner(
         signed_at=signed_at,
-        signature_policy=_POLICY,
+        signature_policy=_xades_policy(),
         signature_algorithm="ecdsa-sha256" if key_type == "ec" else "rsa-sha256",
         digest_algorithm="sha256",
     )

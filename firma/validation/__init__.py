@@ -1,7 +1,12 @@
 """Signature validation: ``validate(data, detached_content=None) -> ValidationReport``.
 
-The equivalent of a validation service for PAdES, XAdES and CAdES: integrity, chain to the
-trust anchors in ``FIRMA_TRUST_ANCHORS``, certificate validity at signing time, revocation
+The equivalent of a validation service for PAdES, XAdES and CAdES, answering with ETSI EN
+319 102-1 indications and sub-indications (``indication``, ``subindication``) plus a plain
+es/eu explanation: integrity (signed attributes over their DER encoding), chain to the trust
+anchors in ``FIRMA_TRUST_ANCHORS`` built with every certificate the signature and document
+carry, certificate validity at the time of a trusted timestamp or else now (the claimed
+signing time is no proof of existence), the cryptographic constraints table
+(:mod:`.constraints`), revocation
 (``FIRMA_REVOCATION_CHECK``: ``FIRMA_CRLS``, revocation data embedded in the signature, and
 CRL/OCSP URLs in certificates, fetched only from ``FIRMA_REVOCATION_HOSTS``, see
 :mod:`.revocation`), the TSA of signature timestamps (trusted, timeStamping EKU), CAdES
@@ -12,6 +17,7 @@ the result ``cannot_validate`` with a reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.utils.translation import gettext as _
@@ -56,8 +62,28 @@ def detect_format(data: bytes) -> str | None:
     return None
 
 
-def validate(data: bytes, *, detached_content: bytes | None = None) -> ValidationReport:
-    """Validate every signature in ``data`` and report who, when, what and why."""
+def validate(
+    data: bytes,
+    *,
+    detached_content: bytes | None = None,
+    validation_time: dt.datetime | None = None,
+) -> ValidationReport:
+    """Validate every signature in ``data`` and report who, when, what and why.
+
+    ``validation_time`` replaces "now" (the time a certificate is judged at when no trusted
+    timestamp proves an earlier existence), e.g. to reproduce a past validation."""
+    from .certs import _now_override
+
+    if validation_time is not None and validation_time.tzinfo is None:
+        validation_time = validation_time.replace(tzinfo=dt.UTC)
+    token = _now_override.set(validation_time)
+    try:
+        return _validate(data, detached_content=detached_content)
+    finally:
+        _now_override.reset(token)
+
+
+def _validate(data: bytes, *, detached_content: bytes | None) -> ValidationReport:
     if not isinstance(data, bytes | bytearray) or not data:
         return cannot_validate("unknown", _("el fichero está vacío."))
     if len(data) > MAX_SIZE:

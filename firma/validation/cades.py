@@ -14,11 +14,19 @@ from . import cms_verify as cv
 from .certs import (
     check_policy,
     check_signer_certificate,
+    current_time,
     describe_certificate,
     report_certificate_mismatch,
     timestamp_authority_problem,
 )
-from .report import SignatureReport, ValidationReport, cannot_validate, finish
+from .report import (
+    FORMAT_FAILURE,
+    SIG_CRYPTO_FAILURE,
+    SignatureReport,
+    ValidationReport,
+    cannot_validate,
+    finish,
+)
 from .trust import cms_revinfo
 
 FMT = "cades"
@@ -84,6 +92,7 @@ def _safe_validate(signed_data, signer_info, content) -> SignatureReport:
             "integrity_failed",
             _("La firma está dañada y no se puede analizar: %(detail)s")
             % {"detail": str(exc).splitlines()[0][:200]},
+            sub=FORMAT_FAILURE,
         )
         return report
 
@@ -132,15 +141,14 @@ def validate_signer_info(
             report.add(
                 "integrity_failed",
                 _("La estructura de la firma está dañada: %(detail)s") % {"detail": exc},
+                sub=FORMAT_FAILURE,
             )
         else:
             report.integrity_ok = ok
             if not ok:
-                if problem == "digest":
-                    reason = _("El documento ha sido modificado después de firmarse.")
-                else:
-                    reason = _("El valor de la firma no corresponde a los datos firmados.")
-                report.add("integrity_failed", reason)
+                report_integrity_problem(
+                    report, problem, _("El documento ha sido modificado después de firmarse.")
+                )
     check_signing_certificate_attr(report, signer_info, cert)
     # Policy.
     oid, policy_digest = _policy(signer_info)
@@ -149,7 +157,7 @@ def validate_signer_info(
     # Timestamp (CAdES-T) and certificate, with the revocation data carried in the CMS.
     revinfo = cms_revinfo(signed_data, [signer_info])
     _check_timestamps(report, signer_info, revinfo)
-    check_signer_certificate(report, cert, others, revinfo)
+    check_signer_certificate(report, cert, others, revinfo, signer_info=signer_info)
     check_countersignatures(report, signed_data, signer_info)
     return report
 
@@ -214,14 +222,15 @@ def validate_countersignature(
     else:
         report.integrity_ok = ok
         if not ok:
-            if problem == "digest":
-                reason = _(
+            report_integrity_problem(
+                report,
+                problem,
+                _(
                     "La contrafirma no corresponde a la firma que refrenda (el valor de esa "
                     "firma no es el que se contrafirmó)."
-                )
-            else:
-                reason = _("El valor de la contrafirma no corresponde a los datos firmados.")
-            report.add("integrity_failed", reason)
+                ),
+                _("El valor de la contrafirma no corresponde a los datos firmados."),
+            )
     if cv.signed_attr(counter, cv.OID_CONTENT_TYPE) is not None:
         report.warn(_("La contrafirma incluye el atributo content-type, que no debe llevar."))
     check_signing_certificate_attr(report, counter, cert)
@@ -230,8 +239,30 @@ def validate_countersignature(
     revinfo = cms_revinfo(signed_data, [counter])
     _check_timestamps(report, counter, revinfo)
     others = [c for c in cv.other_certificates(signed_data) if c != cert]
-    check_signer_certificate(report, cert, others, revinfo)
+    check_signer_certificate(report, cert, others, revinfo, signer_info=counter)
     return report
+
+
+def report_integrity_problem(
+    report: SignatureReport, problem: str, digest_reason: str, signature_reason: str = ""
+) -> None:
+    """One wording per problem of :func:`cms_verify.verify_signer_info`."""
+    if problem == "digest":
+        report.add("integrity_failed", digest_reason)
+    elif problem == "not_der":
+        report.add(
+            "signed_attributes_not_der",
+            _(
+                "Los atributos firmados no están codificados en DER (RFC 5652 §5.4): la firma "
+                "solo se verifica sobre otra codificación, no sobre la que exige la norma."
+            ),
+        )
+    else:
+        report.add(
+            "integrity_failed",
+            signature_reason or _("El valor de la firma no corresponde a los datos firmados."),
+            sub=SIG_CRYPTO_FAILURE,
+        )
 
 
 def check_signing_certificate_attr(report, signer_info, cert) -> None:
@@ -260,7 +291,11 @@ def _policy(signer_info: cms.SignerInfo) -> tuple[str | None, bytes | None]:
 
 
 def _check_timestamps(
-    report: SignatureReport, signer_info: cms.SignerInfo, revinfo: tuple[list, list] | None = None
+    report: SignatureReport,
+    signer_info: cms.SignerInfo,
+    revinfo: tuple[list, list] | None = None,
+    *,
+    archive_poe: dt.datetime | None = None,
 ) -> None:
     for value in cv.unsigned_attr_values(signer_info, cv.OID_SIGNATURE_TIMESTAMP):
         try:
@@ -271,7 +306,9 @@ def _check_timestamps(
                 _("El sello de tiempo no es válido: %(detail)s") % {"detail": exc},
             )
             continue
-        check_timestamp_token(report, token, signer_info["signature"].native, revinfo)
+        check_timestamp_token(
+            report, token, signer_info["signature"].native, revinfo, archive_poe=archive_poe
+        )
 
 
 def check_timestamp_token(
@@ -279,9 +316,13 @@ def check_timestamp_token(
     token: cms.ContentInfo,
     imprinted: bytes,
     revinfo: tuple[list, list] | None = None,
+    *,
+    archive_poe: dt.datetime | None = None,
 ):
-    """A signature timestamp: intact and over ``imprinted`` (else invalid), from a TSA that
-    chains to our anchors with the timeStamping usage (else indeterminate)."""
+    """A signature timestamp: intact and over ``imprinted``, from a TSA that chains to our
+    anchors with the timeStamping usage, its certificate judged now — or at the time of a
+    later archive (document) timestamp that proves the token existed then (``archive_poe``).
+    Otherwise it is no proof of existence and is set aside (reported)."""
     try:
         when = verify_timestamp_token(token, imprinted)
     except Exception as exc:  # noqa: BLE001 (any defect in the token makes it invalid)
@@ -296,15 +337,33 @@ def check_timestamp_token(
     token_crls, token_ocsps = cms_revinfo(signed_data, list(signed_data["signer_infos"]))
     if revinfo is not None:
         token_crls, token_ocsps = token_crls + revinfo[0], token_ocsps + revinfo[1]
-    problem = timestamp_authority_problem(tsa_cert, others, when, (token_crls, token_ocsps))
+    judged_at = archive_poe if archive_poe is not None else current_time()
+    problem = timestamp_authority_problem(tsa_cert, others, judged_at, (token_crls, token_ocsps))
+    if not problem:
+        problem = timestamp_crypto_problem(signed_data["signer_infos"][0], tsa_cert)
     if problem:
         report.add(
             "timestamp_untrusted",
-            _("El sello de tiempo no es de una autoridad de sellado de confianza: %(detail)s")
+            _("El sello de tiempo no se acepta como prueba de existencia (no se usa): %(detail)s")
             % {"detail": problem},
         )
         return
     report.timestamp_time = when
+
+
+def timestamp_crypto_problem(tsa_info, tsa_cert) -> str | None:
+    """The constraints table on the TSA's signature; a weak token is no proof of existence."""
+    from . import constraints
+
+    found = constraints.breaches(
+        digest=tsa_info["digest_algorithm"]["algorithm"].native, public_key=tsa_cert.public_key
+    )
+    validity = tsa_cert["tbs_certificate"]["validity"]
+    if constraints.judge(found, made_after=validity["not_before"].native, poe=None) is None:
+        return None
+    return _("la TSA usa %(what)s, que no cumple la tabla de restricciones criptográficas.") % {
+        "what": found[0].what
+    }
 
 
 def verify_timestamp_token(token: cms.ContentInfo, imprinted: bytes) -> dt.datetime:

@@ -1,8 +1,13 @@
-"""CMS SignerInfo verification done by hand, over the signed attributes *as encoded*.
+"""CMS SignerInfo verification done by hand, over the DER encoding of the signed attributes.
 
-pyHanko (through asn1crypto) re-encodes the signed attributes in DER order before checking
-the signature, so it rejects real @firma CAdES signatures whose attributes are not in DER
-order, which the EU validator (DSS) accepts. We verify the bytes the signer actually signed.
+RFC 5652 §5.4: the signature covers the DER encoding of the signed attributes (a SET OF,
+whose elements DER sorts). We re-encode the attributes as they were received into DER with
+a schema-free TLV walk (sorted SETs, definite minimal lengths, primitive strings), so the
+answer never depends on what a parser touched or in which order it read the attributes,
+and verify over those bytes only: the same code path for CAdES, PAdES, countersignatures
+and timestamp tokens. A signature that verifies only over a non-DER encoding is reported as
+``not_der`` (TOTAL-FAILED/SIG_CRYPTO_FAILURE, as the EU DSS validator, which verifies over
+the DER encoding, reports it).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from asn1crypto import cms, core
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -96,8 +101,120 @@ def other_certificates(signed_data: cms.SignedData) -> list[asn1_x509.Certificat
 
 
 def signed_attrs_bytes(signer_info: cms.SignerInfo) -> bytes:
+    """The signed attributes exactly as received, re-tagged as a SET OF."""
     raw = signer_info["signed_attrs"].dump()  # original bytes, [0] IMPLICIT
-    return b"\x31" + raw[1:]  # as a SET OF, as signed
+    return b"\x31" + raw[1:]
+
+
+def signed_attrs_der(signer_info: cms.SignerInfo) -> bytes:
+    """The DER encoding of the signed attributes (what RFC 5652 says is signed)."""
+    return to_der(signed_attrs_bytes(signer_info))
+
+
+# Universal string types that BER may send in constructed form and DER wants primitive.
+_STRING_TAGS = {4, 12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 30}
+
+
+def to_der(data: bytes) -> bytes:
+    """Re-encode one BER TLV as DER, without a schema. Raises ValueError on bad input."""
+    der, end = _der_tlv(data, 0, depth=0)
+    if end != len(data):
+        raise ValueError("trailing bytes after the signed attributes")
+    return der
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def _der_tlv(data: bytes, pos: int, *, depth: int) -> tuple[bytes, int]:
+    if depth > 64:
+        raise ValueError("ASN.1 nesting too deep")
+    start = pos
+    if pos >= len(data):
+        raise ValueError("truncated ASN.1")
+    first = data[pos]
+    pos += 1
+    if first & 0x1F == 0x1F:  # high tag number form
+        while True:
+            if pos >= len(data):
+                raise ValueError("truncated ASN.1 tag")
+            pos += 1
+            if not data[pos - 1] & 0x80:
+                break
+    tag = data[start:pos]
+    constructed = bool(first & 0x20)
+    if pos >= len(data):
+        raise ValueError("truncated ASN.1 length")
+    length_byte = data[pos]
+    pos += 1
+    indefinite = length_byte == 0x80
+    if indefinite:
+        if not constructed:
+            raise ValueError("indefinite length on a primitive value")
+        length = None
+    elif length_byte & 0x80:
+        count = length_byte & 0x7F
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    else:
+        length = length_byte
+    if not constructed:
+        end = pos + length  # type: ignore[operator]
+        if end > len(data):
+            raise ValueError("truncated ASN.1 value")
+        content = data[pos:end]
+        return tag + _der_length(len(content)) + content, end
+    children: list[bytes] = []
+    raw_children: list[tuple[int, int]] = []
+    end = None if indefinite else pos + length  # type: ignore[operator]
+    while True:
+        if indefinite:
+            if data[pos : pos + 2] == b"\x00\x00":
+                pos += 2
+                break
+        elif pos >= end:  # type: ignore[operator]
+            break
+        child_start = pos
+        child, pos = _der_tlv(data, pos, depth=depth + 1)
+        children.append(child)
+        raw_children.append((child_start, pos))
+    if end is not None and pos != end:
+        raise ValueError("ASN.1 length mismatch")
+    universal = first & 0xC0 == 0
+    number = first & 0x1F
+    if universal and number in _STRING_TAGS:  # constructed string → primitive
+        content = b"".join(_primitive_content(c) for c in children)
+        return bytes([first & ~0x20]) + _der_length(len(content)) + content, pos
+    if universal and number == 17:  # SET / SET OF: sorted encodings
+        children.sort()
+    content = b"".join(children)
+    return tag + _der_length(len(content)) + content, pos
+
+
+def _primitive_content(der: bytes) -> bytes:
+    length_byte = der[1]
+    if length_byte & 0x80:
+        return der[2 + (length_byte & 0x7F) :]
+    return der[2:]
+
+
+def verify_signed_attrs(cert: asn1_x509.Certificate, signer_info: cms.SignerInfo) -> str:
+    """ "" when the signature verifies over the DER signed attributes; "not_der" when it
+    verifies only over another encoding (as received); "signature" otherwise."""
+    received = signed_attrs_bytes(signer_info)
+    try:
+        der = to_der(received)
+    except ValueError:
+        return "signature"
+    if verify_signature_value(cert, signer_info, der):
+        return ""
+    if der != received and verify_signature_value(cert, signer_info, received):
+        return "not_der"
+    return "signature"
 
 
 def verify_signature_value(
@@ -139,39 +256,33 @@ def verify_signature_value(
         return False
 
 
+def verify_signer_info_digest(
+    signer_info: cms.SignerInfo, actual: bytes, cert: asn1_x509.Certificate
+) -> tuple[bool, str]:
+    """As :func:`verify_signer_info`, given the content's digest (PAdES /ByteRange)."""
+    if not signer_info["signed_attrs"]:
+        return False, "no message digest"  # PAdES requires signed attributes
+    claimed = signed_attr(signer_info, OID_MESSAGE_DIGEST)
+    if claimed is None:
+        return False, "no message digest"
+    if not hmac.compare_digest(claimed.native, actual):
+        return False, "digest"
+    problem = verify_signed_attrs(cert, signer_info)
+    return not problem, problem
+
+
 def verify_signer_info(
     signed_data: cms.SignedData,
     signer_info: cms.SignerInfo,
     content: bytes,
     cert: asn1_x509.Certificate,
 ) -> tuple[bool, str]:
-    """(ok, problem): message digest over ``content`` and signature over the signed attrs."""
+    """(ok, problem): message digest over ``content`` and signature over the DER signed
+    attributes. ``problem`` is "digest", "signature", "not_der" or "no message digest"."""
     digest_name = signer_info["digest_algorithm"]["algorithm"].native
-    actual = digest(digest_name, content)
     if not signer_info["signed_attrs"]:
         return verify_signature_value(cert, signer_info, content), "signature"
-    claimed = signed_attr(signer_info, OID_MESSAGE_DIGEST)
-    if claimed is None:
-        return False, "no message digest"
-    if not hmac.compare_digest(claimed.native, actual):
-        return False, "digest"
-    if not verify_signature_value(cert, signer_info, signed_attrs_bytes(signer_info)):
-        # Some producers sign the DER-sorted form although they encoded another order.
-        sorted_der = _der_sorted_attrs(signer_info)
-        if sorted_der is None or not verify_signature_value(cert, signer_info, sorted_der):
-            return False, "signature"
-    return True, ""
-
-
-def _der_sorted_attrs(signer_info: cms.SignerInfo) -> bytes | None:
-    try:
-        items = sorted(attr.dump() for attr in signer_info["signed_attrs"])
-    except Exception:  # noqa: BLE001
-        return None
-    body = b"".join(items)
-    header = core.Asn1Value(tag=17, method=1, class_=0)  # universal SET, constructed
-    header.contents = body
-    return header.dump()
+    return verify_signer_info_digest(signer_info, digest(digest_name, content), cert)
 
 
 OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12"

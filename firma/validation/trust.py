@@ -16,6 +16,11 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
+
+_PERMISSIVE_ALGORITHMS = DisallowWeakAlgorithmsPolicy(
+    weak_hash_algos=frozenset(), rsa_key_size_threshold=0, dsa_key_size_threshold=0
+)
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
@@ -128,7 +133,9 @@ def build_validation_context(
         "ocsps": ocsps,
         "allow_fetching": fetch,
         "revocation_mode": "require" if check else "soft-fail",
-        "weak_hash_algos": {"md2", "md5"},  # SHA-1 still accepted for legacy signatures
+        # Algorithms and key sizes are judged by our constraints table (constraints.py),
+        # with dates and proofs of existence; the path builder must not reject them first.
+        "algorithm_usage_policy": _PERMISSIVE_ALGORITHMS,
         "retroactive_revinfo": True,
     }
     if fetch:
@@ -222,3 +229,20 @@ def pdf_revinfo(reader) -> tuple[list, list]:
         except Exception:  # noqa: BLE001, S112 (a damaged DSS is just not used)
             continue
     return crls, ocsps
+
+
+def pdf_dss_certs(reader) -> list[asn1_x509.Certificate]:
+    """Certificates in a PDF's Document Security Store (``/DSS /Certs``)."""
+    certs: list[asn1_x509.Certificate] = []
+    try:
+        refs = reader.root["/DSS"].get("/Certs") or []
+    except (KeyError, ValueError, TypeError):
+        return certs
+    for ref in refs:
+        try:
+            cert = asn1_x509.Certificate.load(ref.get_object().data)
+            cert.native  # noqa: B018 (forces parsing: a damaged one is skipped)
+        except Exception:  # noqa: BLE001, S112 (a damaged DSS entry is just not used)
+            continue
+        certs.append(cert)
+    return certs

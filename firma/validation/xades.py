@@ -20,7 +20,14 @@ from signxml.algorithms import DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature
 
 from .certs import check_policy, check_signer_certificate, describe_certificate
-from .report import SignatureReport, ValidationReport, cannot_validate, finish
+from .report import (
+    FORMAT_FAILURE,
+    SIG_CRYPTO_FAILURE,
+    SignatureReport,
+    ValidationReport,
+    cannot_validate,
+    finish,
+)
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = {"ds": DS}
@@ -230,6 +237,7 @@ def _validate_one(
             report.add(
                 "integrity_failed",
                 _("El valor de la firma no corresponde a los datos firmados."),
+                sub=SIG_CRYPTO_FAILURE,
             )
         except (InvalidInput, etree.LxmlError, ValueError) as exc:
             report.integrity_ok = False
@@ -237,6 +245,7 @@ def _validate_one(
                 "integrity_failed",
                 _("La firma no se puede verificar: %(detail)s")
                 % {"detail": str(exc).splitlines()[0][:200]},
+                sub=FORMAT_FAILURE,
             )
     # XAdES: signed properties must be covered by the signature.
     signed_props_ref = signature.xpath(
@@ -250,13 +259,38 @@ def _validate_one(
     check_policy(report, oid, digest, "xades")
     revinfo = xades_revinfo(signature)
     _check_timestamp(report, signature, revinfo)
+    carried = [asn1_x509.Certificate.load(c.public_bytes(_der())) for c in certs if c != leaf]
+    carried += [c for c in xades_certificate_values(signature) if c.dump() != asn1_leaf.dump()]
     check_signer_certificate(
-        report,
-        asn1_leaf,
-        [asn1_x509.Certificate.load(c.public_bytes(_der())) for c in certs if c != leaf],
-        revinfo,
+        report, asn1_leaf, carried, revinfo, digest=_signature_digest(signature)
     )
     return report
+
+
+def _signature_digest(signature) -> str | None:
+    """The digest algorithm of ds:SignatureMethod (e.g. rsa-sha256 → "sha256")."""
+    method = signature.xpath("ds:SignedInfo/ds:SignatureMethod/@Algorithm", namespaces=NS)
+    if not method:
+        return None
+    name = method[0].rsplit("#", 1)[-1].rsplit("-", 1)[-1].lower()
+    return {"sha1": "sha1", "sha224": "sha224", "sha256": "sha256", "sha384": "sha384"}.get(
+        name, {"sha512": "sha512", "md5": "md5"}.get(name, name)
+    )
+
+
+def xades_certificate_values(signature) -> list[asn1_x509.Certificate]:
+    """Certificates in XAdES CertificateValues (XAdES-LT / X-L): used to build the paths."""
+    found = []
+    for node in signature.xpath(
+        ".//*[local-name()='CertificateValues']/*[local-name()='EncapsulatedX509Certificate']"
+    ):
+        try:
+            cert = asn1_x509.Certificate.load(base64.b64decode("".join((node.text or "").split())))
+            cert.native  # noqa: B018 (forces parsing: a damaged one is skipped)
+        except (ValueError, TypeError, binascii.Error):
+            continue
+        found.append(cert)
+    return found
 
 
 def _der():

@@ -8,9 +8,11 @@ recorded the same way: the session keeps the method and the level of assurance
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.http import HttpRequest
 
+from bilbao_sede.net import client_ip
 from identidad.constants import MetodoIdentificacion, NivelGarantia, ResultadoAuditoria
 from identidad.models import User
 from identidad.services import audit_record
@@ -44,12 +46,6 @@ def level_from_eidas(value: str | None) -> NivelGarantia | None:
 
 def level_name(level: int) -> str:
     return NivelGarantia(int(level)).name.lower()
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def login_succeeded(
@@ -145,3 +141,15 @@ def _record_failed_password_login(sender, credentials, request=None, **kwargs) -
 
 user_logged_in.connect(_record_pending_identification, dispatch_uid="identidad-pending-login")
 user_login_failed.connect(_record_failed_password_login, dispatch_uid="identidad-failed-login")
+
+
+def _record_lockout(sender, request, username=None, ip_address=None, **kwargs) -> None:
+    """django-axes locked out an account or a client address (staff password logins)."""
+    login_failed(
+        request,
+        method=MetodoIdentificacion.PASSWORD,
+        reason=f"locked out: account {str(username or '')[:150]!r}, address {ip_address}",
+    )
+
+
+user_locked_out.connect(_record_lockout, dispatch_uid="identidad-lockout")

@@ -56,6 +56,8 @@ class GiltzaOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if request is None or not settings.OIDC_ENABLED:
             return None
+        if getattr(request, "staff_oidc", False):  # the staff provider's callback, not Giltza's
+            return None
         try:
             return super().authenticate(request, **kwargs)
         except (requests.RequestException, SuspiciousOperation) as exc:

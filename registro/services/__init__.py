@@ -8,10 +8,14 @@ produced after the commit by Celery, the entry recording that it is pending (an 
 from ..documentos import DocumentoNuevo
 from .receipts import justificante_enqueue, justificante_issue, justificantes_sweep
 from .registration import asiento_register, effective_instant, representation_snapshot
+from .safety import documento_correccion_raised, documento_mark_unsafe, documentos_rescan
 
 __all__ = [
     "DocumentoNuevo",
     "asiento_register",
+    "documento_correccion_raised",
+    "documento_mark_unsafe",
+    "documentos_rescan",
     "effective_instant",
     "justificante_enqueue",
     "justificante_issue",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,11 +18,15 @@ logger = logging.getLogger(__name__)
 
 def justificante_enqueue(*, asiento_id: int) -> bool:
     """Publish the receipt task; never raise (the entry is registered whatever happens:
-    the sweep retries what could not be published). Returns whether it was published."""
+    the sweep retries what could not be published). Returns whether it was published.
+
+    Bounded (issue 17 item 4): one attempt, within ``CELERY_BROKER_PUBLISH_TIMEOUT``, and no
+    result subscription (the task's result is the entry itself), so a dead broker costs the
+    citizen's request a refused connection, not a retry loop."""
     try:
         from ..tasks import justificante_issue_task
 
-        justificante_issue_task.delay(asiento_id)
+        justificante_issue_task.apply_async((asiento_id,), retry=False)
     except Exception:  # noqa: BLE001 - broker down, worker error in eager mode...
         logger.exception("Receipt of asiento %s left pending for the sweep", asiento_id)
         return False
@@ -66,30 +70,58 @@ def _unclaimed_or_stale(stale: datetime) -> Q:
     return Q(justificante_claimed_at__isnull=True) | Q(justificante_claimed_at__lt=stale)
 
 
+RECEIPT_LOCK_CLASS = 0x5245  # "RE": advisory lock namespace of the receipt job
+
+
+def _claim_receipt_work(asiento_id: int) -> bool:
+    """PostgreSQL: a transaction-level advisory lock on the entry's receipt work, so two
+    workers (a redelivered message and the sweep's) never render and seal the same receipt
+    at once — without locking the entry's row, which readers and the registry book use. The
+    lock goes with the transaction, or with the connection if the worker dies."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RECEIPT_LOCK_CLASS, asiento_id])
+        return bool(cursor.fetchone()[0])
+
+
 def justificante_issue(*, asiento_id: int) -> Asiento:
-    """Render, stamp (CSV + QR) and seal the receipt of an entry; idempotent (REG-5)."""
+    """Render (CSV + QR on every page) and seal the receipt of an entry; idempotent (REG-5).
+
+    The entry's row is not locked while the receipt is rendered and sealed (~100 ms): the
+    work is claimed with an advisory lock, and the entry is updated at the end with a
+    conditional UPDATE (still pending) in the same transaction as firma's stored document,
+    so a receipt sealed twice by a race stores one document and keeps one CSV.
+    """
     from ..justificante import issue_sealed_receipt
 
     try:
         with transaction.atomic():
-            asiento = Asiento.objects.select_for_update().get(pk=asiento_id)
+            if not _claim_receipt_work(asiento_id):
+                # Another worker is on it; if it dies, its lock goes and the sweep retries.
+                return Asiento.objects.get(pk=asiento_id)
+            asiento = Asiento.objects.get(pk=asiento_id)
             if asiento.estado == EstadoAsiento.JUSTIFICANTE_SELLADO:
                 return asiento
             code, version_id = issue_sealed_receipt(asiento)
+            sealed_at = timezone.now()
+            updated = Asiento.objects.filter(
+                pk=asiento_id, estado=EstadoAsiento.JUSTIFICANTE_PENDIENTE
+            ).update(
+                estado=EstadoAsiento.JUSTIFICANTE_SELLADO,
+                justificante_csv=code,
+                justificante_version_id=version_id,
+                justificante_sealed_at=sealed_at,
+                justificante_error="",
+            )
+            if not updated:  # sealed meanwhile (SQLite, or a lock-less path): keep theirs
+                transaction.set_rollback(True)
+                return Asiento.objects.get(pk=asiento_id)
             asiento.estado = EstadoAsiento.JUSTIFICANTE_SELLADO
             asiento.justificante_csv = code
             asiento.justificante_version_id = version_id
-            asiento.justificante_sealed_at = timezone.now()
+            asiento.justificante_sealed_at = sealed_at
             asiento.justificante_error = ""
-            asiento.save(
-                update_fields=[
-                    "estado",
-                    "justificante_csv",
-                    "justificante_version_id",
-                    "justificante_sealed_at",
-                    "justificante_error",
-                ]
-            )
             return asiento
     except Asiento.DoesNotExist:
         raise

@@ -8,7 +8,7 @@ the commit by Celery (see ``receipts``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +26,8 @@ from ..models import Asiento, AsientoDocumento, AsientoInteresado, Oficina, form
 from . import receipts
 from .numbering import (
     finish,
-    pg_insert_asiento,
     pg_insert_children,
+    pg_number_and_insert,
     pg_prepare_asiento,
     take_number,
 )
@@ -42,6 +42,13 @@ def effective_instant(presented_at: datetime) -> datetime:
     from calendario.terms import effective_instant as _effective
 
     return _effective(presented_at).effective_at
+
+
+def _actor_name(context: Any) -> str:
+    user = getattr(context, "actor_user", None) if getattr(context, "actor_user_id", None) else None
+    if user is None:
+        return ""
+    return (user.get_full_name() or user.get_username())[:200]
 
 
 def representation_snapshot(context: Any) -> tuple[int | None, dict]:
@@ -62,6 +69,8 @@ def representation_snapshot(context: Any) -> tuple[int | None, dict]:
         "consentimiento": getattr(context, "consentimiento_id", None),
         "actor_user": getattr(context, "actor_user_id", None),
         "actor_interesado": getattr(context, "actor_interesado_id", None),
+        # Named on the receipt when an authorised official acted (HAB-2: the receipt names both).
+        "actor_name": _actor_name(context),
         "interesado": getattr(context, "interesado_id", None),
         "instant": instant.isoformat() if isinstance(instant, datetime) else None,
     }
@@ -88,12 +97,19 @@ def asiento_register(
     idioma: str | None = None,
     registrado_por: User | None = None,
     idempotency_key: str | None = None,
+    before_number: Callable[[Asiento], None] | None = None,
 ) -> Asiento:
     """Register an entry or exit in ONE transaction and return it, numbered (REG-1..6).
 
     Everything is validated before anything is written (``ValidationError`` by field; no
     number is consumed). A retry with the same ``idempotency_key`` returns the entry the
     first call registered. The sealed receipt is produced after the commit (REG-5).
+
+    ``before_number(asiento)`` lets the caller write its own bookkeeping (the sede's
+    submission, an audit row) in the same transaction, BEFORE the counter row is locked: the
+    entry has its primary key then, not its number nor its final presentation instant. The
+    counter lock is held only for the counter update, the entry insert and the commit (issue
+    10): nothing else ever waits behind the registry's one serial point.
     """
     idioma = idioma or (get_language() or settings.LANGUAGE_CODE)[:2]
     cleaned = validate_registration(
@@ -138,6 +154,7 @@ def asiento_register(
                     idioma=idioma,
                     registrado_por=registrado_por,
                     idempotency_key=idempotency_key,
+                    before_number=before_number,
                 )
         except _YearChangedError:
             if attempt == 2:
@@ -174,6 +191,7 @@ def _register(
     idioma,
     registrado_por,
     idempotency_key,
+    before_number,
 ) -> Asiento:
     provisional = timezone.now()
     provisional_effective = effective_instant(provisional)
@@ -247,34 +265,48 @@ def _register(
         AsientoInteresado.objects.bulk_create(partes)
         if docs:
             AsientoDocumento.objects.bulk_create(docs)
+    if before_number is not None:
+        before_number(asiento)
 
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
-    contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
-    presented_at = timezone.now()
-    if timezone.localtime(presented_at).year != asiento.year:
-        raise _YearChangedError
-    if timezone.localdate(presented_at) == timezone.localdate(provisional):
-        moved = provisional_effective != provisional
-        effective_at = provisional_effective if moved else presented_at
-    else:  # crossed midnight since: ask the calendar again (rare)
-        effective_at = effective_instant(presented_at)
-    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
-    asiento.prev_hash = prev_hash
-    asiento.hash = chain.entry_hash(
-        prev_hash=prev_hash,
-        numero=format_numero(asiento.year, asiento.direction, seq),
-        presented_at=presented_at,
-        effective_at=effective_at,
-        digest=digest,
-    )
+    moved = provisional_effective != provisional
     if postgres:
-        # One statement: the entry row, written once, and the new chain head. A repeated
-        # idempotency key fails here and the rollback gives the number back.
-        pg_insert_asiento(asiento, contador_id, insert_params)
+        # ONE statement under the counter lock: number, instant, chain hash, new head and
+        # the entry row. A repeated idempotency key fails here; the rollback gives the
+        # number back.
+        seq, presented_at, effective_at, prev_hash, entry_hash = pg_number_and_insert(
+            asiento,
+            insert_params,
+            digest=digest,
+            effective_at=provisional_effective if moved else None,
+        )
+        if timezone.localdate(presented_at) != timezone.localdate(provisional):
+            # Crossed midnight (or the new year) since the calendar was asked: start again
+            # (rare); the rollback of this attempt returns the number.
+            raise _YearChangedError
+        asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+        asiento.prev_hash, asiento.hash = prev_hash, entry_hash
         asiento._state.adding = False
         for row in (*partes, *docs):
             row.asiento = asiento
     else:
+        contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
+        presented_at = timezone.now()
+        if timezone.localtime(presented_at).year != asiento.year:
+            raise _YearChangedError
+        if timezone.localdate(presented_at) == timezone.localdate(provisional):
+            effective_at = provisional_effective if moved else presented_at
+        else:  # crossed midnight since: ask the calendar again (rare)
+            effective_at = effective_instant(presented_at)
+        asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+        asiento.prev_hash = prev_hash
+        asiento.hash = chain.entry_hash(
+            prev_hash=prev_hash,
+            numero=format_numero(asiento.year, asiento.direction, seq),
+            presented_at=presented_at,
+            effective_at=effective_at,
+            digest=digest,
+        )
         finish(contador_id=contador_id, asiento=asiento)
     asiento_id = asiento.pk
     transaction.on_commit(lambda: receipts.justificante_enqueue(asiento_id=asiento_id))

@@ -23,6 +23,7 @@ from ..constants import (
 )
 from ..documentos import DocumentoNuevo, DocumentoPreparado, prepare
 from ..models import Oficina
+from ..uploads import Limits
 
 
 @dataclass
@@ -116,9 +117,17 @@ def validate_registration(
     if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
         err("idempotency_key", _("Clave de idempotencia no válida."))
     prepared: list[DocumentoPreparado] = []
+    limits = Limits.registry()
     for doc in documentos or ():
         try:
-            prepared.append(prepare(doc))
+            prepared.append(
+                prepare(
+                    doc,
+                    limits=limits,
+                    already_count=len(prepared),
+                    already_bytes=sum(len(p.data) for p in prepared),
+                )
+            )
         except ValueError as exc:
             err("documentos", str(exc))
     if errors:

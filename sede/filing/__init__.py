@@ -1,2 +1,2 @@
-"""The citizen's filing flow: the form engine (``engine``), attachments checks (``uploads``)
-and the application document (``documento``)."""
+"""The citizen's filing flow: the form engine (``engine``) and the application document
+(``documento``). Attachments pass the one upload policy, ``registro.uploads``."""

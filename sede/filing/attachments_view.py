@@ -9,12 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from registro.uploads import Limits, UploadRefused, check_file_size
+
 from .. import selectors, services
 from ..forms import (
     AdjuntoForm,
 )
 from .navigation import progress, step_url
-from .uploads import UploadRefused, check_file_size
 
 
 def attachments_step(request, borrador, definition, current, lang):
@@ -37,10 +38,16 @@ def attachments_step(request, borrador, definition, current, lang):
             if form.is_valid():
                 upload = form.cleaned_data["fichero"]
                 try:
-                    check_file_size(nombre=upload.name, size=upload.size)  # before reading it
+                    check_file_size(  # before reading it
+                        nombre=upload.name, size=upload.size, limits=Limits.sede()
+                    )
                     services.adjunto_add(
                         borrador=borrador,
-                        upload=services.Upload(nombre=upload.name, data=upload.read()),
+                        upload=services.Upload(
+                            nombre=upload.name,
+                            data=upload.read(),
+                            mime=upload.content_type or "",
+                        ),
                         slot=slot,
                         description=form.cleaned_data.get("description", ""),
                     )

@@ -37,4 +37,10 @@ def render_solicitud_pdf(*, borrador, definition, adjuntos, firma: dict | None =
 
 
 def solicitud_filename(borrador) -> str:
-    return f"solicitud-{borrador.procedimiento.code}-{str(borrador.public_id)[:8]}.pdf"
+    """Named in the active language ("solicitud-…" / "eskaera-…")."""
+    from django.utils.translation import gettext as _
+
+    return _("solicitud-%(codigo)s-%(id)s.pdf") % {
+        "codigo": borrador.procedimiento.code,
+        "id": str(borrador.public_id)[:8],
+    }

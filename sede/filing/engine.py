@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -446,10 +447,36 @@ def display(spec: FieldSpec, value: Any, lang: str) -> str:
         return ", ".join(choice_label(items, v, lang) for v in value)
     if spec.kind == "date":
         try:
-            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+            day = dt.date.fromisoformat(value)
         except (TypeError, ValueError):
             return str(value)
+        return localised(lang, lambda: date_format(day, "SHORT_DATE_FORMAT"))
+    if spec.kind in ("number", "integer") and isinstance(value, int | float):
+        return localised(lang, lambda: amount(value, euros=spec.schema.get("x-unit") == "EUR"))
+    if spec.schema.get("x-widget") == "unidad":
+        from identidad.models import Unidad
+
+        unit = Unidad.objects.filter(dir3=value).first()
+        if unit is not None:
+            name = unit.name_eu if lang == "eu" and unit.name_eu else unit.name_es
+            return name
     return str(value)
+
+
+def localised(lang: str, render) -> str:
+    from django.utils import translation
+
+    with translation.override(lang):
+        return render()
+
+
+def amount(value: float | int, *, euros: bool = False) -> str:
+    """1250.5 → «1.250,50» (es and eu), with « €» for amounts in euros."""
+    from django.utils.formats import number_format
+
+    decimals = 0 if float(value).is_integer() and not euros else 2
+    text = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return f"{text}\u00a0€" if euros else text
 
 
 def _prune(node: Any) -> None:

@@ -19,8 +19,12 @@ def lang_of(request) -> str:
     return (getattr(request, "LANGUAGE_CODE", "es") or "es")[:2]
 
 
-def level_redirect(request, procedimiento):
-    """Send the citizen to identify again when the session's level is below the procedure's."""
+def level_redirect(request, procedimiento, borrador=None):
+    """Send the citizen to identify again when the session's level is below the procedure's.
+
+    Not for an assisted filing: there the official checked the identity document in person."""
+    if borrador is not None and borrador.asistida:
+        return None
     minimum = int(procedimiento.min_identification_level)
     if identification_level(request) >= minimum:
         return None
@@ -51,13 +55,24 @@ def progress(definition, borrador, current: str, lang: str) -> list[dict]:
         {"id": s.id, "title": s.title(lang), "url": step_url(borrador, s.id)}
         for s in definition.visible_steps(borrador.data)
     ]
+    # One review step, then — only when the procedure needs a signature (CAT-5) — one
+    # signature step; without a signature the application is submitted from the review.
+    signs = borrador.procedimiento.signature_required
     steps.append(
         {
             "id": "_revisar",
-            "title": _("Revisar y presentar"),
+            "title": _("Revisar") if signs else _("Revisar y presentar"),
             "url": reverse("sede:filing_review", args=[borrador.public_id]),
         }
     )
+    if signs:
+        steps.append(
+            {
+                "id": "_firmar",
+                "title": _("Firmar y presentar"),
+                "url": reverse("sede:filing_sign", args=[borrador.public_id]),
+            }
+        )
     for s in steps:
         s["current"] = s["id"] == current
     return steps

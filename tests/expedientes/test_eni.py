@@ -5,13 +5,10 @@ authentic paper copies (EE03), metadata corrections (DOC-1) and REG-11."""
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from lxml import etree
 
 from expedientes import eni
 from expedientes.constants import (
@@ -36,29 +33,9 @@ from expedientes.services import (
     remission_package,
 )
 
-from .support import sign_resolution
+from .support import assert_valid, sign_resolution
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("council_seal")]
-
-
-def eni_dir() -> Path:
-    base = os.environ.get("BILBAO_SHARED_DIR") or str(settings.BASE_DIR.parent / "shared")
-    return Path(base) / "schemas" / "eni"
-
-
-def schema(name: str) -> etree.XMLSchema:
-    path = eni_dir() / name
-    if not path.exists():
-        pytest.skip(f"ENI XSD not found at {path} (../shared/schemas/eni beside the project)")
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-def assert_valid(xsd: str, data: bytes):
-    s = schema(xsd)
-    doc = etree.fromstring(data)
-    if not s.validate(doc):
-        raise AssertionError(str(s.error_log))
-    return doc
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 
 from firma.keys.base import LocalKeySigner
 from firma.keys.demo_pki import VALID_FROM, new_key, simple_subject
+from firma.signing import demo_tsa
 
 # handler(path, body, content_type) -> (status, content_type, body)
 Handler = Callable[[str, bytes, str], tuple[int, str, bytes]]
@@ -137,31 +138,7 @@ OCSP_SIGNING = ExtendedKeyUsageOID.OCSP_SIGNING
 CODE_SIGNING = ExtendedKeyUsageOID.CODE_SIGNING
 
 
-@contextlib.contextmanager
-def tsa_server(cert, key, chain=()) -> Iterator[str]:
-    """An RFC 3161 TSA (pyHanko's DummyTimeStamper) signing with ``cert``; yields its URL."""
-    from asn1crypto import keys, tsp
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-    der = serialization.Encoding.DER
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        tsa_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
-        certs_to_embed=[asn1_x509.Certificate.load(c.public_bytes(der)) for c in chain],
-    )
-
-    def handler(path: str, body: bytes, ctype: str):
-        if ctype != "application/timestamp-query":
-            return 415, "text/plain", b"expected a timestamp query"
-        reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-        return 200, "application/timestamp-reply", reply
-
-    with http_server(handler) as server:
-        yield server["url"] + "/tsa"
+tsa_server = demo_tsa.tsa_server  # one local TSA for tests, demo and bench
 
 
 def load_p12(path, password: str):

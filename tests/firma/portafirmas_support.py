@@ -167,8 +167,14 @@ def tecnica(db):
 
 @pytest.fixture
 def jefa(db):
-    """Staff who creates signature requests."""
-    return _staff("jefa", "Nerea", "Ibarra")
+    """Head of unit: creates signature requests (the role holds firma.add_peticionfirma)."""
+    from django.contrib.auth.models import Group
+
+    from identidad.roles import Role
+
+    user = _staff("jefa", "Nerea", "Ibarra")
+    user.groups.add(Group.objects.get(name=Role.UNIT_HEAD.value))
+    return user
 
 
 @pytest.fixture

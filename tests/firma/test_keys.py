@@ -47,10 +47,29 @@ def test_an_unknown_backend_is_a_clear_error():
 
 
 class TestSystemChecks:
-    def test_the_test_configuration_passes(self):
+    def test_the_test_configuration_passes(self, settings):
         from firma.checks import check_keystores, check_trust_and_tsa
 
+        settings.FIRMA_TSA_URL = "http://127.0.0.1:9/tsa"
         assert check_keystores() == []
+        assert check_trust_and_tsa() == []
+
+    def test_without_a_tsa_seals_are_not_long_term_and_a_check_says_so(self, settings):
+        from firma.checks import check_trust_and_tsa
+
+        settings.FIRMA_TSA_URL = ""
+        settings.DEBUG = False
+        assert [m.id for m in check_trust_and_tsa()] == ["firma.W010"]
+
+    def test_revocation_on_with_nothing_to_check_against_is_warned(self, settings):
+        from firma.checks import check_trust_and_tsa
+
+        settings.FIRMA_TSA_URL = "http://127.0.0.1:9/tsa"
+        settings.FIRMA_REVOCATION_CHECK = True
+        settings.FIRMA_CRLS = []
+        settings.FIRMA_REVOCATION_HOSTS = []
+        assert [m.id for m in check_trust_and_tsa()] == ["firma.W011"]
+        settings.FIRMA_REVOCATION_HOSTS = ["ocsp.izenpe.com"]
         assert check_trust_and_tsa() == []
 
     def test_a_missing_seal_is_an_error(self, settings):

@@ -117,6 +117,14 @@ class TestActing:
 
 
 class TestCreateForm:
+    def test_issue17_6_staff_without_the_role_cannot_create_requests(self, client, tecnica):
+        """Being staff is not a permission: the form is a 404 and the API a 403."""
+        client.force_login(tecnica)
+        assert client.get(reverse("firma:peticion_nueva")).status_code == 404
+        response = client.post("/api/firma/peticiones/", {}, content_type="application/json")
+        assert response.status_code == 403
+        assert not PeticionFirma.objects.exists()
+
     def test_a_request_with_two_steps_is_created_from_the_form(
         self, client, jefa, alcaldesa, concejal
     ):

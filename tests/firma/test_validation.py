@@ -148,10 +148,15 @@ class TestTampering:
 
 
 class TestCertificates:
-    def test_an_expired_certificate_fails_with_the_reason(self):
+    def test_an_expired_certificate_without_timestamp_is_out_of_bounds_no_poe(self):
+        """EN 319 102-1: judged now (no proof of existence), the certificate has expired."""
         signed = sign(b"x", fmt="cades-attached", signer=get_signer("caducado"), check_signer=False)
         report = validate(signed.data)
-        assert report.result == "invalid"
+        assert report.result == "indeterminate"
+        assert (report.indication, report.subindication) == (
+            "INDETERMINATE",
+            "OUT_OF_BOUNDS_NO_POE",
+        )
         (sig,) = report.signatures
         assert sig.integrity_ok is True
         assert sig.certificate_valid_at_signing is False
@@ -218,7 +223,7 @@ class TestCertificates:
 
 
 class TestPolicy:
-    def test_a_wrong_policy_fails_with_the_reason(self):
+    def test_an_unknown_policy_is_reported_not_failed(self):
         other = SignaturePolicy(
             version="x",
             oid="1.3.6.1.4.1.99999.1",
@@ -227,11 +232,13 @@ class TestPolicy:
             hashes={"cades": "AAAAAAAAAAAAAAAAAAAAAAAAAAA="},
         )
         report = validate(_cades_with_policy(b"hola", other))
-        assert report.result == "invalid"
-        assert report.signatures[0].codes == ["policy_not_accepted"]
-        assert "1.3.6.1.4.1.99999.1" in report.signatures[0].reasons[0]
+        sig = report.signatures[0]
+        assert report.indication == "TOTAL-PASSED", report.summary
+        assert sig.policy_oid == "1.3.6.1.4.1.99999.1"
+        assert sig.policy_digest_ok is None  # not a policy we know: digest not checkable
+        assert any("1.3.6.1.4.1.99999.1" in w for w in sig.warnings)
 
-    def test_the_age_oid_with_a_wrong_hash_fails(self):
+    def test_the_age_oid_with_a_wrong_hash_is_a_policy_processing_error(self):
         forged = SignaturePolicy(
             version="1.9",
             oid="2.16.724.1.3.1.1.2.1.9",
@@ -240,8 +247,10 @@ class TestPolicy:
             hashes={"cades": "AAAAAAAAAAAAAAAAAAAAAAAAAAA="},
         )
         report = validate(_cades_with_policy(b"hola", forged))
-        assert report.result == "invalid"
+        assert report.result == "indeterminate"
+        assert report.subindication == "POLICY_PROCESSING_ERROR"
         assert report.signatures[0].codes == ["policy_hash_mismatch"]
+        assert report.signatures[0].policy_digest_ok is False
 
     def test_a_signature_without_policy_is_reported_but_not_failed(self):
         report = validate(_cades_with_policy(b"hola", None))
@@ -286,12 +295,23 @@ class TestMalformed:
 
 
 class TestNonDerOrderedAttributes:
-    def test_signed_attributes_in_non_der_order_are_accepted(self):
-        """The @firma trap: attributes encoded out of DER order, signed as encoded."""
+    def test_a_signature_only_over_non_der_attributes_is_sig_crypto_failure(self):
+        """RFC 5652 §5.4: the signature covers the DER encoding of the signed attributes.
+        Attributes encoded out of DER order and signed as encoded fail, as in DSS."""
         data = _cms_with_attrs_out_of_order(b"contenido @firma")
         report = validate(data)
+        sig = report.signatures[0]
+        assert sig.integrity_ok is False
+        assert (sig.indication, sig.subindication) == ("TOTAL-FAILED", "SIG_CRYPTO_FAILURE")
+        assert "signed_attributes_not_der" in sig.codes
+        assert "DER" in report.summary
+
+    def test_attributes_encoded_out_of_order_but_signed_in_der_are_valid(self):
+        """The answer depends on the DER form only, not on the order the bytes came in."""
+        data = _cms_with_attrs_out_of_order(b"contenido @firma", sign_der=True)
+        report = validate(data)
         assert report.signatures[0].integrity_ok is True, report.summary
-        assert report.result == "valid"
+        assert report.indication == "TOTAL-PASSED"
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -311,7 +331,7 @@ def _cades_with_policy(data: bytes, policy: SignaturePolicy | None) -> bytes:
     return info.dump()
 
 
-def _cms_with_attrs_out_of_order(content: bytes) -> bytes:
+def _cms_with_attrs_out_of_order(content: bytes, *, sign_der: bool = False) -> bytes:
     import hashlib
 
     signer = get_signer("sello")
@@ -326,7 +346,8 @@ def _cms_with_attrs_out_of_order(content: bytes) -> bytes:
     sorted_body = b"".join(sorted(a.dump() for a in attrs))
     assert body != sorted_body
     as_set = core.Asn1Value(tag=17, method=1, class_=0, contents=body).dump()
-    signature = signer.sign_raw(as_set, digest_algorithm="sha256")
+    der_set = core.Asn1Value(tag=17, method=1, class_=0, contents=sorted_body).dump()
+    signature = signer.sign_raw(der_set if sign_der else as_set, digest_algorithm="sha256")
     signer_info = cms.SignerInfo(
         {
             "version": "v1",

@@ -54,16 +54,19 @@ def test_a_timestamp_from_a_trusted_tsa_validates(fmt, tsas, settings, sample_pd
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_timestamp_from_an_untrusted_tsa_is_indeterminate(
+def test_a_timestamp_from_an_untrusted_tsa_is_no_proof_and_the_signature_is_judged_now(
     fmt, tsas, settings, sample_pdf, sample_xml
 ):
+    """EN 319 102-1 §5.5: a timestamp that does not validate is set aside; the certificate,
+    valid today, is judged at the current time and the report says so."""
     report = validate(_sign_with_tsa(settings, tsas["untrusted"], fmt, sample_pdf, sample_xml))
     sig = report.signatures[0]
-    assert report.result == "indeterminate", report.summary
+    assert (sig.indication, sig.subindication) == ("TOTAL-PASSED", ""), report.summary
     assert "timestamp_untrusted" in sig.codes
     assert sig.timestamp_time is None  # not used as proof of the signing time
     reason = sig.reasons[sig.codes.index("timestamp_untrusted")]
     assert "no se encadena con ninguna autoridad" in reason
+    assert "fecha actual" in sig.validation_time_basis
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -72,7 +75,7 @@ def test_a_tsa_without_the_timestamping_usage_is_not_accepted(
 ):
     report = validate(_sign_with_tsa(settings, tsas["wrong_usage"], fmt, sample_pdf, sample_xml))
     sig = report.signatures[0]
-    assert report.result == "indeterminate", report.summary
+    assert sig.timestamp_time is None, report.summary
     assert "timestamp_untrusted" in sig.codes
     assert "timeStamping" in sig.reasons[sig.codes.index("timestamp_untrusted")]
 
@@ -80,6 +83,7 @@ def test_a_tsa_without_the_timestamping_usage_is_not_accepted(
 def test_an_untrusted_tsa_is_shown_in_the_api_report(tsas, settings, sample_xml):
     data = _sign_with_tsa(settings, tsas["untrusted"], "cades-attached", b"", sample_xml)
     payload = validate(data).to_dict()
-    assert payload["result"] == "indeterminate"
+    assert payload["indication"] == "TOTAL-PASSED"
     assert "timestamp_untrusted" in payload["signatures"][0]["codes"]
+    assert "fecha actual" in payload["signatures"][0]["validation_time_basis"]
     assert any("sello de tiempo" in r for r in payload["reasons"])

@@ -158,3 +158,39 @@ def test_each_successful_access_is_logged_and_failures_are_not(client, version, 
     assert len(records) == 2
     assert all(f"version {version.pk}" in message for message in records)
     assert "metadata" in records[0] and "content" in records[1]
+
+
+def test_a_sealed_document_shows_its_etsi_verdict_on_the_verification_page(client):
+    """Issue 13: /verificar/<csv>/ shows the seal's indication and its plain explanation."""
+    sealed = csv_issue(
+        content=make_pdf(), name="justificante.pdf", mime="application/pdf", stamp=True, seal=True
+    )
+    html = client.get(_code_url(sealed.csv_display)).content.decode()
+    assert "Validez de la firma" in html
+    assert "<code>TOTAL-PASSED</code>" in html
+    assert "la firma es válida" in html
+    assert "Nivel de conservación: PAdES B-B" in html  # no TSA configured in these tests
+
+
+def test_a_tampered_sealed_document_is_not_shown_as_valid(client, settings):
+    from firma.models import DocumentoVersion
+    from firma.services import documento_read
+
+    sealed = csv_issue(content=make_pdf(), name="j.pdf", mime="application/pdf", seal=True)
+    from django.core.files.base import ContentFile
+
+    data = bytearray(documento_read(sealed))
+    data[data.index(b"(Documento de prueba") + 1] ^= 0x20  # one letter of the page text
+
+    sealed.content.save("j.pdf", ContentFile(bytes(data)), save=False)
+    DocumentoVersion.objects.filter(pk=sealed.pk).update(
+        content=sealed.content.name, sha256="0" * 64
+    )
+    html = client.get(_code_url(sealed.csv_display)).content.decode()
+    assert "<code>TOTAL-FAILED</code> / <code>HASH_FAILURE</code>" in html
+    assert "<code>TOTAL-PASSED</code>" not in html
+
+
+def test_an_unsigned_document_shows_no_verdict(client, version):
+    html = client.get(_code_url(version.csv_display)).content.decode()
+    assert "Validez de la firma" not in html

@@ -1,19 +1,24 @@
-"""Audit trail (ENS-1): append-only, hash-chained; `audit_verify` names the first bad row."""
+"""Audit trail (ENS-1): append-only, hash-chained; `audit_verify` names the first bad row.
+
+Rows are appended with one INSERT and chained afterwards by the sequencer
+(``audit_chain_pending``); verification walks the chain up to its head (issue 17 item 3)."""
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from identidad.constants import ResultadoAuditoria
-from identidad.models import AuditEntry
-from identidad.services import audit_record
+from identidad.models import AuditChainHead, AuditEntry
+from identidad.services import audit_chain_pending, audit_record
 from identidad.tasks import audit_verify_task
 
 pytestmark = pytest.mark.django_db
 
 
 def _write_entries(actor, n=5):
-    return [
+    """``n`` rows, chained by the sequencer; returned as stored."""
+    written = [
         audit_record(
             actor=actor,
             action="expediente.read",
@@ -23,6 +28,8 @@ def _write_entries(actor, n=5):
         )
         for i in range(1, n + 1)
     ]
+    audit_chain_pending()
+    return [AuditEntry.objects.get(pk=e.pk) for e in written]
 
 
 def _raw_sql(sql, params):
@@ -38,7 +45,11 @@ def test_ens1_each_row_records_who_when_what_and_result(ciudadana):
         result=ResultadoAuditoria.DENEGADO,
         ip="127.0.0.1",
     )
+    assert entry.seq is None  # appended; the sequencer chains it
+    assert audit_chain_pending() == 1
+    entry.refresh_from_db()
     assert entry.seq == 1
+    assert len(entry.hash) == 64
     assert entry.actor_repr == "12345678Z (12345678Z)"
     assert entry.object_type == "identidad.user"
     assert entry.object_id == str(ciudadana.pk)
@@ -102,8 +113,9 @@ def test_an_audited_change_that_rolls_back_leaves_no_gap(ciudadana):
         audit_record(actor=ciudadana, action="doomed")
         raise RuntimeError
     third = audit_record(actor=ciudadana, action="after")
+    call_command("audit_verify")  # chains what is pending first
+    third.refresh_from_db()
     assert third.seq == 3
-    call_command("audit_verify")
 
 
 def test_the_periodic_review_records_its_verdict(ciudadana):
@@ -112,7 +124,48 @@ def test_the_periodic_review_records_its_verdict(ciudadana):
     assert audit_verify_task.delay().get() is True
     _raw_sql("UPDATE identidad_auditentry SET action = %s WHERE id = %s", ["x", entries[0].pk])
     assert audit_verify_task.delay().get() is False
-    last = AuditEntry.objects.order_by("-seq").first()
+    last = AuditEntry.objects.order_by("-id").first()
     assert last.action == "audit.verify"
     assert last.result == ResultadoAuditoria.ERROR
     assert last.detail == {"seq": 1, "reason": "altered"}
+
+
+def test_appending_a_row_is_one_insert_and_never_touches_the_chain_head(ciudadana):
+    """Issue 10: auditing costs a row insert, not a queue behind one hot row."""
+    _write_entries(ciudadana, 2)
+    with CaptureQueriesContext(connection) as queries:
+        audit_record(actor=ciudadana, action="expediente.read", object_id="7")
+    statements = [q["sql"] for q in queries.captured_queries]
+    writes = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(writes) == 1 and writes[0].startswith('INSERT INTO "identidad_auditentry"')
+    assert not any(AuditChainHead._meta.db_table in sql for sql in statements)
+
+
+def test_audit_verify_notices_rows_removed_at_the_end(ciudadana):
+    """Issue 17 item 3: deleting the newest rows leaves an intact-looking chain; the head
+    still names the last row, so the walk must reach it."""
+    entries = _write_entries(ciudadana)
+    _raw_sql(
+        "DELETE FROM identidad_auditentry WHERE id IN (%s, %s)", [entries[3].pk, entries[4].pk]
+    )
+    with pytest.raises(CommandError, match=r"row #4: missing \(removed at the end"):
+        call_command("audit_verify")
+
+
+def test_audit_verify_notices_a_head_that_no_longer_matches_the_last_row(ciudadana):
+    _write_entries(ciudadana, 3)
+    AuditChainHead.objects.filter(pk=1).update(last_hash="f" * 64)
+    with pytest.raises(CommandError, match=r"row #3: altered \(chain head\)"):
+        call_command("audit_verify")
+
+
+def test_a_row_committed_late_is_chained_after_those_chained_before(ciudadana):
+    """The sequencer chains in the order it finds rows committed, not by insertion id."""
+    early = audit_record(actor=ciudadana, action="early")
+    _write_entries(ciudadana, 2)  # chains ``early`` and the two new rows
+    late = audit_record(actor=ciudadana, action="late")
+    assert audit_chain_pending() == 1
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.seq, late.seq) == (1, 4)
+    call_command("audit_verify")

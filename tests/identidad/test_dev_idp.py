@@ -29,7 +29,7 @@ def test_the_login_page_offers_the_dev_idp_and_staff_login_in_debug(client):
     page = response.content.decode()
     assert "Proveedor de identidad de desarrollo" in page
     assert "Miren Etxeberria Agirre (12345678Z)" in page
-    assert reverse("admin:login") in page
+    assert reverse("identidad:staff_login") in page
 
 
 def test_a_demo_persona_logs_in_with_the_chosen_method_and_its_level(client):

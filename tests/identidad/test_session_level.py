@@ -59,7 +59,7 @@ def test_a_staff_password_login_is_audited_with_level_bajo(client, funcionario):
 
     funcionario.is_staff = True
     funcionario.save()
-    admin_login = reverse("admin:login")
+    admin_login = reverse("identidad:staff_login")  # STAFF_REQUIRE_2FA is off with DEBUG
     client.post(admin_login, {"username": "funcionaria", "password": "mala"})
     failed = AuditEntry.objects.get(action="login")
     assert failed.result == ResultadoAuditoria.DENEGADO
@@ -72,5 +72,5 @@ def test_a_staff_password_login_is_audited_with_level_bajo(client, funcionario):
     assert client.session[SESSION_LEVEL_KEY] == 1
     ok = AuditEntry.objects.filter(action="login", result=ResultadoAuditoria.OK).get()
     assert ok.actor == funcionario
-    assert ok.detail == {"method": "password", "level": "bajo"}
+    assert ok.detail == {"method": "password", "level": "bajo", "provider": "local"}
     assert client.get("/tramite-sustancial/").status_code == 302

@@ -31,6 +31,34 @@ def starter(db, starter_data) -> dict:
     return starter_data
 
 
+MINIMAL_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {"asunto": {"type": "string", "title": "Asunto", "x-title-eu": "Gaia"}},
+}
+MINIMAL_LAYOUT = {
+    "steps": [
+        {
+            "id": "solicitud",
+            "title_es": "Solicitud",
+            "title_eu": "Eskaera",
+            "fieldsets": [
+                {"id": "datos", "legend_es": "Datos", "legend_eu": "Datuak", "fields": ["/asunto"]}
+            ],
+        }
+    ]
+}
+
+
+def publish_minimal_form(proc: Procedimiento):
+    from procedimientos.services import formulario_create_draft, formulario_publish
+
+    draft = formulario_create_draft(
+        procedimiento=proc, schema=MINIMAL_SCHEMA, layout=MINIMAL_LAYOUT
+    )
+    return formulario_publish(formulario=draft, by=None)
+
+
 @pytest.fixture
 def materia(db) -> Materia:
     return Materia.objects.create(slug="urbanismo", name_es="Urbanismo", name_eu="Hirigintza")
@@ -64,7 +92,8 @@ def otra_area(db, ayuntamiento) -> Unidad:
 def make_proc(db, materia, area):
     """Build and save a procedure through the service (search text maintained)."""
 
-    def build(code: str = "licencia-obra", **fields) -> Procedimiento:
+    def build(code: str = "licencia-obra", *, form: bool = False, **fields) -> Procedimiento:
+        """``form=True`` also publishes a (minimal) form of its own."""
         values = {
             "title_es": "Licencia de obra menor",
             "title_eu": "Obra txikirako lizentzia",
@@ -72,6 +101,9 @@ def make_proc(db, materia, area):
             "unit": area,
         }
         values.update(fields)
-        return procedimiento_save(procedimiento=Procedimiento(code=code, **values))
+        proc = procedimiento_save(procedimiento=Procedimiento(code=code, **values))
+        if form:
+            publish_minimal_form(proc)
+        return proc
 
     return build

@@ -31,7 +31,7 @@ def test_an_inactive_or_unknown_procedure_is_404(client, make_proc):
 
 
 def test_the_plan_progress_endpoint(client, make_proc):
-    make_proc("a", adaptation_status="publicado", digitisation_level=3, target_level=3)
+    make_proc("a", form=True, adaptation_status="publicado", digitisation_level=3, target_level=3)
     data = client.get("/api/procedimientos/grado-de-avance/").json()
     assert data["catalogue"] == "100.00"
     assert data["by_level"][3]["procedures"] == 1

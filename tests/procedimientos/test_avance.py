@@ -17,6 +17,8 @@ from procedimientos.tasks import avance_snapshot_task
 
 
 def test_catalogue_progress_follows_the_documented_formula(make_proc):
+    # The general application (its published form is the level-2 route for everybody).
+    make_proc("instancia-general", form=True, is_example=True)
     # weight 3, standardised, level 2 of target 4 -> 0.5
     make_proc(
         "a",
@@ -27,10 +29,15 @@ def test_catalogue_progress_follows_the_documented_formula(make_proc):
     )
     # weight 1, published, at target -> 1
     make_proc(
-        "b", priority="normal", adaptation_status="publicado", digitisation_level=3, target_level=3
+        "b",
+        form=True,
+        priority="normal",
+        adaptation_status="publicado",
+        digitisation_level=3,
+        target_level=3,
     )
     # weight 2, pending -> 0 however digital it is
-    make_proc("c", priority="administrativo", digitisation_level=4, target_level=4)
+    make_proc("c", form=True, priority="administrativo", digitisation_level=4, target_level=4)
     # synthetic procedures never count
     make_proc("d", is_example=True, adaptation_status="publicado", digitisation_level=3)
     avance = compute_avance()
@@ -40,7 +47,7 @@ def test_catalogue_progress_follows_the_documented_formula(make_proc):
 
 
 def test_the_figure_moves_when_the_data_changes(make_proc):
-    proc = make_proc("a", digitisation_level=3, target_level=3)
+    proc = make_proc("a", form=True, digitisation_level=3, target_level=3)
     assert compute_avance().catalogue == Decimal("0.00")
     proc.adaptation_status = "publicado"
     proc.save()
@@ -48,7 +55,7 @@ def test_the_figure_moves_when_the_data_changes(make_proc):
 
 
 def test_plan_actions_weight_the_overall_figure(make_proc):
-    make_proc("a", adaptation_status="publicado", digitisation_level=3, target_level=3)
+    make_proc("a", form=True, adaptation_status="publicado", digitisation_level=3, target_level=3)
     AccionPlan.objects.create(
         code="catalogo", name_es="Catálogo", weight=3, progress_source="catalogo"
     )
@@ -57,7 +64,7 @@ def test_plan_actions_weight_the_overall_figure(make_proc):
 
 
 def test_breakdown_by_department_and_level(make_proc, otra_area):
-    make_proc("a", adaptation_status="publicado", digitisation_level=3, target_level=3)
+    make_proc("a", form=True, adaptation_status="publicado", digitisation_level=3, target_level=3)
     make_proc("b", unit=otra_area, digitisation_level=1)
     avance = compute_avance()
     by_dept = {d.key: (d.procedures, d.adapted, d.progress) for d in avance.by_department}
@@ -66,7 +73,7 @@ def test_breakdown_by_department_and_level(make_proc, otra_area):
 
 
 def test_a_daily_snapshot_is_one_row_per_day_and_refreshed(make_proc):
-    proc = make_proc("a", digitisation_level=3, target_level=3)
+    proc = make_proc("a", form=True, digitisation_level=3, target_level=3)
     avance_snapshot_take(day=date(2026, 1, 5))
     proc.adaptation_status = "publicado"
     proc.save()
@@ -156,3 +163,24 @@ def test_the_daily_snapshot_is_scheduled_in_celery_beat(settings):
     assert entry["task"] == "procedimientos.tasks.avance_snapshot_task"
     assert entry["schedule"] == 24 * 3600
     assert avance_snapshot_task.name == entry["task"]
+
+
+def test_the_chart_labels_the_latest_point_and_keeps_the_legend_below_the_axis_labels():
+    import re
+
+    from procedimientos.avance import PuntoHistorico
+    from procedimientos.chart import render_chart
+
+    svg = render_chart(
+        [
+            PuntoHistorico(date=date(2026, 1, 4), value=Decimal("40"), reported=False),
+            PuntoHistorico(date=date(2026, 1, 5), value=Decimal("50.5"), reported=False),
+        ],
+        title="t",
+        desc="d",
+        computed_label="Calculado",
+        reported_label="Reportado",
+    )
+    assert "50,50%" in svg  # the latest point's value, formatted for Spanish
+    texts = {m[1]: float(m[0]) for m in re.findall(r'<text[^>]* y="([\d.]+)"[^>]*>([^<]+)<', svg)}
+    assert texts["Calculado"] > texts["05/01/2026"] + 11  # legend below the date labels

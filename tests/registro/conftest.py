@@ -48,6 +48,28 @@ def oficina_distrito(db, ayuntamiento) -> Oficina:
     )
 
 
+@pytest.fixture
+def oficina_otra(db, ayuntamiento) -> Oficina:
+    return Oficina.objects.create(
+        code="O00099002",
+        name_es="Zuzenean Rekalde",
+        name_eu="Zuzenean Errekalde",
+        kind=TipoOficina.PRESENCIAL,
+        unidad=ayuntamiento,
+    )
+
+
+@pytest.fixture
+def encargado(db, oficina_distrito):
+    """A registry clerk of the Deusto district office."""
+    from identidad.roles import Role
+    from tests.personas import staff_member
+
+    user = staff_member("encargado-deusto", Role.REGISTRY_CLERK)
+    oficina_distrito.personal.add(user)
+    return user
+
+
 def make_pdf_bytes(text: str = "Solicitud") -> bytes:
     """A small text PDF (no images)."""
     from tests.firma.conftest import make_pdf

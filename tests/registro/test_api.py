@@ -128,7 +128,8 @@ class TestCreate:
         self, api, urbanismo, oficina_sede
     ):
         first = api.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k1")
-        otra = User.objects.create_user("otra-integracion", password="x", is_staff=True)
+        otra = User.objects.create_user("otra-integracion", password="x")
+        otra.user_permissions.add(Permission.objects.get(codename="add_asiento"))
         client = APIClient()
         client.force_authenticate(otra)
         second = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k1")
@@ -234,14 +235,34 @@ class TestRead:
         client.force_authenticate(ciudadana)
         assert client.get(f"{URL}{created['id']}/").json()["numero"] == created["numero"]
 
-    def test_staff_read_the_registry_book(self, register, funcionario, otra_ciudadana):
+    def test_heads_of_registry_read_the_registry_book(
+        self, register, jefe_registro, otra_ciudadana
+    ):
         one = register()
         two = register(interesados=[otra_ciudadana.interesado], registrado_por=otra_ciudadana)
         client = APIClient()
-        client.force_authenticate(funcionario)
+        client.force_authenticate(jefe_registro)
         numeros = {a["numero"] for a in client.get(URL).json()["results"]}
         assert numeros == {one.numero, two.numero}
         assert client.get(f"{URL}{two.pk}/").status_code == 200
+
+    def test_issue17_6_staff_of_an_unrelated_unit_read_nothing(
+        self, register, funcionario, otra_ciudadana
+    ):
+        """Being staff is not a permission: no role, no registry entries (404 on each)."""
+        one = register()
+        client = APIClient()
+        client.force_authenticate(funcionario)
+        assert client.get(URL).json()["results"] == []
+        assert client.get(f"{URL}{one.pk}/").status_code == 404
+
+    def test_issue17_6_staff_without_the_permission_cannot_register(
+        self, funcionario, urbanismo, oficina_sede
+    ):
+        client = APIClient()
+        client.force_authenticate(funcionario)
+        assert client.post(URL, payload(), format="json").status_code == 403
+        assert not Asiento.objects.exists()
 
     def test_anonymous_readers_get_nothing(self, register):
         asiento = register()

@@ -4,11 +4,7 @@ council's seal (PAdES) after the commit; pending work survives a broker outage."
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,26 +14,11 @@ from registro.constants import EstadoAsiento
 from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
 from registro.models import Asiento
 from registro.services import DocumentoNuevo, justificante_issue, justificantes_sweep
-from tests.registro.support import validate_seal
+from tests.registro.support import pdf_pages_text, validate_seal
 
 from .conftest import make_pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_pages_text(data: bytes) -> list[str]:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the receipt's text")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "r.pdf"
-        path.write_bytes(data)
-        text = subprocess.run(  # noqa: S603
-            ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    return [page for page in text.split("\f") if page.strip()]
 
 
 def register_and_commit(register, django_capture_on_commit_callbacks, **kwargs) -> Asiento:
@@ -113,7 +94,7 @@ class TestBrokerDown:
             raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
         with monkeypatch.context() as patched:
-            patched.setattr(tasks.justificante_issue_task, "delay", broker_down)
+            patched.setattr(tasks.justificante_issue_task, "apply_async", broker_down)
             asiento = register_and_commit(register, django_capture_on_commit_callbacks)
             assert asiento.numero.endswith("00000001")
             assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
@@ -146,3 +127,104 @@ class TestBrokerDown:
         assert asiento.estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
         assert asiento.justificante_error
         assert asiento.justificante_attempts == 1
+
+
+class TestArchivalAndAccessible:
+    """Issue 13 item 7: receipts are PDF/A-2b (fonts embedded, output intent, XMP
+    identification) and tagged (structure tree, language, alt text) — and stay so sealed."""
+
+    def test_the_sealed_receipt_is_pdf_a_2b_tagged_with_embedded_fonts(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        import io
+
+        import pikepdf
+
+        asiento = register_and_commit(register, django_capture_on_commit_callbacks)
+        with pikepdf.open(io.BytesIO(sealed_receipt_bytes(asiento))) as pdf:
+            root = pdf.Root
+            intents = root.get("/OutputIntents")
+            assert intents and intents[0].get("/S") == "/GTS_PDFA1"
+            assert "/DestOutputProfile" in intents[0]
+            with pdf.open_metadata() as meta:
+                assert meta.get("pdfaid:part") == "2"
+                assert meta.get("pdfaid:conformance") == "B"
+            assert root.get("/MarkInfo", {}).get("/Marked") is True
+            assert "/StructTreeRoot" in root
+            assert str(root.get("/Lang", "")).startswith("es")
+            fonts = []
+            for page in pdf.pages:
+                for font in (page.Resources.get("/Font") or {}).values():
+                    descendants = font.get("/DescendantFonts")
+                    descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                    fonts.append(descriptor)
+            assert fonts
+            assert all(
+                d is not None and any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                for d in fonts
+            )
+            # The logical structure a screen reader follows: heading, data table, paragraphs
+            # (the CSV among them; the page footer repeating it is a pagination artifact).
+            tags = {str(node.get("/S")) for node in _struct_nodes(root.StructTreeRoot)}
+            assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= tags, tags
+            figures = [n for n in _struct_nodes(root.StructTreeRoot) if n.get("/S") == "/Figure"]
+            assert all(str(f.get("/Alt", "")).strip() for f in figures)
+
+
+def _struct_nodes(node, depth=0):
+    import pikepdf
+
+    if depth > 50:
+        return
+    kids = node.get("/K")
+    if kids is None:
+        return
+    items = kids if isinstance(kids, pikepdf.Array) else [kids]
+    for kid in items:
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _struct_nodes(kid, depth + 1)
+
+
+class TestNoRowLockWhileSealing:
+    """Issue 10 item 3: rendering and sealing (~100 ms) never hold the entry's row lock."""
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_entry_row_stays_free_while_its_receipt_is_rendered_and_sealed(
+        self, sello, register, monkeypatch
+    ):
+        from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+        from registro import justificante
+
+        if connection.vendor != "postgresql":
+            pytest.skip("row locks are PostgreSQL's")
+        asiento = register()  # autocommit; the eager receipt task ran on commit
+        Asiento.objects.filter(pk=asiento.pk).update(
+            estado=EstadoAsiento.JUSTIFICANTE_PENDIENTE, justificante_csv=""
+        )
+        seen = {}
+        original = justificante.csv_issue_sealed
+
+        def sealing_while_another_session_locks_the_row(**kwargs):
+            other = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                with other.cursor() as cur:
+                    cur.execute("BEGIN")
+                    cur.execute(
+                        f"SELECT id FROM {Asiento._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
+                        [asiento.pk],
+                    )
+                    seen["locked_by_other"] = cur.fetchone()[0]
+                    cur.execute("ROLLBACK")
+            finally:
+                other.close()
+            return original(**kwargs)
+
+        monkeypatch.setattr(
+            justificante, "csv_issue_sealed", sealing_while_another_session_locks_the_row
+        )
+        done = justificante_issue(asiento_id=asiento.pk)
+        assert seen == {"locked_by_other": asiento.pk}
+        assert done.estado == EstadoAsiento.JUSTIFICANTE_SELLADO
+        assert DocumentoVersion.objects.filter(note="registro.justificante").count() == 2

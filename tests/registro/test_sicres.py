@@ -9,7 +9,16 @@ from django.conf import settings
 from lxml import etree
 
 from registro.constants import Direccion
-from registro.sicres import build_fichero, intercambio_create, schema_path, sicres_datetime
+from registro.models import Intercambio
+from registro.sicres import build_fichero, schema_path, sicres_datetime
+from registro.sir.services import intercambio_enviar, intercambio_fichero_bytes
+from tests.registro.sir_fixtures import *  # noqa: F403
+
+
+def intercambio_create(*, asiento, entidad_destino):
+    intercambio = intercambio_enviar(asiento=asiento, entidad_destino=entidad_destino)
+    return intercambio, intercambio_fichero_bytes(intercambio=intercambio, actor=None)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +88,7 @@ def test_reg7_dates_are_yyyymmddhhmmss_with_offset(register):
 def test_reg9_exchange_identifiers_follow_the_pattern_and_are_unique(schema, register):
     asiento = register()
     first, _ = intercambio_create(asiento=asiento, entidad_destino="O00001234")
-    second, _ = intercambio_create(asiento=asiento, entidad_destino="O00001234")
+    second, _ = intercambio_create(asiento=asiento, entidad_destino="O00004321")
     pattern = re.compile(rf"^{asiento.oficina.code}_\d{{2}}_\d{{8}}$")
     assert pattern.match(first.identificador) and pattern.match(second.identificador)
     assert first.identificador != second.identificador
@@ -101,16 +110,26 @@ def test_reg7_long_texts_are_cut_to_the_sicres_lengths(schema, register, empresa
 
 
 def test_staff_download_the_exchange_file_and_citizens_get_404(
-    schema, client, register, funcionario, ciudadana
+    schema, client, register, clerk, funcionario, ciudadana, transport
 ):
+    """Issue 17 item 9: a GET never creates an exchange; sending is a POST."""
     from django.urls import reverse
 
     asiento = register()
     url = reverse("registro:sicres_export", args=[asiento.pk])
     client.force_login(ciudadana)
     assert client.get(url).status_code == 404
-    client.force_login(funcionario)
-    response = client.get(url, {"destino": "O00001234"})
-    assert response.status_code == 200
-    assert_valid(schema, response.content)
-    assert client.get(url, {"destino": "bad code!"}).status_code == 400
+    client.force_login(funcionario)  # staff of the council with no registry role (17.6)
+    assert client.get(url).status_code == 404
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404  # nothing sent yet: nothing to download
+    assert not Intercambio.objects.exists()
+    send = reverse("registro:sir_enviar", args=[asiento.pk])
+    assert client.post(send, {"entidad_destino": "bad code!"}).status_code == 200
+    assert not Intercambio.objects.exists()
+    assert client.post(send, {"entidad_destino": "O00001234"}).status_code == 302
+    first = client.get(url)
+    assert first.status_code == 200
+    assert_valid(schema, first.content)
+    assert client.get(url).content == first.content
+    assert Intercambio.objects.count() == 1

@@ -195,8 +195,14 @@ class TestIncidencias:
         html = client.get("/incidencias/").content.decode()
         assert "no hay ninguna incidencia técnica" in html
 
-    def test_the_notices_in_force_are_listed(self, client, settings):
-        settings.SEDE_INCIDENT_NOTICES = ["Registro parado el 1 de diciembre; plazos ampliados."]
+    def test_the_notices_in_force_are_listed(self, client, funcionario):
+        from sede.incidencias import aviso_incidencia_create
+
+        aviso_incidencia_create(
+            by=funcionario,
+            title_es="Registro parado",
+            text_es="Registro parado el 1 de diciembre; plazos ampliados.",
+        )
         html = client.get("/incidencias/").content.decode()
         assert "Registro parado el 1 de diciembre; plazos ampliados." in html
         assert "no hay ninguna incidencia técnica" not in html

@@ -1,9 +1,11 @@
-"""Malware-scan hook for uploads: an ABC, a no-op default and a ClamAV backend (clamd socket).
+"""The malware scanner behind the upload policy: an ABC, a no-op default and ClamAV (clamd).
 
-``settings.SEDE_SCAN_BACKEND`` names the class (default ``sede.scanning.NoScanBackend``: no
-scanning). ``sede.scanning.ClamdBackend`` talks to clamd over its UNIX socket
-(``SEDE_CLAMD_SOCKET``) with the INSTREAM command; nothing extra to install in Python. If a
-threat is found after registration, RD 203/2021 art. 39.2 applies (REG-11): that is staff work.
+``settings.SEDE_SCAN_BACKEND`` names the class (default
+``registro.uploads.scanning.NoScanBackend``: no scanning). ``ClamdBackend`` talks to clamd
+over its UNIX socket (``SEDE_CLAMD_SOCKET``) with the INSTREAM command; nothing extra to
+install in Python. A scanner that is configured but cannot answer raises ``ScanError`` and
+the upload is refused (fail closed). Malware found after registration: see
+``registro.services.documento_mark_unsafe`` (REG-11).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+DEFAULT_BACKEND = "registro.uploads.scanning.NoScanBackend"
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,17 @@ class ScanError(Exception):
 
 
 class ScanBackend(ABC):
+    #: False only for the no-op default (the re-scan task has nothing to do then).
+    scans = True
+
     @abstractmethod
     def scan(self, data: bytes) -> ScanResult: ...
 
 
 class NoScanBackend(ScanBackend):
     """No scanning (the default): every file is reported clean."""
+
+    scans = False
 
     def scan(self, data: bytes) -> ScanResult:
         return ScanResult(clean=True)
@@ -43,7 +52,7 @@ class ClamdBackend(ScanBackend):
     CHUNK = 64 * 1024
 
     def __init__(self, socket_path: str | None = None, timeout: float = 30.0):
-        self.socket_path = socket_path or settings.SEDE_CLAMD_SOCKET
+        self.socket_path: str = socket_path or str(settings.SEDE_CLAMD_SOCKET)
         self.timeout = timeout
 
     def scan(self, data: bytes) -> ScanResult:
@@ -74,4 +83,18 @@ class ClamdBackend(ScanBackend):
 
 
 def get_scanner() -> ScanBackend:
-    return import_string(getattr(settings, "SEDE_SCAN_BACKEND", "sede.scanning.NoScanBackend"))()
+    return import_string(getattr(settings, "SEDE_SCAN_BACKEND", DEFAULT_BACKEND))()
+
+
+def check_backend_setting() -> None:
+    """Raise ``ImproperlyConfigured`` naming ``SEDE_SCAN_BACKEND`` when it does not name a
+    ``ScanBackend`` class that can be imported."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    path = getattr(settings, "SEDE_SCAN_BACKEND", DEFAULT_BACKEND)
+    try:
+        backend = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} cannot be imported: {exc}") from exc
+    if not (isinstance(backend, type) and issubclass(backend, ScanBackend)):
+        raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} is not a ScanBackend class.")
