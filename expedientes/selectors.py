@@ -269,36 +269,22 @@ def assignable_staff(expediente_unit_ids: set[int]):
 
 def _citizen_parte_filter(user) -> Q | None:
     """Which parties of files ``user`` stands for now: themself as interesado, and those who
-    empowered them under a power in force covering the file's procedure."""
-    from django.conf import settings
+    empowered them under a power in force covering the file's procedure — the powers
+    resolved once per request by ``apoderamientos.selectors.representados_of``."""
+    from apoderamientos.selectors import interesado_of_user, representados_of
 
-    from apoderamientos.constants import TipoApoderamiento
-    from apoderamientos.models import Apoderamiento
-
-    own = getattr(user, "interesado", None) if user.is_authenticated else None
+    own = interesado_of_user(user) if user.is_authenticated else None
     if own is None:
         return None
     condition = Q(interesado_id=own.pk)
-    now = timezone.now()
-    rows = (
-        Apoderamiento.objects.filter(apoderado=own)
-        .effective_at(now)
-        .values_list("tipo", "administracion_dir3", "poderdantes", "procedimientos")
-    )
-    general, tramites = set(), set()
-    for tipo, dir3, poderdante, procedimiento in rows:
-        if poderdante is None:
-            continue
-        if tipo == TipoApoderamiento.GENERAL or (
-            tipo == TipoApoderamiento.ADMINISTRACION and dir3 == settings.COUNCIL_DIR3
-        ):
-            general.add(poderdante)
-        elif tipo == TipoApoderamiento.TRAMITES and procedimiento is not None:
-            tramites.add((poderdante, procedimiento))
-    if general:
-        condition |= Q(interesado_id__in=general)
-    for poderdante, procedimiento in tramites:
-        condition |= Q(interesado_id=poderdante, expediente__procedimiento_id=procedimiento)
+    represented = representados_of(own)
+    if represented.everywhere:
+        condition |= Q(interesado_id__in=sorted(represented.everywhere))
+    for interesados, procedimientos in represented.procedure_groups():
+        condition |= Q(
+            interesado_id__in=sorted(interesados),
+            expediente__procedimiento_id__in=sorted(procedimientos),
+        )
     return condition
 
 

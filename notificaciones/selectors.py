@@ -17,28 +17,34 @@ from .models import Notificacion
 PAGE = 50
 
 
-def _own_and_represented_ids(user) -> list[int]:
-    """Interesado ids the user may look at: their own and their poderdantes' (one query)."""
+def _citizen_rule(user) -> Q | None:
+    """Notifications to the user's own interesado or to their poderdantes'. The own one comes
+    from the user (cached for the request); both as ONE ``IN`` over a UNION inside the list's
+    own query, which PostgreSQL serves from the recipient index (an OR would not)."""
     from apoderamientos.models import Apoderamiento
+    from apoderamientos.selectors import interesado_of_user
     from identidad.models import Interesado
 
-    own = list(Interesado.objects.filter(user=user).values_list("pk", flat=True))
-    if not own:
-        return []
+    own = interesado_of_user(user)
+    if own is None:
+        return None
     through = Apoderamiento.poderdantes.through
-    represented = through.objects.filter(apoderamiento__apoderado_id__in=own).values_list(
-        "interesado_id", flat=True
+    ids = (
+        through.objects.filter(apoderamiento__apoderado_id=own.pk)
+        .order_by()
+        .values("interesado_id")
+        .union(Interesado.objects.filter(pk=own.pk).order_by().values("pk"))
     )
-    return own + list(represented)
+    return Q(destinatario_id__in=ids)
 
 
 def notificaciones_for_citizen(user) -> QuerySet[Notificacion]:
     if not user.is_authenticated:
         return Notificacion.objects.none()
-    ids = _own_and_represented_ids(user)
-    if not ids:
+    rule = _citizen_rule(user)
+    if rule is None:
         return Notificacion.objects.none()
-    return Notificacion.objects.filter(destinatario_id__in=ids).exclude(estado=Estado.PREPARADA)
+    return Notificacion.objects.filter(rule).exclude(estado=Estado.PREPARADA)
 
 
 def notificaciones_list_for_citizen(user, limit: int = PAGE) -> list[Notificacion]:
