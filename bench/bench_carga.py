@@ -82,6 +82,8 @@ def production_env(database_url: str, workdir: Path, port: int) -> dict[str, str
         "SECURE_SSL_REDIRECT": "false",
         "MEDIA_ROOT": str(workdir / "media"),
         "FIRMA_PKI_DIR": str(workdir / "pki"),
+        # Revocation checked as in production, against the demo CA's CRL (offline).
+        "FIRMA_CRLS": str(workdir / "pki" / "crl.pem"),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
@@ -336,8 +338,7 @@ def run_phase(args) -> dict:
     from sede.models import Presentacion
 
     began = time.perf_counter()
-    if os.environ.get("BENCH_CREATED_DB"):
-        call_command("migrate", verbosity=0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False)  # new, or kept from an older run
     base = datasets.sede_base()
     rows = datasets.grow_filings(base, args.rows)
     loaded = time.perf_counter() - began
