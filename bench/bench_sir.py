@@ -65,11 +65,6 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 PEER_WORKERS = int(os.environ.get("BENCH_PEER_WORKERS", "2"))
 OUR_CODE = "O00099999"
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
 
 def _prepare() -> list[int]:
     """EXCHANGES numbered entries, each recorded as an outgoing exchange to the peer (no
@@ -81,6 +76,7 @@ def _prepare() -> list[int]:
     from registro.models import Oficina
     from registro.services import DocumentoNuevo, asiento_register, receipts
     from registro.sir import services
+    from tests.registro.conftest import make_pdf_bytes
 
     receipts.justificante_enqueue = lambda *, asiento_id: True  # receipts are not measured
     services.intercambio_enqueue = lambda *, intercambio_id: True  # delivered below
@@ -103,7 +99,9 @@ def _prepare() -> list[int]:
             resumen=f"Solicitud {i} para otra administración",
             expone="Que presenta la solicitud.",
             solicita="Que se tramite.",
-            documentos=[DocumentoNuevo(nombre="solicitud.pdf", content=PDF + f"% {i}\n".encode())],
+            documentos=[
+                DocumentoNuevo(nombre="solicitud.pdf", content=make_pdf_bytes(f"Solicitud {i}"))
+            ],
             idioma="es",
         )
         ids.append(services.intercambio_enviar(asiento=asiento, entidad_destino=PEER_CODE).pk)

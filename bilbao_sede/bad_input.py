@@ -14,8 +14,16 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 JSON_TYPES = ("application/json", "application/problem+json")
+HTTP_REASONS = {
+    400: _lazy("Petición no válida."),
+    403: _lazy("No tiene permiso para esta operación."),
+    404: _lazy("No encontrado."),
+    405: _lazy("Método no admitido."),
+    500: _lazy("Error interno del servidor."),
+}
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -50,7 +58,19 @@ class BadInputMiddleware:
         refused = self.check(request)
         if refused is not None:
             return refused
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # Django's own error pages (an unknown URL, a CSRF failure …): the API answers JSON.
+            return JsonResponse(
+                {"detail": HTTP_REASONS.get(response.status_code, _("Error."))},
+                status=response.status_code,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return response
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         nul = _("La petición contiene un carácter nulo (NUL), que no se admite en ningún campo.")

@@ -15,6 +15,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 
+from bilbao_sede.net import client_ip
 from identidad.services import audit_record
 
 from . import eni, selectors
@@ -145,6 +146,7 @@ class ExpedienteDetailSerializer(ExpedienteListSerializer):
 
 
 class _Base(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers: anything else is a 404, never int() failing
     pagination_class = ExpedientePagination
     citizen = False
 
@@ -204,7 +206,7 @@ class StaffExpedienteViewSet(_Base):
             object_type="expedientes.expediente",
             object_id=str(kwargs.get("pk")),
             detail={"via": "api"},
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         return response
 

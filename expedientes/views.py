@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bilbao_sede.net import client_ip
 from identidad.models import User
 from identidad.scope import staff_scope
 from identidad.services import audit_record
+from registro.uploads import Limits, UploadRefused, check_upload
 
 from . import forms, selectors, services
 from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion
@@ -43,10 +45,6 @@ def staff_view(permission: str | None = None):
         return wrapped
 
     return decorator
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _handlers(user):
@@ -249,7 +247,7 @@ def detalle(request, pk: int):
         action="expedientes.expediente.view",
         obj=exp,
         detail={"identificador": exp.identificador},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     context = {
         "d": detalle,
@@ -281,7 +279,7 @@ def documento(request, pk: int, doc: int):
         action="expedientes.documento.read",
         obj=member.documento,
         detail={"expediente": member.expediente.identificador},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return FileResponse(
         version.content.open("rb"),
@@ -300,7 +298,7 @@ def remision_zip(request, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect("expedientes:detalle", pk=pk)
     audit_record(
-        actor=request.user, action="expedientes.expediente.export", obj=exp, ip=_ip(request)
+        actor=request.user, action="expedientes.expediente.export", obj=exp, ip=client_ip(request)
     )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exp.identificador}.zip"'
@@ -487,6 +485,11 @@ def _emitir_informe(request, exp):
     data = upload.read(MAX_REPORT_BYTES + 1)
     if len(data) > MAX_REPORT_BYTES or not data.startswith(b"%PDF-"):
         messages.error(request, _("El informe debe ser un PDF de hasta 20 MB."))
+        return redirect("expedientes:detalle", pk=exp.pk)
+    try:  # the one upload policy: active content, polyglots, malware scanner
+        check_upload(nombre=upload.name, data=data, limits=Limits.registry())
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
         return redirect("expedientes:detalle", pk=exp.pk)
     try:
         services.informe_emit(

@@ -108,3 +108,25 @@ def sync_role_permissions(sender=None, **_kwargs) -> None:
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(_permission_objects(declared_permissions(role)))
+
+
+def staff_permission_required(permission: str):
+    """View decorator for staff pages: logged-in, active staff holding ``permission``; anyone
+    else logged in gets a 404, as if nothing were here (anonymous users are sent to log in)."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import Http404
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_active and user.is_staff and user.has_perm(permission)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

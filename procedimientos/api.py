@@ -151,6 +151,12 @@ class ActionSerializer(serializers.Serializer):
     status = serializers.CharField()
     progress_source = serializers.CharField()
     progress = serializers.DecimalField(max_digits=5, decimal_places=2)
+    origin = serializers.ChoiceField(
+        choices=["catalogo", "calculado", "declarado"],
+        help_text="catalogo: the catalogue formula; calculado: a proxy computed from data "
+        "(formula given); declarado: the value recorded by staff.",
+    )
+    formula = serializers.CharField(allow_blank=True)
 
 
 class GroupSerializer(serializers.Serializer):
@@ -202,6 +208,10 @@ class AvanceApi(APIView):
                     "status": a.status,
                     "progress_source": a.progress_source,
                     "progress": p,
+                    "origin": avance.origins.get(a.code, ("declarado", None))[0],
+                    "formula": str(v.formula)
+                    if (v := avance.origins.get(a.code, ("", None))[1])
+                    else "",
                 }
                 for a, p in avance.actions
             ],

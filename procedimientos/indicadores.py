@@ -5,7 +5,8 @@ of them). Each app may keep an ``indicadores.py`` module, discovered at start-up
 * **evidence** (:func:`register_evidence`): a function returning the ids of the procedures for
   which something exists — ``"firma"`` (the sede can take its application signed),
   ``"tramitacion"`` (case files are processed electronically), ``"notificacion"`` (electronic
-  notifications are made). The derived digitisation level (:func:`nivel_derivado`) uses them.
+  notifications are made); all three are declared by ``sede/indicadores.py`` today. The
+  derived digitisation level (:func:`nivel_derivado`) uses them.
 * **proxies** (:func:`register_proxy`): a function computing an action's progress from data,
   with the formula stated (docs/catalogo.md lists them). Actions without one keep the value
   typed by staff, shown as *declared*.

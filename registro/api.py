@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -69,7 +69,7 @@ class CanRegister(permissions.BasePermission):
 
 
 class AsientoInteresadoInputSerializer(serializers.Serializer):
-    nif = serializers.CharField(max_length=20)
+    nif = serializers.CharField(min_length=1, max_length=20, help_text="NIF, NIE o CIF.")
     tipo = serializers.ChoiceField(choices=TipoPersona.choices, required=False)
     nombre = serializers.CharField(max_length=100, required=False, allow_blank=True)
     apellido1 = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -86,9 +86,14 @@ class AsientoInteresadoInputSerializer(serializers.Serializer):
 
 
 class AsientoDocumentoInputSerializer(serializers.Serializer):
-    nombre = serializers.CharField(max_length=255)
-    mime = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    contenido = serializers.CharField(help_text="Contenido del fichero en base64.")
+    nombre = serializers.CharField(min_length=1, max_length=255)
+    mime = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Orientativo: el tipo se determina por el contenido.",
+    )
+    contenido = serializers.CharField(min_length=1, help_text="Contenido del fichero en base64.")
 
     def validate_contenido(self, value: str) -> bytes:
         try:
@@ -97,9 +102,11 @@ class AsientoDocumentoInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("El contenido no está en base64.")) from exc
 
 
-class AsientoCreateSerializer(serializers.Serializer):
+class AsientoCreateJsonSerializer(serializers.Serializer):
+    """An entry to register, with its documents in base64 (``application/json``)."""
+
     interesado = AsientoInteresadoInputSerializer()
-    resumen = serializers.CharField(max_length=MAX_RESUMEN)
+    resumen = serializers.CharField(min_length=1, max_length=MAX_RESUMEN)
     expone = serializers.CharField(max_length=MAX_EXPONE, required=False, allow_blank=True)
     solicita = serializers.CharField(max_length=MAX_SOLICITA, required=False, allow_blank=True)
     unidad_destino = serializers.SlugRelatedField(
@@ -118,8 +125,17 @@ class AsientoCreateSerializer(serializers.Serializer):
         help_text="Código de la oficina; por omisión, la de la sede electrónica.",
     )
     documentos = AsientoDocumentoInputSerializer(many=True, required=False)
-    ficheros = serializers.ListField(
-        child=serializers.FileField(),
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "binary"}})
+class FileListField(serializers.ListField):
+    child = serializers.FileField()
+
+
+class AsientoCreateSerializer(AsientoCreateJsonSerializer):
+    """The same, or with the documents as files (``multipart/form-data``)."""
+
+    ficheros = FileListField(
         required=False,
         help_text="Documentos como multipart/form-data (alternativa a «documentos»).",
     )
@@ -143,8 +159,10 @@ class AsientoDocumentoSerializer(serializers.Serializer):
 
 class AsientoSerializer(serializers.ModelSerializer):
     numero = serializers.CharField(read_only=True)
-    unidad_destino = serializers.SlugRelatedField(slug_field="dir3", read_only=True)
-    procedimiento = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unidad_destino = serializers.SlugRelatedField(
+        slug_field="dir3", read_only=True, allow_null=True
+    )  # an exit (salida) has none
+    procedimiento = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     oficina = serializers.SlugRelatedField(slug_field="code", read_only=True)
     interesados = AsientoParteSerializer(source="partes", many=True, read_only=True)
     documentos = AsientoDocumentoSerializer(many=True, read_only=True)
@@ -231,7 +249,7 @@ class AsientoViewSet(
     @extend_schema(
         summary="Registrar una entrada (integraciones)",
         request={
-            "application/json": AsientoCreateSerializer,
+            "application/json": AsientoCreateJsonSerializer,
             "multipart/form-data": AsientoCreateSerializer,
         },
         parameters=[

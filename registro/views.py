@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bilbao_sede.net import client_ip
 from identidad.services import audit_record, interesado_get_or_create
 
 from .constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
@@ -45,10 +46,6 @@ from .selectors import (
     registry_book,
 )
 from .services import DocumentoNuevo, asiento_register
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def staff_only(view):
@@ -108,7 +105,7 @@ def _audit_foreign_lookup(request, asiento: Asiento, action: str) -> None:
         action=action,
         obj=asiento,
         detail={"numero": asiento.numero, "oficina": asiento.oficina.code},
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
 
 

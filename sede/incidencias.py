@@ -22,7 +22,7 @@ from identidad.services import audit_record
 from .models import AvisoIncidencia
 
 CACHE_KEY = "sede:avisos-incidencia:abiertos"
-CACHE_SECONDS = 300
+CACHE_SECONDS = 60  # a safety net only: every write drops the cache
 
 
 def _forget() -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,25 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from identidad.workspace import staff_permission_required
+
 from . import incidencias
 from .models import AvisoIncidencia
-
-
-def staff_perm(permission: str):
-    """Staff holding ``permission`` only; anybody else gets a 404."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_active and user.is_staff and user.has_perm(permission)):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 class AvisoForm(forms.Form):
@@ -60,7 +42,7 @@ class AvisoForm(forms.Form):
     )
 
 
-@staff_perm("sede.view_avisoincidencia")
+@staff_permission_required("sede.view_avisoincidencia")
 @require_http_methods(["GET", "POST"])
 def incidencias_gestion(request):
     can_add = request.user.has_perm("sede.add_avisoincidencia")
@@ -88,7 +70,7 @@ def incidencias_gestion(request):
     )
 
 
-@staff_perm("sede.change_avisoincidencia")
+@staff_permission_required("sede.change_avisoincidencia")
 @require_POST
 def incidencia_finalizar(request, pk: int):
     aviso = get_object_or_404(AvisoIncidencia, pk=pk)

@@ -3,6 +3,7 @@ certificate of publication. Sealing and CSVs go through firma's public API (``cs
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -65,7 +66,7 @@ def edicto_publish(
     if published_from < now - timedelta(minutes=5):
         raise PublicacionError(_("La publicación no puede empezar en el pasado."))
     edicto = Edicto(
-        numero=f"tmp-{now.timestamp()}",
+        numero=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by year/id below (max 20)
         kind=kind,
         organo=organo,
         title_es=title_es.strip(),

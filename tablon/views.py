@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from identidad.workspace import staff_permission_required
 
 from . import selectors, services
 from .forms import BuscarForm, EdictoForm, RetirarForm
@@ -78,24 +77,7 @@ def resumen_pdf(request, day):
 # --- Staff ---------------------------------------------------------------------------------
 
 
-def staff_perm(permission: str):
-    """Staff holding ``permission`` only; anybody else gets a 404."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_active and user.is_staff and user.has_perm(permission)):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@staff_perm("tablon.view_edicto")
+@staff_permission_required("tablon.view_edicto")
 def staff_list(request):
     edictos = Paginator(selectors.edictos_staff_list(), 30).get_page(request.GET.get("page"))
     return render(
@@ -105,7 +87,7 @@ def staff_list(request):
     )
 
 
-@staff_perm("tablon.add_edicto")
+@staff_permission_required("tablon.add_edicto")
 @require_http_methods(["GET", "POST"])
 def staff_new(request):
     form = EdictoForm(request.POST or None)
@@ -124,7 +106,7 @@ def staff_new(request):
     return render(request, "tablon/staff_new.html", {"form": form})
 
 
-@staff_perm("tablon.view_edicto")
+@staff_permission_required("tablon.view_edicto")
 def staff_detail(request, public_id):
     edicto = get_object_or_404(Edicto.objects.select_related("organo"), public_id=public_id)
     return render(
@@ -139,7 +121,7 @@ def staff_detail(request, public_id):
     )
 
 
-@staff_perm("tablon.change_edicto")
+@staff_permission_required("tablon.change_edicto")
 @require_POST
 def staff_withdraw(request, public_id):
     edicto = get_object_or_404(Edicto, public_id=public_id)
@@ -152,7 +134,7 @@ def staff_withdraw(request, public_id):
     return redirect("tablon:staff_detail", public_id=edicto.public_id)
 
 
-@staff_perm("tablon.change_edicto")
+@staff_permission_required("tablon.change_edicto")
 @require_POST
 def staff_certify(request, public_id):
     edicto = get_object_or_404(Edicto, public_id=public_id)

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.registro.conftest import encargado as encargado  # noqa: F401
+from tests.registro.conftest import oficina_distrito as oficina_distrito  # noqa: F401
 from tests.sede.filing_support import *  # noqa: F403
 from tests.sede.test_submit import new_draft
 
@@ -23,10 +25,10 @@ def anon(settings):
 
 
 @pytest.fixture
-def staff(settings, funcionario):
+def staff(settings, encargado):
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
-    client.force_login(funcionario)
+    client.force_login(encargado)
     return client
 
 

@@ -56,9 +56,10 @@ def test_the_audit_trail_records_the_citizen_address_not_the_proxy(client, setti
     from identidad.models import AuditEntry
 
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    settings.STAFF_PASSWORD_LOGIN = True
     client.post(
-        "/admin/login/",
-        {"username": "nadie", "password": "x"},
+        "/identidad/personal/acceso/",
+        {"username": "nadie", "password": "x", "otp_token": ""},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="198.51.100.44",
     )

@@ -447,6 +447,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every error answer an operation can give is declared (bilbao_sede.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bilbao_sede.openapi.document_error_responses",
+    ],
 }
 
 # --- Registry exchange with other administrations (SIR, SICRES 4.0; docs/sir.md) --------
@@ -554,13 +559,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # client-address helper (bilbao_sede.net.client_ip) serves rate limits, axes and the audit.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 RATELIMIT_IP_META_KEY = "bilbao_sede.net.client_ip"
-# Staff password logins (the admin): django-axes locks out by account and by client address
-# after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES; lockouts go to the audit trail.
+# Staff password logins (staff sign-in, admin): django-axes locks out by account and by client
+# address after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES; lockouts are audited.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "bilbao_sede.net.client_ip"
-AXES_ONLY_ADMIN_SITE = True  # citizens log in through their identity provider
+AXES_WHITELIST_CALLABLE = "identidad.lockout.outside_staff_login"  # staff password logins only
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identidad/bloqueado.html"
 AXES_VERBOSE = False

@@ -1,19 +1,17 @@
 """Reads of the registry exchange, with the access rule applied here once.
 
-Who sees an exchange: a member of staff with ``registro.view_intercambio`` whose scope covers
-the exchange's office — the head of registry (and administrators) every office, a registry
-clerk the offices of their units (``identidad.scope``: role × units, resolved once per
-request). Everyone else sees nothing (the views answer 404).
+Who sees an exchange: a member of staff with ``registro.view_intercambio`` whose registry
+scope covers the exchange's office — the head of registry (and administrators) every office,
+a registry clerk the offices they staff (``registro.selectors.registry_scope``, resolved once
+per request, the same scope as the registry book). Everyone else sees nothing (404).
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from identidad.roles import Role
-from identidad.scope import staff_scope
-
 from ..models import Oficina
+from ..selectors import registry_scope
 from .constants import EstadoIntercambio, Pendiente, Sentido
 from .models import Intercambio
 
@@ -24,22 +22,21 @@ DECIDE_PERMISSION = "registro.change_intercambio"
 
 def oficinas_scope(user) -> QuerySet[Oficina]:
     """The registry offices whose exchanges ``user`` may see."""
-    scope = staff_scope(user)
-    if not scope.is_staff or not user.has_perm(VIEW_PERMISSION):
+    if not (getattr(user, "is_authenticated", False) and user.has_perm(VIEW_PERMISSION)):
         return Oficina.objects.none()
-    if scope.sees_all_units or scope.has_role(Role.REGISTRY_HEAD):
+    scope = registry_scope(user)
+    if scope.whole_book:
         return Oficina.objects.all()
-    if scope.has_role(Role.REGISTRY_CLERK):
-        return Oficina.objects.filter(unidad_id__in=scope.unit_ids)
+    if scope.clerk:
+        return Oficina.objects.filter(pk__in=scope.oficina_ids)
     return Oficina.objects.none()
 
 
 def sees_every_office(user) -> bool:
-    scope = staff_scope(user)
     return (
-        scope.is_staff
+        getattr(user, "is_authenticated", False)
         and user.has_perm(VIEW_PERMISSION)
-        and (scope.sees_all_units or scope.has_role(Role.REGISTRY_HEAD))
+        and registry_scope(user).whole_book
     )
 
 

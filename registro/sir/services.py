@@ -18,13 +18,14 @@ an outbox on the row (``pendiente``), re-sent with backoff by the sweep until an
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -372,24 +373,62 @@ def backoff(intentos: int) -> timedelta:
     return min(BACKOFF_FIRST * (2 ** min(max(intentos - 1, 0), 16)), BACKOFF_MAX)
 
 
+@contextmanager
+def _claimed(intercambio_id: int, now: datetime):
+    """Hold the delivery of one exchange for this process, so that two workers never send the
+    same message at once. PostgreSQL: a session advisory lock (no write, no commit; released
+    at the end, or by the server if the worker dies). Elsewhere: a conditional UPDATE that
+    pushes the next attempt by ``CLAIM_TIMEOUT``."""
+    if connection.vendor != "postgresql":
+        claimed = (
+            Intercambio.objects.filter(pk=intercambio_id)
+            .exclude(pendiente="")
+            .filter(Q(proximo_intento_at__isnull=True) | Q(proximo_intento_at__lte=now))
+            .update(proximo_intento_at=now + CLAIM_TIMEOUT)
+        )
+        yield bool(claimed)
+        return
+    key = [ADVISORY_NAMESPACE, intercambio_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        locked = cursor.fetchone()[0]
+    if not locked:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        except DatabaseError:  # the connection is gone, and the lock with it
+            logger.warning("Could not release the delivery lock of exchange %s", intercambio_id)
+
+
+ADVISORY_NAMESPACE = 0x5349  # "SI"
+ANSWER_TIMEOUT = timedelta(minutes=10)
+
+
 def intercambio_entregar(*, intercambio_id: int, now: datetime | None = None) -> bool:
     """Deliver what exchange ``intercambio_id`` owes the other side, once; idempotent.
 
-    Claims the row (a conditional UPDATE, so two workers never send it at the same time),
-    builds and validates the message, hands it to the transport OUTSIDE any transaction, and
-    processes the synchronous answer. A failed delivery is recorded with the next attempt
-    (exponential backoff); the sweep publishes it again then. Returns whether it was sent.
+    Claims the exchange (:func:`_claimed`), builds and validates the message, hands it to the
+    transport OUTSIDE any transaction, and records the message and its synchronous answer in
+    one transaction. A failed delivery is recorded with the next attempt (exponential
+    backoff); the sweep publishes it again then. Returns whether it was sent.
     """
     now = now or timezone.now()
-    claimed = (
-        Intercambio.objects.filter(pk=intercambio_id)
-        .exclude(pendiente="")
-        .filter(Q(proximo_intento_at__isnull=True) | Q(proximo_intento_at__lte=now))
-        .update(proximo_intento_at=now + CLAIM_TIMEOUT)
-    )
-    if not claimed:
-        return False
+    with _claimed(intercambio_id, now) as claimed:
+        if not claimed:
+            return False
+        return _entregar(intercambio_id, now)
+
+
+def _entregar(intercambio_id: int, now: datetime) -> bool:
     intercambio = Intercambio.objects.select_related(*OUTGOING_RELATED).get(pk=intercambio_id)
+    due = intercambio.proximo_intento_at is None or intercambio.proximo_intento_at <= now
+    if not intercambio.pendiente or (connection.vendor == "postgresql" and not due):
+        return False
     pendiente = intercambio.pendiente
     try:
         destino, data = outgoing_message(intercambio)
@@ -426,7 +465,8 @@ def intercambio_entregar(*, intercambio_id: int, now: datetime | None = None) ->
         sent = f"{destino} ({len(data)} bytes)"
         if answer is None:  # the answer will come as a message of its own
             _event(row, "mensaje_enviado", mensaje=tipo, detalle=sent)
-            row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
+            row.proximo_intento_at = now + ANSWER_TIMEOUT
+            row.save(update_fields=["intentos", "ultimo_error", "proximo_intento_at", "updated_at"])
         else:  # the message and its answer in one event
             _apply_control(row, answer, enviado=sent)
     return True
@@ -986,7 +1026,7 @@ def asiento_register_for(row, fichero, *, unidad, interesados, representante, ac
         if fichero.documentacion_fisica in DocumentacionFisica.values
         else DocumentacionFisica.NINGUNA,
         registrado_por=actor,
-        idempotency_key=f"sir:{row.identificador}",
+        idempotency_key=f"sir:{row.pk}:{row.identificador}",
     )
 
 

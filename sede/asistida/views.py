@@ -31,6 +31,7 @@ from apoderamientos.constants import FirmaConsentimiento
 from apoderamientos.exceptions import HabilitacionDenegada
 from apoderamientos.models import ConsentimientoExpreso
 from apoderamientos.services import consentimiento_register, habilitado_precheck
+from bilbao_sede.net import client_ip
 from identidad.constants import TipoPersona
 from identidad.models import Interesado
 from identidad.services import interesado_get_or_create
@@ -45,10 +46,6 @@ from .forms import ConsentimientoForm, IdentificacionForm
 
 SESSION_KEY = "sede_asistida"
 PERMISSION = "apoderamientos.add_consentimientoexpreso"
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def may_file_for_citizens(user) -> bool:
@@ -111,7 +108,7 @@ def inicio(request):
                 interesado=None,
                 procedimiento=data["procedimiento"],
                 obligado_electronico=data["obligado_electronico"],
-                ip=_ip(request),
+                ip=client_ip(request),
             )
             selectors.procedimiento_for_assisted_filing(data["procedimiento"])
             interesado = interesado_get_or_create(
@@ -165,7 +162,7 @@ def consentimiento(request):
                 documento=documento,
                 documento_identidad=state.get("documento_identidad", ""),
                 firma=firma,
-                ip=_ip(request),
+                ip=client_ip(request),
             )
             borrador = services.borrador_start(
                 user=request.user,

@@ -51,7 +51,7 @@ def _reset_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def _citizen_context(browser, live_server, user, **kwargs):
+def _citizen_context(browser, live_server, user, *, with_client=False, **kwargs):
     from identidad.constants import MetodoIdentificacion, NivelGarantia
     from identidad.session import SESSION_LEVEL_KEY, SESSION_METHOD_KEY
 
@@ -71,7 +71,7 @@ def _citizen_context(browser, live_server, user, **kwargs):
             }
         ]
     )
-    return context
+    return (context, client) if with_client else context
 
 
 def _edict(ayuntamiento):
@@ -124,13 +124,31 @@ class TestMobile:
         """Issue 15 §3: every page reflows or scrolls inside its own boxes."""
         edicto = _edict(ayuntamiento)
         prefix = "" if language == "es" else "/eu"
-        context = _citizen_context(
-            browser, live_server, ciudadana, viewport={"width": width, "height": 844}
+        context, client = _citizen_context(
+            browser,
+            live_server,
+            ciudadana,
+            with_client=True,
+            viewport={"width": width, "height": 844},
         )
+        # A draft of the general application: every step of the form and its review.
+        from sede.models import Borrador
+
+        client.post("/tramites/instancia-general/", {})
+        borrador = Borrador.objects.latest("pk")
+        draft = f"/tramites/borrador/{borrador.public_id}/"
+        filing_pages = [
+            *(f"{draft}paso/{step}/" for step in ("solicitante", "solicitud", "documentos")),
+            f"{draft}paso/notificacion/",
+            f"{draft}paso/confirmar/",
+            f"{draft}revisar/",
+        ]
         page = context.new_page()
         wide = {}
-        for path in [*PUBLIC_PAGES, *CITIZEN_PAGES, f"/tablon/edicto/{edicto.public_id}/"]:
+        paths = [*PUBLIC_PAGES, *CITIZEN_PAGES, *filing_pages]
+        for path in [*paths, f"/tablon/edicto/{edicto.public_id}/"]:
             page.goto(f"{live_server.url}{prefix}{path}")
+            assert page.url == f"{live_server.url}{prefix}{path}", "redirected: not measured"
             overflow = page.evaluate(OVERFLOW_JS)
             if overflow > 0:
                 wide[prefix + path] = overflow

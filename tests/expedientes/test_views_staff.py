@@ -194,3 +194,35 @@ class TestActuacionesAutomatizadas:
         html = response.content.decode()
         assert text in html
         assert html.count("<section") >= 5
+
+
+class TestReportUploadPolicy:
+    """Issue 17: a report entering a case file passes the one upload policy too."""
+
+    def _emit(self, client, expediente, tramitador, tramitador_ajeno, data):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        informe = informe_request(
+            expediente=expediente,
+            solicitado_a=tramitador_ajeno,
+            asunto="Informe ambiental",
+            preceptivo=False,
+            actor=tramitador,
+        )
+        client.force_login(tramitador_ajeno)
+        return client.post(
+            reverse("expedientes:accion", args=[expediente.pk, "emitir_informe"]),
+            {"informe": informe.pk, "fichero": SimpleUploadedFile("informe.pdf", data)},
+            follow=True,
+        )
+
+    def test_a_pdf_with_javascript_is_refused(
+        self, client, expediente, tramitador, tramitador_ajeno
+    ):
+        from tests.registro import hostile
+
+        response = self._emit(
+            client, expediente, tramitador, tramitador_ajeno, hostile.pdf_javascript()
+        )
+        assert "elementos activos" in response.content.decode()
+        assert not expediente.informes.filter(emitted_at__isnull=False).exists()

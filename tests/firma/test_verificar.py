@@ -118,7 +118,7 @@ class TestVerificar:
         assert 'lang="eu"' in response.content.decode()
         html = response.content.decode()
         assert "Dokumentu bat egiaztatu" in html
-        assert "Egiaztapen-kode segurua (CSV)" in html
+        assert "Egiaztapen kode segurua (EKK)" in html
 
 
 def _strip_echo(html: str, code: str) -> str:

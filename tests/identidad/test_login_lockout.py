@@ -9,7 +9,13 @@ from identidad.models import AuditEntry, User
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/admin/login/"
+LOGIN = "/identidad/personal/acceso/"  # the staff sign-in (/admin/login/ redirects there)
+
+
+@pytest.fixture(autouse=True)
+def _password_login(settings):
+    settings.STAFF_PASSWORD_LOGIN = True
+    settings.STAFF_REQUIRE_2FA = False
 
 
 @pytest.fixture
@@ -20,7 +26,7 @@ def admin_user(db) -> User:
 def post_login(client, username, password, ip="203.0.113.7", **extra):
     return client.post(
         LOGIN,
-        {"username": username, "password": password, "next": "/admin/"},
+        {"username": username, "password": password, "otp_token": "", "next": "/admin/"},
         REMOTE_ADDR=ip,
         **extra,
     )

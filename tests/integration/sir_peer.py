@@ -34,11 +34,12 @@ from registro.constants import TipoOficina
 from registro.models import Oficina
 unidad, _ = Unidad.objects.get_or_create(
     dir3="{PEER_UNIT}", defaults={{"name_es": "Gobierno Vasco (par)", "kind": TipoUnidad.ENTIDAD}})
-Oficina.objects.get_or_create(code="{PEER_CODE}", defaults={{
+oficina, _ = Oficina.objects.get_or_create(code="{PEER_CODE}", defaults={{
     "name_es": "Oficina de registro par", "kind": TipoOficina.SEDE, "unidad": unidad}})
 clerk, _ = User.objects.get_or_create(username="peer-clerk", defaults={{"is_staff": True}})
 clerk.groups.add(Group.objects.get(name=Role.REGISTRY_CLERK.value))
 clerk.unidades.add(unidad)
+oficina.personal.add(clerk)
 Token.objects.get_or_create(user=clerk, defaults={{"key": "{PEER_CLERK_TOKEN}"}})
 """
 

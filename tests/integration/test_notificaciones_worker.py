@@ -7,8 +7,6 @@ import socket
 
 import pytest
 
-from tests.expedientes.conftest import urbanismo  # noqa: E402,F401  (fixture)
-
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
@@ -33,6 +31,16 @@ def _smtp(port: int, inbox: _Inbox):
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     return controller
+
+
+@pytest.fixture
+def urbanismo(db, ayuntamiento):
+    from identidad.constants import TipoUnidad
+    from identidad.models import Unidad
+
+    return Unidad.objects.create(
+        dir3="LA0001234", name_es="Urbanismo", kind=TipoUnidad.AREA, parent=ayuntamiento
+    )
 
 
 @pytest.fixture

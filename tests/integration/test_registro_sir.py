@@ -245,3 +245,32 @@ def test_the_inbound_endpoint_needs_the_token(wired):
     assert response.status_code == 403
     assert PEER_UNIT  # the peer's own unit exists (seeded)
     assert Intercambio.objects.count() == 0
+
+
+@pytest.fixture
+def worker_routes(wired, monkeypatch):
+    """The Celery worker process reads its routes from the environment (set before it starts)."""
+    monkeypatch.setenv(
+        "REGISTRO_SIR_PEERS", json.dumps({PEER_CODE: {"url": wired.inbound, "token": PEER_TOKEN}})
+    )
+    return wired
+
+
+def test_a_real_worker_delivers_and_a_dead_worker_loses_nothing(
+    worker_routes, celery_worker, register, clerk
+):
+    """The delivery task runs in a real Celery worker; with the worker killed, the published
+    task waits in the broker and a fresh worker delivers it."""
+    peer = worker_routes
+    _asiento, first = _send(register, clerk)
+    celery_worker(
+        lambda: Intercambio.objects.filter(pk=first.pk, estado=E.ENVIADO).exists(), timeout=90
+    )
+    celery_worker.kill()
+    _asiento, second = _send(register, clerk)
+    assert second.estado == E.PENDIENTE  # published, nobody to run it yet
+    celery_worker.start()
+    celery_worker(
+        lambda: Intercambio.objects.filter(pk=second.pk, estado=E.ENVIADO).exists(), timeout=90
+    )
+    assert {r[1] for r in _peer_rows(peer)} == {first.identificador, second.identificador}

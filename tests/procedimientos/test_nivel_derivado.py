@@ -46,8 +46,41 @@ class TestDerivedLevel:
         assert _derived(ig) == 2
 
     def test_level_4_needs_case_processing_and_notification_evidence(self, make_proc):
-        """expedientes and notificaciones declare no evidence yet: nothing reaches 4."""
-        assert _derived(make_proc("vado", form=True, digitisation_level=4, target_level=4)) == 3
+        """Without case files and electronic notifications of it, nothing reaches 4."""
+        proc = make_proc("vado", form=True, digitisation_level=4, target_level=4)
+        assert _derived(proc) == 3
+        ev = Evidencias.load()
+        both = Evidencias(
+            own_form=ev.own_form,
+            generic_route=ev.generic_route,
+            firma=ev.firma,
+            tramitacion=frozenset({proc.pk}),
+            notificacion=frozenset({proc.pk}),
+        )
+        only_processing = Evidencias(
+            own_form=ev.own_form,
+            generic_route=ev.generic_route,
+            firma=ev.firma,
+            tramitacion=frozenset({proc.pk}),
+            notificacion=frozenset(),
+        )
+
+        def level(e):
+            return nivel_derivado(
+                pk=proc.pk, code=proc.code, declared=4, signature_required=True, ev=e
+            )
+
+        assert level(both) == 4
+        assert level(only_processing) == 3
+
+    def test_the_sede_declares_every_kind_of_evidence(self, make_proc):
+        from procedimientos.indicadores import EVIDENCE_KINDS, evidence
+
+        proc = make_proc("vado", form=True)
+        assert evidence("firma") == {proc.pk}  # a published form: the sede takes it signed
+        for kind in EVIDENCE_KINDS:  # the providers run (no case files or notices yet)
+            assert isinstance(evidence(kind), set)
+        assert evidence("tramitacion") == set() and evidence("notificacion") == set()
 
     def test_the_indicator_uses_the_derived_level(self, make_proc):
         make_proc(

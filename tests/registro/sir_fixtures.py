@@ -34,19 +34,25 @@ def _staff(username: str, role: Role | None, unidad=None) -> User:
 
 
 @pytest.fixture
-def clerk(db, ayuntamiento):
-    """Registry clerk of the council's offices (their unit is the offices' unit)."""
-    return _staff("clerk", Role.REGISTRY_CLERK, ayuntamiento)
+def clerk(db, ayuntamiento, oficina_sede):
+    """Registry clerk of the sede's registry office (on its staff)."""
+    user = _staff("clerk", Role.REGISTRY_CLERK, ayuntamiento)
+    oficina_sede.personal.add(user)
+    return user
 
 
 @pytest.fixture
-def other_clerk(db):
-    """Registry clerk of an unrelated unit: no office of ours in scope."""
-    from identidad.constants import TipoUnidad
-    from identidad.models import Unidad
+def other_clerk(db, ayuntamiento):
+    """Registry clerk of another office (a district office): not the sede's exchanges."""
+    from registro.constants import TipoOficina
+    from registro.models import Oficina
 
-    otra = Unidad.objects.create(dir3="LA0009999", name_es="Otra", kind=TipoUnidad.AREA)
-    return _staff("other-clerk", Role.REGISTRY_CLERK, otra)
+    otra = Oficina.objects.create(
+        code="O00097777", name_es="Otra oficina", kind=TipoOficina.PRESENCIAL, unidad=ayuntamiento
+    )
+    user = _staff("other-clerk", Role.REGISTRY_CLERK, ayuntamiento)
+    otra.personal.add(user)
+    return user
 
 
 @pytest.fixture

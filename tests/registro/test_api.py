@@ -279,3 +279,31 @@ def test_the_openapi_schema_lists_the_registry_endpoints(client):
     assert "get" in paths["/api/registro/asientos/{id}/"]
     params = paths["/api/registro/asientos/"]["post"]["parameters"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
+
+
+class TestSchemaTruthfulness:
+    """Issue 17 item 11: the OpenAPI document says what the API does."""
+
+    @pytest.fixture
+    def document(self, client):
+        return client.get("/api/schema/?format=json").json()
+
+    def test_an_empty_nif_is_refused_and_the_schema_says_so(self, api, urbanismo, document):
+        nif = document["components"]["schemas"]["AsientoInteresadoInput"]["properties"]["nif"]
+        assert nif["minLength"] == 1
+        response = api.post(URL, payload(interesado={"nif": ""}), format="json")
+        assert response.status_code == 400 and "nif" in response.json()["interesado"]
+
+    def test_fields_that_can_be_null_are_declared_nullable(self, document):
+        asiento = document["components"]["schemas"]["Asiento"]["properties"]
+        assert asiento["procedimiento"]["nullable"] and asiento["unidad_destino"]["nullable"]
+
+    def test_every_error_answer_is_documented(self, document):
+        post = document["paths"]["/api/registro/asientos/"]["post"]
+        assert {"200", "201", "400", "401", "403", "404", "413"} <= set(post["responses"])
+        multipart = post["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+        json_body = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        components = document["components"]["schemas"]
+        files = components[multipart.rsplit("/", 1)[1]]["properties"]["ficheros"]
+        assert files["items"]["format"] == "binary"
+        assert "ficheros" not in components[json_body.rsplit("/", 1)[1]]["properties"]

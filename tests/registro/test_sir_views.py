@@ -46,12 +46,19 @@ def test_trays_are_for_registry_staff_in_scope(client, name, clerk, head, incomi
 
 
 @pytest.mark.parametrize("name", TRAYS)
-def test_trays_are_404_for_everyone_else(
-    client, name, plain_staff, other_clerk, ciudadana, incoming
-):
-    for user in (plain_staff, other_clerk, ciudadana):
+def test_trays_are_404_for_everyone_else(client, name, plain_staff, ciudadana, incoming):
+    for user in (plain_staff, ciudadana):
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 404
+
+
+@pytest.mark.parametrize("name", TRAYS)
+def test_a_clerk_of_another_office_sees_only_their_offices_exchanges(
+    client, name, other_clerk, incoming, outgoing
+):
+    client.force_login(other_clerk)
+    page = client.get(reverse(name)).content.decode()
+    assert incoming.identificador not in page and outgoing.identificador not in page
 
 
 def test_the_incoming_tray_shows_states_and_pending_acknowledgements(

@@ -82,7 +82,7 @@ class Channel:
         self.oficina = self.request.getfixturevalue("oficina_distrito")
         self.urbanismo = self.request.getfixturevalue("urbanismo")
         self.client = self.request.getfixturevalue("client")
-        self.client.force_login(self.request.getfixturevalue("funcionario"))
+        self.client.force_login(self.request.getfixturevalue("encargado"))  # a registry clerk
 
     def _send_desk(self, files) -> Outcome:
         (nombre, data, mime), *more = files
