@@ -124,7 +124,8 @@ def _drop_database(url: str) -> None:
 
 def _sessions(count: int, *, staff: bool, tag: str, first: int = 0) -> list[tuple[str, str, str]]:
     """(session key, NIF, name) of ``count`` users logged in as an identity provider does
-    (Giltza/OIDC, level sustancial): the session a login leaves behind."""
+    (Giltza/OIDC, level sustancial) — staff as the staff login does (password + TOTP): the
+    session a login leaves behind."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -153,6 +154,12 @@ def _sessions(count: int, *, staff: bool, tag: str, first: int = 0) -> list[tupl
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[SESSION_METHOD_KEY] = str(MetodoIdentificacion.BAKQ)
         store[SESSION_LEVEL_KEY] = int(NivelGarantia.SUSTANCIAL)
+        if staff:  # as the staff login leaves it: a second factor (TOTP), signed in now
+            from identidad.staff_auth import SESSION_LOGIN_AT_KEY, SESSION_STRONG_KEY
+
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[SESSION_STRONG_KEY] = "totp"
+            store[SESSION_LOGIN_AT_KEY] = time.time()
         store.create()
         out.append((store.session_key, nif, name))
     return out
