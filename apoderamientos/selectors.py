@@ -102,6 +102,20 @@ __all__ = [
 ]
 
 
+def interesado_of_user(user: User) -> Interesado | None:
+    """``person_interesado`` for a logged-in user, kept on the user object (the reverse
+    one-to-one accessor Django caches), so every section of a page asks once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.interesado
+    except Interesado.DoesNotExist:
+        found = person_interesado(user)  # linked by NIF only
+        if found is not None:
+            user._state.fields_cache["interesado"] = found
+        return found
+
+
 @dataclass(frozen=True)
 class Representados:
     """Whom an apoderado may act for at an instant, resolved in one query (REA-2, REA-5):
@@ -126,14 +140,22 @@ class Representados:
 
 
 def representados_of(apoderado: Interesado | None, instant: datetime | None = None):
-    """The people ``apoderado`` may act for at ``instant`` (now): one query."""
+    """The people ``apoderado`` may act for at ``instant`` (now): one query. For "now" the
+    answer is kept on the interesado object, so the sections of one page (Mi carpeta's
+    filings, case files…) that reach the same object ask PostgreSQL once per request."""
     from django.conf import settings
 
     if apoderado is None:
         return Representados()
+    if instant is None:
+        cached = getattr(apoderado, "_representados_now", None)
+        if cached is None:
+            cached = representados_of(apoderado, timezone.now())
+            apoderado._representados_now = cached
+        return cached
     rows = (
         Apoderamiento.objects.filter(apoderado=apoderado)
-        .effective_at(instant or timezone.now())
+        .effective_at(instant)
         .filter(
             Q(tipo=TipoApoderamiento.GENERAL)
             | Q(tipo=TipoApoderamiento.ADMINISTRACION, administracion_dir3=settings.COUNCIL_DIR3)

@@ -13,12 +13,15 @@ party, submission — one in 50 with a general power granted to the next):
 
 Targets: p95 ≤ 50 ms, ≤ 10 queries per page, and each page's p95 at 10⁶ rows within 1.5×
 of its p95 at 10³. The baseline of each page is the same page at 10³ rows (the same work on a
-small table — what "stays fast" means); the RESULT line reports the page with the worst
-ratio: ``RESULT paginas_latency_ratio value=<p95 at 10⁶> baseline=<p95 at 10³> ratio=…``.
+small table — what "stays fast" means), measured in the same run in alternating blocks of
+``BENCH_BLOCK`` requests against two databases (10³ and 10⁶ rows), so that the load of a
+shared machine weighs on both alike; the RESULT line reports the page with the worst ratio:
+``RESULT paginas_latency_ratio value=<p95 at 10⁶> baseline=<p95 at 10³> ratio=…``.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilbao_sede DEBUG=true \\
      .venv/bin/python bench/bench_paginas.py
-Env: BENCH_ROWS (10⁶), BENCH_SMALL_ROWS (10³), BENCH_ROUNDS (150), BENCH_KEEP_DB=1.
+Env: BENCH_ROWS (10⁶), BENCH_SMALL_ROWS (10³), BENCH_ROUNDS (150), BENCH_BLOCK (25),
+BENCH_KEEP_DB=1 (keeps the 10⁶ database for the next run and for bench_carga.py).
 """
 
 from __future__ import annotations
@@ -40,34 +43,27 @@ from bench import datasets  # noqa: E402
 from bench.harness import (  # noqa: E402
     bench_database,
     is_postgresql,
+    merge_timings,
     scaling_report,
-    sql,
+    side_database,
+    switch_database,
     time_page,
 )
 
 LARGE = int(os.environ.get("BENCH_ROWS", "1000000"))
 SMALL = int(os.environ.get("BENCH_SMALL_ROWS", "1000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "150"))
+BLOCK = int(os.environ.get("BENCH_BLOCK", "25"))
 PER_CITIZEN = 10
 
 
 def grow_to(base, rows: int) -> None:
-    """Load filings until there are ``rows`` (in chunks, so memory and WAL stay small)."""
-    have = datasets.filings_loaded()
     began = time.perf_counter()
-    chunk_citizens = 20_000
-    while have < rows:
-        citizens = max(1, min(chunk_citizens, (rows - have) // PER_CITIZEN))
-        datasets.load_filings(base, citizens=citizens, per_citizen=PER_CITIZEN)
-        have = datasets.filings_loaded()
-    if is_postgresql():
-        sql("VACUUM ANALYZE")
-    else:
-        sql("ANALYZE")
+    have = datasets.grow_filings(base, rows, per_citizen=PER_CITIZEN)
     print(f"{have:,} filings loaded in {time.perf_counter() - began:.1f}s", flush=True)
 
 
-def pages(base, rows: int) -> list:
+def pages(base, rows: int, rounds: int, warmup: int = 10) -> list:
     from django.contrib.auth import get_user_model
 
     from registro.models import Asiento
@@ -84,23 +80,39 @@ def pages(base, rows: int) -> list:
         return datasets.nif_of(1 + (i * 37) % 100)  # citizens present at every size
 
     return [
-        time_page(citizen, "/mi-carpeta/", name="Mi carpeta (citizen)", rows=rows, rounds=ROUNDS),
+        time_page(
+            citizen,
+            "/mi-carpeta/",
+            name="Mi carpeta (citizen)",
+            rows=rows,
+            rounds=rounds,
+            warmup=warmup,
+        ),
         time_page(
             representative,
             "/mi-carpeta/",
             name="Mi carpeta (representative)",
             rows=rows,
-            rounds=ROUNDS,
+            rounds=rounds,
+            warmup=warmup,
             contains="Etxeberria 1<",
         ),
-        time_page(staff, admin_url, name="admin entries, first page", rows=rows, rounds=ROUNDS),
+        time_page(
+            staff,
+            admin_url,
+            name="admin entries, first page",
+            rows=rows,
+            rounds=rounds,
+            warmup=warmup,
+        ),
         time_page(
             staff,
             admin_url,
             data=lambda i: {"q": nif(i)},
             name="admin entries, NIF search",
             rows=rows,
-            rounds=ROUNDS,
+            rounds=rounds,
+            warmup=warmup,
         ),
         time_page(
             staff,
@@ -108,7 +120,8 @@ def pages(base, rows: int) -> list:
             data={"q": "licencia obra"},
             name="admin entries, full-text search",
             rows=rows,
-            rounds=ROUNDS,
+            rounds=rounds,
+            warmup=warmup,
         ),
         time_page(
             staff,
@@ -116,16 +129,20 @@ def pages(base, rows: int) -> list:
             data={"unidad__id__exact": base.unidad_id},
             name="admin entries, unit filter",
             rows=rows,
-            rounds=ROUNDS,
+            rounds=rounds,
+            warmup=warmup,
         ),
-        time_page(staff, "/registro/libro/", name="registry book", rows=rows, rounds=ROUNDS),
+        time_page(
+            staff, "/registro/libro/", name="registry book", rows=rows, rounds=rounds, warmup=warmup
+        ),
         time_page(
             staff,
             "/registro/libro/",
             data=lambda i: {"nif": nif(i)},
             name="registry book, NIF",
             rows=rows,
-            rounds=ROUNDS,
+            rounds=rounds,
+            warmup=warmup,
         ),
     ]
 
@@ -133,17 +150,43 @@ def pages(base, rows: int) -> list:
 def main() -> None:
     with bench_database("paginas"):
         if not is_postgresql():
-            print("(not PostgreSQL: the figures that matter need DATABASE_URL=postgres://…)")
-        base = datasets.sede_base()
-        grow_to(base, SMALL)
-        small = pages(base, SMALL)
-        for timing in small:
-            print(timing.line(), flush=True)
-        grow_to(base, LARGE)
-        large = pages(base, LARGE)
-        for timing in large:
+            print("(not PostgreSQL: one database grown from the small to the large size)")
+            base = datasets.sede_base()
+            grow_to(base, SMALL)
+            small = pages(base, SMALL, ROUNDS)
+            grow_to(base, LARGE)
+            large = pages(base, LARGE, ROUNDS)
+        else:
+            small, large = interleaved()
+        for timing in small + large:
             print(timing.line(), flush=True)
         scaling_report("paginas_latency_ratio", small, large)
+
+
+def interleaved() -> tuple[list, list]:
+    """The large database is the bench database (kept with BENCH_KEEP_DB=1, so a second
+    run skips the loading); the small one sits beside it. Blocks of BLOCK rounds alternate
+    between them, so a busy machine slows both sides alike."""
+    from django.db import connection
+
+    large_db = connection.settings_dict["NAME"]
+    with side_database(f"{large_db}_small") as small_db:
+        switch_database(small_db)
+        small_base = datasets.sede_base()
+        grow_to(small_base, SMALL)
+        switch_database(large_db)
+        large_base = datasets.sede_base()
+        grow_to(large_base, LARGE)
+        sides = [(small_db, small_base, SMALL, []), (large_db, large_base, LARGE, [])]
+        for block in range(max(1, ROUNDS // BLOCK)):
+            for name, base, rows, collected in sides:
+                switch_database(name)
+                collected.append(pages(base, rows, BLOCK, warmup=2 if block else 10))
+        switch_database(large_db)
+    merged = []
+    for _name, _base, _rows, collected in sides:
+        merged.append([merge_timings(list(parts)) for parts in zip(*collected, strict=True)])
+    return merged[0], merged[1]
 
 
 if __name__ == "__main__":

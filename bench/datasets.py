@@ -451,3 +451,15 @@ def load_expedientes(base: dict, count: int, *, citizens: int = EXP_CITIZENS) ->
         visible_ciudadano="true" if pg else "1",
     )
     return count
+
+
+def grow_filings(base: SedeDataset, rows: int, *, per_citizen: int = 10) -> int:
+    """Load filings until there are ``rows`` (in chunks of 200,000, so memory and WAL stay
+    small), then refresh the statistics; the number of filings."""
+    have = filings_loaded()
+    while have < rows:
+        citizens = max(1, min(20_000, (rows - have) // per_citizen))
+        load_filings(base, citizens=citizens, per_citizen=per_citizen)
+        have = filings_loaded()
+    sql("VACUUM ANALYZE" if is_postgresql() else "ANALYZE")
+    return have

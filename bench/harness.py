@@ -100,6 +100,47 @@ def bench_database(label: str, *, debug: bool = False) -> Iterator[None]:
         teardown_test_environment()
 
 
+def switch_database(name: str) -> None:
+    """Point the default connection at another database of the same server (reconnects on
+    the next query). Used to interleave measurements at two sizes, see
+    :func:`side_database`."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+@contextlib.contextmanager
+def side_database(name: str) -> Iterator[str]:
+    """A second, migrated PostgreSQL database ``name`` beside the bench database, dropped at
+    the end. Switch between them with :func:`switch_database` to measure the same pages at
+    two sizes in alternating blocks, so that the machine's load (other processes) weighs
+    on both sides alike."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    main = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        switch_database(name)
+        call_command("migrate", verbosity=0, interactive=False)
+        switch_database(main)
+        yield name
+    finally:
+        switch_database(main)
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def merge_timings(parts: list[PageTiming]) -> PageTiming:
+    """One PageTiming from blocks of the same page (timings pooled, the most queries)."""
+    first = parts[0]
+    timings = [t for part in parts for t in part.timings]
+    return PageTiming(first.name, first.rows, timings, max(p.queries for p in parts), first.status)
+
+
 def is_postgresql() -> bool:
     from django.db import connection
 

@@ -92,6 +92,7 @@ class LargeTableAdminMixin:
     """See the module docstring. Set ``exact_searches`` and/or ``fulltext_fields``."""
 
     paginator = CappedCountPaginator
+    list_per_page = 50  # half Django's 100: the page's cost is mostly rendering its rows
     show_full_result_count = False
     date_hierarchy = None
     exact_searches: Sequence[ExactSearch] = ()

@@ -103,13 +103,12 @@ class FilingScope:
 
 def filing_scope(user: User) -> FilingScope:
     """The user's ``FilingScope``, kept on the user object for the rest of the request."""
-    from apoderamientos.decision import person_interesado
-    from apoderamientos.selectors import representados_of
+    from apoderamientos.selectors import interesado_of_user, representados_of
 
     cached = getattr(user, "_sede_filing_scope", None)
     if cached is not None:
         return cached
-    own = person_interesado(user)
+    own = interesado_of_user(user)
     represented = representados_of(own)
     interesados = set(represented.everywhere)
     if own is not None:

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "bilbao_sede.middleware.ContentSecurityPolicyMiddleware",
     "bilbao_sede.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it wraps the view only: sessions and users are read from the primary.
+    "bilbao_sede.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "bilbao_sede.urls"
@@ -114,6 +116,25 @@ except Exception as exc:  # dj-database-url raises several types on a bad URL
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# Optional streaming replica of the primary for lag-tolerant reads (catalogue, /verificar/,
+# registry book): bilbao_sede/db_router.py decides, README "Scaling" explains.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception as exc:  # noqa: BLE001 - dj-database-url raises several types
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL.")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind PgBouncer in transaction pooling mode a cursor cannot outlive its transaction.
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+for _alias in DATABASES.values():
+    _alias["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+DATABASE_ROUTERS = ["bilbao_sede.db_router.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and authentication ---------------------------------------------------------

@@ -115,4 +115,5 @@ class GiltzaOIDCBackend(OIDCAuthenticationBackend):
         )
 
     def get_user(self, user_id):
-        return User.objects.filter(pk=user_id, is_active=True).first()
+        # With the citizen's interesado in the same query: most citizen pages need it.
+        return User.objects.select_related("interesado").filter(pk=user_id, is_active=True).first()

@@ -114,4 +114,5 @@ class ClaveSaml2Backend(Saml2Backend):
         return None
 
     def get_user(self, user_id):
-        return User.objects.filter(pk=user_id, is_active=True).first()
+        # With the citizen's interesado in the same query: most citizen pages need it.
+        return User.objects.select_related("interesado").filter(pk=user_id, is_active=True).first()

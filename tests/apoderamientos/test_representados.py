@@ -11,6 +11,7 @@ from django.utils import timezone
 from apoderamientos.decision import can_act, person_interesado
 from apoderamientos.selectors import representados_of
 from apoderamientos.services import apoderamiento_revoke
+from identidad.models import Interesado
 from tests.sede.filing_support import catalogo, make_power
 
 __all__ = ["catalogo"]
@@ -45,5 +46,6 @@ def test_a_revoked_or_future_power_gives_nothing(catalogo, ciudadana, representa
     assert representados_of(jon).everywhere == {miren.pk}
     assert not representados_of(jon, timezone.now() - timedelta(days=1))  # not yet registered
     apoderamiento_revoke(apoderamiento=power, actor=ciudadana)
-    assert not representados_of(jon)
+    assert representados_of(jon).everywhere == {miren.pk}  # kept on the object: one request
+    assert not representados_of(Interesado.objects.get(pk=jon.pk))  # the next request
     assert not representados_of(None)

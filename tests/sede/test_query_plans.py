@@ -12,7 +12,14 @@ from tests.support.query_plans import assert_page_uses_indexes, sede_volume
 
 __all__ = ["sede_volume"]
 
-BIG = ["sede_presentacion", "sede_borrador", "registro_asiento"]
+BIG = [
+    "sede_presentacion",
+    "sede_borrador",
+    "registro_asiento",
+    "expedientes_expediente",
+    "expedientes_expedienteparte",
+    "notificaciones_notificacion",
+]
 URL = reverse("sede:mi_carpeta")
 
 
