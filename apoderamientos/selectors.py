@@ -151,7 +151,7 @@ def representados_of(apoderado: Interesado | None, instant: datetime | None = No
         cached = getattr(apoderado, "_representados_now", None)
         if cached is None:
             cached = representados_of(apoderado, timezone.now())
-            apoderado._representados_now = cached
+            apoderado._representados_now = cached  # type: ignore[attr-defined]  # request cache
         return cached
     rows = (
         Apoderamiento.objects.filter(apoderado=apoderado)
