@@ -125,6 +125,7 @@ def _validation_detail(exc: ValidationError):
 
 
 class CitizenNotificacionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     serializer_class = NotificacionContenidoSerializer
     pagination_class = NotificacionPagination
 
@@ -191,6 +192,7 @@ class StaffNotificacionViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = r"\d+"
     serializer_class = StaffNotificacionSerializer
     pagination_class = NotificacionPagination
 
