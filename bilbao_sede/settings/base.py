@@ -347,6 +347,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_PUBLISH_TIMEOUT,
     "socket_timeout": max(CELERY_BROKER_PUBLISH_TIMEOUT, 5),
     "max_retries": 0,
+    # Look for the messages of a lost worker every 10 s (kombu's default scans only every
+    # 10th sweep, ~100 s): a task whose worker died comes back once its visibility timeout
+    # has passed, not minutes later.
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_PUBLISH_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
