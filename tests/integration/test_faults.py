@@ -112,8 +112,16 @@ def test_reg5_with_the_broker_down_the_citizen_is_answered_at_once_and_the_sweep
     assert page.status_code == 200
     assert asiento.numero in page.content.decode()
 
-    # The broker is back: the periodic sweep (a few minutes later) publishes the receipt.
-    assert justificantes_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
+    # The broker is back: the periodic sweep (a few minutes later) publishes the receipt. The
+    # first publish after the outage may still meet the dead connection (publishing is one
+    # bounded attempt): then the entry stays pending and the next sweep, after the claim
+    # timeout, publishes it — as the beat schedule would.
+    published = 0
+    for minutes in (3, 15, 30):
+        published = justificantes_sweep(now=timezone.now() + timedelta(minutes=minutes))
+        if published:
+            break
+    assert published == 1
     done = celery_worker(lambda: sealed(asiento.pk), timeout=90)
     assert done.justificante_csv and receipt_documents() == 1
 
