@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from ..backends import sms_backend
 from ..constants import CanalAviso, Estado, EstadoAviso, TipoAviso
 from ..models import Aviso, Notificacion
+from .publish import enqueue
 
 
 def _destinos(notificacion: Notificacion) -> list[tuple[str, str]]:
@@ -32,7 +33,6 @@ def _destinos(notificacion: Notificacion) -> list[tuple[str, str]]:
 
 def avisos_create(*, notificacion: Notificacion, tipo: str = TipoAviso.PUESTA) -> list[Aviso]:
     from ..tasks import aviso_send_task
-    from .evidencias import _enqueue
 
     now = timezone.now()
     created = []
@@ -47,7 +47,7 @@ def avisos_create(*, notificacion: Notificacion, tipo: str = TipoAviso.PUESTA) -
             created.append(aviso)
     ids = [a.pk for a in created]
     if ids:
-        transaction.on_commit(lambda: [_enqueue(aviso_send_task, pk) for pk in ids])
+        transaction.on_commit(lambda: [enqueue(aviso_send_task, pk) for pk in ids])
     return created
 
 
@@ -127,7 +127,6 @@ def recordatorios_send(*, now: datetime | None = None, limit: int = 500) -> int:
 def avisos_sweep(*, older_than_minutes: int = 10, limit: int = 500) -> int:
     """Publish again avisos still pending after a while (the broker lost the message)."""
     from ..tasks import aviso_send_task
-    from .evidencias import _enqueue
 
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     ids = list(
@@ -136,5 +135,5 @@ def avisos_sweep(*, older_than_minutes: int = 10, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
-        _enqueue(aviso_send_task, pk)
+        enqueue(aviso_send_task, pk)
     return len(ids)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Evidencia, Notificacion
+from .publish import enqueue
 
 
 def _datos(notificacion: Notificacion, tipo: str, at: datetime) -> dict:
@@ -51,19 +52,8 @@ def evidencia_record(*, notificacion: Notificacion, tipo: str, at: datetime) -> 
     evidencia = Evidencia.objects.create(
         notificacion=notificacion, tipo=tipo, at=at, datos=_datos(notificacion, tipo, at)
     )
-    transaction.on_commit(lambda: _enqueue(evidencia_seal_task, evidencia.pk))
+    transaction.on_commit(lambda: enqueue(evidencia_seal_task, evidencia.pk))
     return evidencia
-
-
-def _enqueue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 — the sweep publishes it again; never fail the citizen
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "publish of %s%s failed; the sweep will retry", task.name, args, exc_info=True
-        )
 
 
 def render_evidencia_pdf(evidencia: Evidencia) -> bytes:
@@ -127,5 +117,5 @@ def evidencias_sweep(*, limit: int = 200) -> int:
         Evidencia.objects.filter(sealed_at=None).order_by("pk").values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
-        _enqueue(evidencia_seal_task, pk)
+        enqueue(evidencia_seal_task, pk)
     return len(ids)

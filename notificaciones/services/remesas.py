@@ -29,6 +29,7 @@ from ..models import (
 from .canal import canal_for
 from .core import huellas_for, new_identificador
 from .evidencias import _datos
+from .publish import enqueue
 
 CHUNK = 500
 
@@ -71,18 +72,16 @@ def remesa_create(
 
 def remesa_start(*, remesa: Remesa) -> None:
     from ..tasks import remesa_process_task
-    from .evidencias import _enqueue
 
     Remesa.objects.filter(pk=remesa.pk, estado=EstadoRemesa.PREPARADA).update(
         estado=EstadoRemesa.EN_CURSO
     )
-    transaction.on_commit(lambda: _enqueue(remesa_process_task, remesa.pk))
+    transaction.on_commit(lambda: enqueue(remesa_process_task, remesa.pk))
 
 
 def remesa_process_chunk(*, remesa_id: int, size: int = CHUNK) -> int:
     """Make one chunk of the act's notifications available; returns how many were made."""
     from ..tasks import remesa_chunk_after_task
-    from .evidencias import _enqueue
 
     now = timezone.now()
     with transaction.atomic():
@@ -176,7 +175,7 @@ def remesa_process_chunk(*, remesa_id: int, size: int = CHUNK) -> int:
         _link(taken, notifs)
         aviso_ids = [a.pk for a in avisos]
         evidencia_ids = [e.pk for e in evidencias]
-        transaction.on_commit(lambda: _enqueue(remesa_chunk_after_task, aviso_ids, evidencia_ids))
+        transaction.on_commit(lambda: enqueue(remesa_chunk_after_task, aviso_ids, evidencia_ids))
     return len(notifs)
 
 
