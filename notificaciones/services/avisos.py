@@ -47,7 +47,12 @@ def avisos_create(*, notificacion: Notificacion, tipo: str = TipoAviso.PUESTA) -
             created.append(aviso)
     ids = [a.pk for a in created]
     if ids:
-        transaction.on_commit(lambda: [enqueue(aviso_send_task, pk) for pk in ids])
+
+        def publish() -> None:
+            for pk in ids:
+                enqueue(aviso_send_task, pk)
+
+        transaction.on_commit(publish)
     return created
 
 
