@@ -122,6 +122,7 @@ class TestRegistryBook:
             [list(a.partes.all()) for a in page.rows]
 
 
+@pytest.mark.usefixtures("council_seal")  # the desk seals EE03 copies with the council seal
 class TestDistrictDesk:
     def post_entrada(self, client, oficina, urbanismo, **overrides):
         data = {
