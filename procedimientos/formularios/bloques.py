@@ -62,7 +62,6 @@ def expand(block_id: str, key: str) -> tuple[dict[str, Any], list[str], dict[str
     return schema, ([key] if bloque.required else []), fieldset
 
 
-
 # --- The blocks ----------------------------------------------------------------------------
 
 
@@ -425,9 +424,7 @@ register(
                     pattern=r"^\+?[0-9 ]{9,15}$",
                 ),
                 "direccion": _text("Dirección postal", "Posta-helbidea", 200),
-                "codigo_postal": _text(
-                    "Código postal", "Posta kodea", 5, pattern="^[0-9]{5}$"
-                ),
+                "codigo_postal": _text("Código postal", "Posta kodea", 5, pattern="^[0-9]{5}$"),
                 "municipio": _text("Municipio", "Udalerria", 100),
             },
             "allOf": [
