@@ -150,3 +150,14 @@ def test_the_derived_digitisation_level_reflects_the_new_forms(plain):
         )
         assert derived == NivelDigitalizacion.FORMULARIO_ESPECIFICO, p.code
     assert proxy_value(proxy).numerator == count_before + 40
+
+
+@pytest.mark.django_db
+def test_the_import_command_can_add_the_specific_forms(capsys):
+    from django.core.management import call_command
+
+    call_command(
+        "catalogo_import", str(STARTER_CATALOGUE), "--with-specific-forms", "--no-progress"
+    )
+    assert "formularios_created=46" in capsys.readouterr().out
+    assert Procedimiento.objects.get(code="licencia-vado").formularios.count() == 1
