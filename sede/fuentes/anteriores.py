@@ -60,7 +60,13 @@ class _Earlier(Mapping[str, Any]):
             qs = (
                 Presentacion.objects.filter(mine, interesado=self.interesado)
                 .select_related("asiento", "borrador")
-                .only("asiento__numero", "borrador__data", "submitted_at")
+                .only(
+                    "submitted_at",
+                    "borrador__data",
+                    "asiento__year",
+                    "asiento__direction",
+                    "asiento__seq",
+                )
                 .order_by("-submitted_at", "-pk")[:DEPTH]
             )
             self._rows = [(p.asiento.numero, p.borrador.data) for p in qs]
