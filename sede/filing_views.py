@@ -279,7 +279,10 @@ def _render_step(request, borrador, definition, current, lang, data, errors, cou
     prefill.annotate(form, records, data)
     for block in blocks:
         if block["repeat"]:
-            block["prefill"] = prefill.block_note(records, block["repeat"]["path"], data)
+            path = block["repeat"]["path"]
+            block["prefill"] = prefill.block_note(records, path, data)
+            if prefill.locked(records, path):  # the groups are the source's: no add/remove
+                block["repeat"]["can_add"] = block["repeat"]["can_remove"] = False
     group_errors = []
     if errors:
         form.set_errors(errors)

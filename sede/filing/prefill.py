@@ -303,13 +303,16 @@ def annotate(form, records: Mapping, data: Any) -> None:
         if value is MISSING or (not locked and get(data, spec.pointer, MISSING) != value):
             continue  # the citizen changed it: it no longer comes from the source
         field = form.fields[name]
-        help_text = str(field.help_text or "")
-        text = note(record)
-        field.help_text = (
-            format_html('{} <span class="field__prefill">{}</span>', help_text, text)
-            if help_text
-            else format_html('<span class="field__prefill">{}</span>', text)
-        )
+        # A repeatable group filled as a whole says it once, above the groups (block_note).
+        in_group = spec.pointer not in records and isinstance(record["value"], list)
+        if not in_group:
+            help_text = str(field.help_text or "")
+            text = note(record)
+            field.help_text = (
+                format_html('{} <span class="field__prefill">{}</span>', help_text, text)
+                if help_text
+                else format_html('<span class="field__prefill">{}</span>', text)
+            )
         if not locked:
             continue
         holder: dict = {}
@@ -322,6 +325,11 @@ def annotate(form, records: Mapping, data: Any) -> None:
             if form.is_bound:
                 form.data = form.data.copy()
                 form.data[name] = field.initial if field.initial is not None else ""
+
+
+def locked(records: Mapping, pointer: str) -> bool:
+    record = records.get(pointer)
+    return record is not None and not record.get("editable", True)
 
 
 def block_note(records: Mapping, path: str, data: Any) -> str:

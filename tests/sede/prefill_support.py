@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sede.filing_support import catalogo  # noqa: F401
+from tests.sede.filing_support import catalogo, client_as  # noqa: F401
 
 FIXTURES = Path(__file__).resolve().parent / "prefill_fixtures"
 CODE = "quejas-sugerencias"
