@@ -8,6 +8,6 @@ class SedeConfig(AppConfig):
 
     def ready(self) -> None:
         # The prefill sources the sede owns (issue 16), in procedimientos' registry.
-        from .fuentes import register_all
+        from .fuentes import checks, register_all  # noqa: F401  (checks: sede.E001, W001)
 
         register_all()

@@ -36,7 +36,7 @@ from .pointers import MISSING, get, parts, put
 
 logger = logging.getLogger(__name__)
 
-EMPTY = (MISSING, None, "", [], {})
+EMPTY: tuple[Any, ...] = (MISSING, None, "", [], {})
 
 
 @dataclass(frozen=True)

@@ -194,3 +194,12 @@ class TestSolicitudesAnteriores:
         assert "/contacto/telefono" not in values(
             "solicitudes-anteriores", person=ciudadana, interesado=miren
         )
+
+
+def test_a_backend_name_with_a_typo_fails_the_system_check(registros_municipales):
+    from sede.fuentes.checks import check_prefill_backends
+
+    assert check_prefill_backends() == []
+    registros_municipales.SEDE_PREFILL_PADRON_BACKEND = "sede.fuentes.municipales.FicheroPdron"
+    registros_municipales.SEDE_PREFILL_TRIBUTOS_FILE = str(FIXTURES / "no-existe.json")
+    assert [m.id for m in check_prefill_backends()] == ["sede.E001", "sede.W001"]
