@@ -156,9 +156,19 @@ class _Answers:
 
 
 def _fits(schema: Mapping | None, value: Any) -> Any:
-    """The value as the field holds it (a number or a flag as text in a text field)."""
-    if schema and schema.get("type") == "string" and isinstance(value, bool | int | float):
+    """The value as the form holds it: a number or a flag as text in a text field, and of an
+    object (or of each item of an array) only the members the form has — a register's extra
+    data never lands in the answers where the citizen cannot see or correct it."""
+    if not schema:
+        return copy.deepcopy(value)
+    kind = schema.get("type")
+    if kind == "string" and isinstance(value, bool | int | float):
         return str(value)
+    if kind == "object" and isinstance(value, Mapping) and schema.get("properties"):
+        props = schema["properties"]
+        return {k: _fits(props[k], v) for k, v in value.items() if k in props and v not in EMPTY}
+    if kind == "array" and isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [_fits(schema["items"], item) for item in value]
     return copy.deepcopy(value)
 
 

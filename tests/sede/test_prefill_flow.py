@@ -83,6 +83,9 @@ class TestNewDraft:
             "al_corriente": True,
         }
         assert [c["nombre"] for c in data["convivientes"]] == ["Unai", "Nahia"]
+        # Only what the form has: a register's extra data never hides in the answers.
+        assert "distrito" not in data["domicilio"]
+        assert "fecha_nacimiento" not in data["convivientes"][0]
         assert "representante" not in data  # in her own name: nobody represents her
         sources = {p: r["source"] for p, r in borrador.prefill.items()}
         assert sources["/solicitante/nif"] == "identificacion"
