@@ -203,3 +203,48 @@ def test_a_backend_name_with_a_typo_fails_the_system_check(registros_municipales
     registros_municipales.SEDE_PREFILL_PADRON_BACKEND = "sede.fuentes.municipales.FicheroPdron"
     registros_municipales.SEDE_PREFILL_TRIBUTOS_FILE = str(FIXTURES / "no-existe.json")
     assert [m.id for m in check_prefill_backends()] == ["sede.E001", "sede.W001"]
+
+
+class FuenteSinFrase:
+    """A source another app might register: no provenance phrase of its own."""
+
+    id = "prueba"
+    label_es = "Registro de prueba"
+    label_eu = "Proba-erregistroa"
+
+    def keys(self):
+        return {"dato": ("Dato", "Datua")}
+
+    def values(self, *, person, interesado, procedimiento):
+        return {"dato": "valor"}
+
+
+def test_a_source_without_its_own_phrase_is_named_by_its_label_in_each_language(monkeypatch):
+    from django.utils import translation
+
+    from procedimientos.formularios import prefill as registry
+    from sede.filing.prefill import note
+
+    monkeypatch.setitem(registry.FUENTES, "prueba", FuenteSinFrase())
+    record = {"source": "prueba", "editable": True}
+    with translation.override("es"):
+        assert note(record) == (
+            "Dato obtenido de: Registro de prueba. Puede cambiarlo si no es correcto."
+        )
+    with translation.override("eu"):
+        assert (
+            note(record) == "Datuaren iturria: Proba-erregistroa. Aldatu dezakezu, zuzena ez bada."
+        )
+
+
+def test_an_unknown_source_leaves_the_field_empty_and_is_logged(caplog):
+    from sede.filing.engine import Definition
+    from sede.filing.prefill import Contexto, initial
+
+    schema = {
+        "type": "object",
+        "properties": {"x": {"type": "string", "x-prefill": {"source": "no-existe"}}},
+    }
+    data, records = initial(Definition(schema, None), Contexto(None, None, None))
+    assert data == {} and records == {}
+    assert "unknown source 'no-existe'" in caplog.text
