@@ -19,6 +19,7 @@ from identidad.session import identification_level, identification_method
 
 from . import selectors, services
 from .constants import MetodoFirma
+from .filing import prefill
 from .filing.attachments_view import attachments_step
 from .filing.documento import solicitud_filename
 from .filing.engine import choice_label, get
@@ -215,6 +216,9 @@ def step(request, public_id, step_id: str):
     errors: dict[str, list[str]] = {}
     post = None
     counts = None
+    if request.method == "GET":
+        # Fields of this step still empty: ask their prefill sources again (issue 16).
+        services.borrador_prefill(borrador=borrador, pointers=definition.step_pointers(current, {}))
     data = borrador.data
     if request.method == "POST":
         action = request.POST.get("action", "next")
@@ -271,6 +275,14 @@ def step(request, public_id, step_id: str):
 def _render_step(request, borrador, definition, current, lang, data, errors, counts, post=None):
     blocks, specs = _blocks(definition, current, data, lang, counts)
     form = StepForm(specs, lang=lang, data_json=data, post=post)
+    records = borrador.prefill or {}
+    prefill.annotate(form, records, data)
+    for block in blocks:
+        if block["repeat"]:
+            path = block["repeat"]["path"]
+            block["prefill"] = prefill.block_note(records, path, data)
+            if prefill.locked(records, path):  # the groups are the source's: no add/remove
+                block["repeat"]["can_add"] = block["repeat"]["can_remove"] = False
     group_errors = []
     if errors:
         form.set_errors(errors)

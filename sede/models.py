@@ -60,6 +60,9 @@ class Borrador(models.Model):
         ),
     )
     data = models.JSONField(_("datos"), default=dict, blank=True)
+    # Where each prefilled value came from (sede.filing.prefill), kept apart from the answers:
+    # {pointer: {"source", "key", "editable", "reference", "value"}}.
+    prefill = models.JSONField(_("datos precargados"), default=dict, blank=True)
     current_step = models.CharField(_("paso actual"), max_length=60, blank=True)
     estado = models.CharField(
         _("estado"), max_length=20, choices=EstadoBorrador.choices, default=EstadoBorrador.BORRADOR

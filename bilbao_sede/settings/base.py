@@ -558,6 +558,21 @@ SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
 SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# Prefill sources (sede.fuentes): municipal registers behind a back-end class; the default
+# back-ends read a JSON file keyed by NIF (the demo's, with DEBUG; none in production).
+SEDE_PREFILL_PADRON_BACKEND = env_str(
+    "SEDE_PREFILL_PADRON_BACKEND", "sede.fuentes.municipales.FicheroPadron"
+)
+SEDE_PREFILL_PADRON_FILE = env_str(
+    "SEDE_PREFILL_PADRON_FILE", str(BASE_DIR / "sede/fuentes/demo/padron.json") if DEBUG else ""
+)
+SEDE_PREFILL_TRIBUTOS_BACKEND = env_str(
+    "SEDE_PREFILL_TRIBUTOS_BACKEND", "sede.fuentes.municipales.FicheroTributos"
+)
+SEDE_PREFILL_TRIBUTOS_FILE = env_str(
+    "SEDE_PREFILL_TRIBUTOS_FILE",
+    str(BASE_DIR / "sede/fuentes/demo/tributos.json") if DEBUG else "",
+)
 # --- Registro: limits of one entry, whatever its channel (sede, desk, API) ---------------
 REGISTRO_MAX_DOCUMENT_BYTES = env_int("REGISTRO_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1024)
 REGISTRO_MAX_ENTRY_BYTES = env_int("REGISTRO_MAX_ENTRY_BYTES", 100 * 1024 * 1024, minimum=1024)
