@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ from .formats import (
 )
 from .messages import error_messages
 from .pointers import MISSING, get, is_required, parts, put, subschema
+from .reglas import Rules
 
 __all__ = [
     "CHOICE_LABELS",
@@ -343,44 +345,41 @@ class Definition:
         return new, errors
 
     # --- validation ---
+    @functools.cached_property
+    def validator(self) -> Draft202012Validator:
+        return Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+    @functools.cached_property
+    def rules(self) -> Rules:
+        """Formats, ``x-date`` and ``x-rules``, compiled once (``sede.filing.reglas``)."""
+        return Rules(self)
+
+    @functools.cached_property
+    def _owned(self) -> dict[str, tuple[str, ...]]:
+        return {s.id: tuple(self.step_pointers(s, {})) for s in self.steps}
+
     def validate(self, data: Any, *, step: StepSpec | None = None) -> dict[str, list[str]]:
         """Errors by data pointer (``""`` for the whole form), for one step or all of them."""
         errors: dict[str, list[str]] = {}
-        validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
-        for err in validator.iter_errors(data):
+        for err in self.validator.iter_errors(data):
             for pointer, message in error_messages(self, err):
                 errors.setdefault(pointer, [])
                 if message not in errors[pointer]:
                     errors[pointer].append(message)
-        for pointer, fmt in self._format_fields(data):
-            value = get(data, pointer, None)
-            check, message = FORMATS[fmt]
-            if isinstance(value, str) and value and not check(value):
-                errors[pointer] = [str(message)]  # the specific message replaces a pattern one
+        for pointer, message in self.rules.format_errors(data):
+            errors[pointer] = [message]  # the specific message replaces a pattern one
+        for pointer, message in self.rules.errors(data, step=step):
+            errors.setdefault(pointer, [])
+            if message not in errors[pointer]:
+                errors[pointer].append(message)
         if step is not None:
-            owned = self.step_pointers(step, data)
+            owned = self._owned[step.id]
             errors = {
                 p: m
                 for p, m in errors.items()
                 if any(p == o or p.startswith(o + "/") for o in owned)
             }
         return errors
-
-    def _format_fields(self, data: Any) -> Iterable[tuple[str, str]]:
-        for step in self.steps:
-            for fs in step.fieldsets:
-                if fs.repeat:
-                    items = get(data, fs.repeat["path"], [])
-                    specs = [
-                        s
-                        for i in range(len(items) if isinstance(items, list) else 0)
-                        for s in self.group_fields(fs, i)
-                    ]
-                else:
-                    specs = self.fieldset_fields(fs)
-                for spec in specs:
-                    if spec.format:
-                        yield spec.pointer, spec.format
 
     def step_of(self, pointer: str) -> StepSpec | None:
         for step in self.steps:
