@@ -69,10 +69,10 @@ def _date_errors(node: Mapping, where: str) -> Iterator[str]:
 
 def _pointer_errors(node: Mapping, entry: Mapping, key: str, where: str) -> Iterator[str]:
     value = entry.get(key)
-    pointers = value if PARAM_TYPES[key] == "pointers" else [value]
     if PARAM_TYPES[key] == "pointers" and (not isinstance(value, list) or len(value) < 2):
         yield f"{where}: {key} must list at least two fields"
         return
+    pointers: list = value if isinstance(value, list) else [value]
     for pointer in pointers:
         if not isinstance(pointer, str) or not POINTER.match(pointer):
             yield f"{where}: {key} {pointer!r} is not a pointer such as /fecha_fin"
@@ -90,8 +90,8 @@ def _rule_errors(node: Mapping, entry: Any, where: str) -> Iterator[str]:
         known = ", ".join(sorted(RULE_SHAPES))
         yield f"{where}: unknown rule {name!r} (known: {known})"
         return
-    where = f"{where} ({name})"
-    shape = RULE_SHAPES[name]
+    where = f"{where} ({validador.id})"
+    shape = RULE_SHAPES[validador.id]
     unknown = sorted(set(entry) - {"rule", *validador.params, *MESSAGES})
     if unknown:
         yield f"{where}: does not know {', '.join(unknown)}"
