@@ -35,6 +35,7 @@ import sys
 import time
 import types
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,7 +71,7 @@ def kind(i: int) -> str:
 
 def field_schema(i: int) -> dict:
     title = {"title": f"Dato {i}", "x-title-eu": f"{i}. datua", "description": "Ayuda breve."}
-    return {
+    schemas: dict[str, dict[str, Any]] = {
         "gate": {"type": "string", "enum": ["si", "no"], "x-enum-titles": ["Sí", "No"]},
         "text": {"type": "string", "minLength": 2, "maxLength": 100},
         "amount": {"type": "number", "minimum": 0, "maximum": 10_000, "x-unit": "EUR"},
@@ -78,7 +79,8 @@ def field_schema(i: int) -> dict:
         "choice": {"type": "string", "enum": CHOICES},
         "email": {"type": "string", "format": "email", "maxLength": 120},
         "nif": {"type": "string", "format": "nif", "maxLength": 9},
-    }[kind(i)] | title
+    }
+    return schemas[kind(i)] | title
 
 
 def fieldset_of(i: int) -> int:
@@ -117,7 +119,7 @@ def engine_definition() -> tuple[dict, dict]:
     }
     fieldsets = []
     for k in range(FIELDS // PER_FIELDSET):
-        fs = {
+        fs: dict[str, Any] = {
             "id": f"grupo{k}",
             "legend_es": f"Grupo {k}",
             "legend_eu": f"{k}. taldea",
@@ -164,7 +166,11 @@ def not_in_future(value: dt.date) -> None:
 
 
 def plain_field(i: int) -> forms.Field:
-    common = {"label": f"Dato {i}", "help_text": "Ayuda breve.", "required": not is_conditional(i)}
+    common: dict[str, Any] = {
+        "label": f"Dato {i}",
+        "help_text": "Ayuda breve.",
+        "required": not is_conditional(i),
+    }
     k = kind(i)
     if k == "gate":
         return forms.ChoiceField(

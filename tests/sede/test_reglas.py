@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils import translation
 
 from sede.filing.engine import Definition
+from tests.sede.filing_support import catalogo, client_as  # noqa: F401 - fixtures
 
 TODAY = dt.datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
 frozen = time_machine.travel(TODAY, tick=False)
@@ -434,3 +435,70 @@ class TestFormats:
         post.update({"tipo": "empresa", "cif": "x-1234567-l"})
         data, _ = d.parse_step(d.step("datos"), post, {}, group_counts={})
         assert data["cif"] == "X1234567L"
+
+
+@pytest.mark.django_db
+class TestThroughTheStepView:
+    """A published form with rules, filed through the real pages (no JavaScript)."""
+
+    @pytest.fixture
+    def borrador(self, catalogo, client_as, ciudadana):  # noqa: F811 - fixtures
+        from django.urls import reverse
+
+        from procedimientos.services import formulario_create_draft, formulario_publish
+        from sede.models import Borrador
+
+        d = definition(
+            {"rule": "after", "field": "/fin", "other": "/inicio"},
+            {"rule": "before", "field": "/constitucion", "other": "/inicio"},
+            nacimiento={"x-date": {"max": "-P18Y"}},
+        )
+        d.schema["required"] = ["tipo", "nacimiento"]
+        layout = {"steps": [s.spec for s in d.steps]}
+        version = formulario_create_draft(
+            procedimiento=catalogo["instancia-general"], schema=d.schema, layout=layout
+        )
+        formulario_publish(formulario=version, by=None)
+        client = client_as(ciudadana)
+        response = client.post(reverse("sede:filing_start", args=["instancia-general"]), {})
+        assert response.status_code == 302
+        return client, Borrador.objects.filter(user=ciudadana).latest("pk")
+
+    def test_a_rule_error_is_shown_next_to_its_field_and_linked_from_the_summary(self, borrador):
+        client, draft = borrador
+        url = f"/tramites/borrador/{draft.public_id}/paso/"
+        first = {"tipo": "empresa", "nacimiento": "01/01/1980", "cif": "B95000006"}
+        response = client.post(url + "datos/", {**first, "constitucion": "01/06/2027"})
+        assert response.status_code == 302
+        response = client.post(url + "ocupacion/", {"inicio": "10/01/2027", "fin": "09/01/2027"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert (
+            '<a href="#f-fin">Fecha de fin: La fecha debe ser posterior a '
+            "«Fecha de inicio».</a>" in html
+        )
+        response = client.post(
+            "/eu" + url + "ocupacion/", {"inicio": "10/01/2027", "fin": "09/01/2027"}
+        )
+        assert (
+            '<a href="#f-fin">Amaiera-data: Data «Hasiera-data» eremukoa baino '
+            "geroagokoa izan behar da.</a>" in response.content.decode()
+        )
+
+    def test_the_review_lists_a_rule_across_steps_with_a_link_to_its_step(self, borrador):
+        client, draft = borrador
+        url = f"/tramites/borrador/{draft.public_id}/paso/"
+        first = {"tipo": "empresa", "nacimiento": "01/01/1980", "cif": "B95000006"}
+        client.post(url + "datos/", {**first, "constitucion": "01/06/2027"})
+        response = client.post(url + "ocupacion/", {"inicio": "10/01/2027", "fin": "11/01/2027"})
+        assert response.status_code == 302  # the company's date is not judged here
+        html = client.get(f"/tramites/borrador/{draft.public_id}/revisar/").content.decode()
+        assert "La fecha debe ser anterior a «Fecha de inicio»." in html
+        assert url + "datos/" in html
+
+    def test_an_adult_only_date_is_judged_by_the_server(self, borrador):
+        client, draft = borrador
+        url = f"/tramites/borrador/{draft.public_id}/paso/datos/"
+        response = client.post(url, {"tipo": "particular", "nacimiento": "01/01/2020"})
+        assert response.status_code == 200
+        assert "Escriba una fecha igual o anterior al" in response.content.decode()
