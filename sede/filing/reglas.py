@@ -266,18 +266,13 @@ class Rules:
                 if fs.condition:
                     self.conditions.append((fs.condition, patterns))
                 step_patterns += patterns
-                if not fs.repeat:
-                    for pointer in fs.spec["fields"]:
-                        node = definition.field(pointer)
-                        fmt = node and format_of(node.key, node.schema)
-                        if fmt:
-                            self.formats.append((_pattern(pointer), fmt, node.schema))
-                else:
-                    for rel in fs.spec["fields"]:
-                        node = definition.field(fs.repeat["path"] + "/0" + rel)
-                        fmt = node and format_of(node.key, node.schema)
-                        if fmt:
-                            self.formats.append((base + _pattern(rel), fmt, node.schema))
+                # Identifier formats of the fields the layout asks (inside a group: any item).
+                first_item = fs.repeat["path"] + "/0" if fs.repeat else ""
+                for rel in fs.spec["fields"]:
+                    node = definition.field(first_item + rel)
+                    fmt = node and format_of(node.key, node.schema)
+                    if fmt:
+                        self.formats.append((base + _pattern(rel), fmt, node.schema))
             if step.condition:
                 self.conditions.append((step.condition, step_patterns))
 
