@@ -282,7 +282,7 @@ def mi_carpeta_page(user: User, key: str, page_number=None):
 def definition_of(borrador: Borrador):
     from .filing.engine import Definition
 
-    return Definition(borrador.formulario.schema, borrador.formulario.layout)
+    return Definition.of(borrador.formulario.schema, borrador.formulario.layout)
 
 
 def slot_names(borrador: Borrador, language: str) -> list[dict]:
