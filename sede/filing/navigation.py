@@ -61,10 +61,20 @@ def progress(definition, borrador, current: str, lang: str) -> list[dict]:
     steps.append(
         {
             "id": "_revisar",
-            "title": _("Revisar") if signs else _("Revisar y presentar"),
+            "title": _("Revisar")
+            if signs or borrador.procedimiento.tasa
+            else _("Revisar y presentar"),
             "url": reverse("sede:filing_review", args=[borrador.public_id]),
         }
     )
+    if borrador.procedimiento.tasa:  # a fee to pay before signing/submitting (docs/pagos.md)
+        steps.append(
+            {
+                "id": "_pagar",
+                "title": _("Pagar la tasa") if signs else _("Pagar y presentar"),
+                "url": reverse("sede:filing_pago", args=[borrador.public_id]),
+            }
+        )
     if signs:
         steps.append(
             {
