@@ -67,8 +67,11 @@ class TestPaymentStep:
         client = client_as(ciudadana)
         borrador = complete_instancia(new_draft(ciudadana, con_tasa))
         html = client.post(reverse("sede:filing_pago", args=[borrador.public_id])).content.decode()
-        assert '<button type="submit" class="button">' in html
-        assert set(_hidden(html)) == {
+        form = html[
+            html.index('id="pagos-redirect"') : html.index("</form>", html.index("pagos-redirect"))
+        ]
+        assert '<button type="submit" class="button">' in form
+        assert set(_hidden(form)) == {
             "Ds_SignatureVersion",
             "Ds_MerchantParameters",
             "Ds_Signature",
@@ -105,9 +108,9 @@ class TestPaidFiling:
         receipt = client.get(submitted["Location"]).content.decode()
         assert "Pago de la tasa" in receipt and pago.authorisation_code in receipt
         # The case file lists it as an «Otros» document (TD99): the proof of payment.
-        from expedientes.models import Documento
+        from expedientes.models import DocumentoENI
 
-        assert Documento.objects.filter(nombre=proof, tipo_documental="TD99").exists()
+        assert DocumentoENI.objects.filter(nombre=proof, tipo_documental="TD99").exists()
 
     def test_with_a_signature_the_payment_comes_before_signing(
         self, con_tasa, client_as, ciudadana
