@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from identidad.constants import NivelGarantia
 from pagos.constants import EstadoPago
 from pagos.models import Pago
 from registro.models import Asiento
@@ -50,7 +49,7 @@ class TestPaymentStep:
         client = client_as(ciudadana)
         borrador = complete_instancia(new_draft(ciudadana, con_tasa))
         review = client.get(reverse("sede:filing_review", args=[borrador.public_id])).content
-        assert "Continuar al pago".encode() in review
+        assert b"Continuar al pago" in review
         assert "25,50 €".encode() in review
         page = client.get(reverse("sede:filing_pago", args=[borrador.public_id])).content.decode()
         assert "Tasa por licencia de vado" in page and "Pagar ahora" in page
