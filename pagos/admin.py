@@ -14,7 +14,7 @@ class NotificacionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["received_at", "resultado", "motivo", "response_code", "source_ip"]
-    readonly_fields = fields
+    readonly_fields = ["received_at", "resultado", "motivo", "response_code", "source_ip"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
