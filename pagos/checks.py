@@ -18,6 +18,16 @@ def pagos_configuration(app_configs, **kwargs):
                 id="pagos.E001",
             )
         )
+    if gateway and not (
+        getattr(settings, "PAGOS_REDSYS_KEY", "")
+        and getattr(settings, "PAGOS_REDSYS_MERCHANT_CODE", "")
+    ):
+        problems.append(
+            Error(
+                "The payment gateway needs PAGOS_REDSYS_KEY and PAGOS_REDSYS_MERCHANT_CODE.",
+                id="pagos.E002",
+            )
+        )
     if not settings.DEBUG and getattr(settings, "PAGOS_SIMULADOR", False):
         problems.append(
             Warning(

@@ -88,3 +88,14 @@ def test_a_request_round_trips_through_the_gateway_check(settings):
     tampered["Ds_MerchantParameters"] = encode_parameters({**params, "DS_MERCHANT_AMOUNT": "1"})
     with pytest.raises(NotificacionInvalida):
         gateway.verify_request(tampered)
+
+
+def test_the_system_checks_catch_a_broken_configuration(settings):
+    from pagos.checks import pagos_configuration
+
+    assert pagos_configuration(None) == []
+    settings.PAGOS_SIMULADOR = False
+    assert [p.id for p in pagos_configuration(None)] == ["pagos.E001"]
+    settings.PAGOS_GATEWAY = "pagos.backends.redsys.RedsysGateway"
+    settings.PAGOS_REDSYS_KEY = ""
+    assert [p.id for p in pagos_configuration(None)] == ["pagos.E002"]
