@@ -58,16 +58,17 @@ def progress(definition, borrador, current: str, lang: str) -> list[dict]:
     # One review step, then — only when the procedure needs a signature (CAT-5) — one
     # signature step; without a signature the application is submitted from the review.
     signs = borrador.procedimiento.signature_required
+    from ..pagos_flow import tasa_due
+
+    pays = tasa_due(borrador) is not None  # a fee to pay first (docs/pagos.md)
     steps.append(
         {
             "id": "_revisar",
-            "title": _("Revisar")
-            if signs or borrador.procedimiento.tasa
-            else _("Revisar y presentar"),
+            "title": _("Revisar") if signs or pays else _("Revisar y presentar"),
             "url": reverse("sede:filing_review", args=[borrador.public_id]),
         }
     )
-    if borrador.procedimiento.tasa:  # a fee to pay before signing/submitting (docs/pagos.md)
+    if pays:
         steps.append(
             {
                 "id": "_pagar",
