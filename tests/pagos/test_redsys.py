@@ -93,9 +93,13 @@ def test_a_request_round_trips_through_the_gateway_check(settings):
 def test_the_system_checks_catch_a_broken_configuration(settings):
     from pagos.checks import pagos_configuration
 
+    settings.DEBUG = True  # the demo: the simulator is fine
     assert pagos_configuration(None) == []
     settings.PAGOS_SIMULADOR = False
     assert [p.id for p in pagos_configuration(None)] == ["pagos.E001"]
     settings.PAGOS_GATEWAY = "pagos.backends.redsys.RedsysGateway"
     settings.PAGOS_REDSYS_KEY = ""
     assert [p.id for p in pagos_configuration(None)] == ["pagos.E002"]
+    settings.DEBUG, settings.PAGOS_SIMULADOR = False, True
+    settings.PAGOS_REDSYS_KEY = "sq7HjrUOBfKmC576ILgskD5srU870gJ7"
+    assert [p.id for p in pagos_configuration(None)] == ["pagos.W001"]
