@@ -479,10 +479,12 @@ def delete(request, public_id):
 
 
 def pagos_of_presentacion(presentacion) -> list:
-    """The payments made for this filing's draft (shown on the receipt)."""
+    """The fee paid for this filing's draft (and refunded, if so), shown on the receipt."""
+    from pagos.constants import EstadoPago
     from pagos.selectors import pagos_for_referencia
 
-    return list(pagos_for_referencia(str(presentacion.borrador.public_id)))
+    paid = (EstadoPago.AUTORIZADO, EstadoPago.DEVUELTO)
+    return list(pagos_for_referencia(str(presentacion.borrador.public_id)).filter(estado__in=paid))
 
 
 def _presentacion(request, public_id):
