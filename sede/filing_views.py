@@ -30,6 +30,7 @@ from .forms import (
     OnBehalfForm,
     StepForm,
 )
+from .pagos_flow import pago_redirect, pago_state
 
 # --- Start -------------------------------------------------------------------------------
 
@@ -352,6 +353,7 @@ def review(request, public_id):
         return response
     definition = selectors.definition_of(borrador)
     context = _review_context(request, borrador, definition, lang_of(request))
+    context["pago"] = pago_state(borrador)  # the fee, when the procedure charges one
     return render(request, "sede/filing/review.html", context)
 
 
@@ -366,6 +368,8 @@ def sign(request, public_id):
         return response
     if not procedimiento.signature_required:
         return redirect("sede:filing_review", public_id=borrador.public_id)
+    if (response := pago_redirect(borrador)) is not None:  # the fee first (docs/pagos.md)
+        return response
     if borrador.asistida:
         from .asistida.views import sign_as_habilitado
 
@@ -456,6 +460,8 @@ def submit(request, public_id):
         return response
     if borrador.procedimiento.signature_required:
         return redirect("sede:filing_sign", public_id=borrador.public_id)
+    if (response := pago_redirect(borrador)) is not None:  # the fee first (docs/pagos.md)
+        return response
     try:
         presentacion = services.borrador_submit(
             borrador=borrador,
@@ -484,6 +490,15 @@ def delete(request, public_id):
 # --- Receipt -----------------------------------------------------------------------------
 
 
+def pagos_of_presentacion(presentacion) -> list:
+    """The fee paid for this filing's draft (and refunded, if so), shown on the receipt."""
+    from pagos.constants import EstadoPago
+    from pagos.selectors import pagos_for_referencia
+
+    paid = (EstadoPago.AUTORIZADO, EstadoPago.DEVUELTO)
+    return list(pagos_for_referencia(str(presentacion.borrador.public_id)).filter(estado__in=paid))
+
+
 def _presentacion(request, public_id):
     try:
         return selectors.presentacion_for_user(request.user, public_id)
@@ -504,6 +519,7 @@ def receipt(request, public_id):
             "procedimiento": presentacion.procedimiento,
             "documentos": list(asiento.documentos.all()),
             "moved": asiento.effective_at != asiento.presented_at,
+            "pagos": pagos_of_presentacion(presentacion),
         },
     )
 

@@ -34,6 +34,7 @@ from .filing.engine import Definition
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
 from .models import Adjunto, Borrador, Presentacion
+from .pagos_flow import justificante_documento, pago_for_submission
 from .selectors import borrador_errors, definition_of, slot_names
 
 logger = logging.getLogger(__name__)
@@ -326,6 +327,8 @@ def borrador_submit(
         errors = borrador_errors(borrador, language)
         if errors:
             raise FilingRefused(_("La solicitud tiene datos que corregir."), errors)
+        # The fee, when the procedure charges one: paid by a verified notification.
+        pago = pago_for_submission(borrador)
         own = own_interesado(user)
         if own is None and not asistida:
             raise FilingRefused(_("No consta su NIF: identifíquese de nuevo."))
@@ -414,6 +417,8 @@ def borrador_submit(
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
                 )
+        if pago is not None:  # the payment proof travels with the application
+            documentos.append(justificante_documento(pago, language))
         # The submission's bookkeeping (the submission row, the draft's state, the audit
         # row, the case file) is written in the registering transaction BEFORE the number is
         # taken: the registry's counter lock then covers only the counter and the entry

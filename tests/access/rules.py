@@ -37,6 +37,7 @@ EXPEDIENTE = {"pk": "expediente_a.pk"}
 NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
+PAGO = {"public_id": "pago_a.public_id"}
 
 RULES: dict[str, Rule] = {
     # --- Public pages of the sede and the catalogue ------------------------------------
@@ -93,11 +94,18 @@ RULES: dict[str, Rule] = {
     "sede:filing_step": allow(A, kwargs={**BORRADOR, "step_id": "solicitante"}),
     "sede:filing_review": allow(A, kwargs=BORRADOR),
     "sede:filing_sign": allow(A, kwargs=BORRADOR),
+    "sede:filing_pago": allow(A, kwargs=BORRADOR, note="no fee: back to the review"),
     "sede:filing_solicitud": allow(A, kwargs=BORRADOR),
     "sede:filing_submit": allow(A, kwargs=BORRADOR, method="POST", note="empty: refused"),
     "sede:filing_delete": allow(A, kwargs=BORRADOR),
     # The filer, and whoever holds a power in force from the interesado (Mi carpeta).
     "sede:filing_receipt": allow(A, REP, kwargs=PRESENTACION),
+    # --- Payments (docs/pagos.md): one's own only; the gateway's endpoints are POST only ---
+    "pagos:detalle": allow(A, kwargs=PAGO),
+    "pagos:justificante": allow(A, kwargs=PAGO),
+    "pagos:notificacion": public(note="POST only, CSRF-exempt, signature-checked: 405 to GET"),
+    "pagos:simulador": public(note="the simulator gateway (PAGOS_SIMULADOR); POST only"),
+    "pagos:simulador_responder": public(note="the simulator's answer; POST only"),
     "sede:filing_receipt_pdf": allow(A, REP, kwargs=PRESENTACION),
     # --- Assisted filing at an office (HAB-1..3) -------------------------------------------
     "sede:asistida_inicio": allow(HAB),

@@ -211,6 +211,23 @@ def build_world() -> World:
         submitted_at=timezone.now(),
     )
 
+    # Payments: A paid the fee of her draft (authorised by the gateway's notification).
+    from pagos.constants import EstadoPago
+    from pagos.models import Pago
+
+    w.objects["pago_a"] = Pago.objects.create(
+        order="1204ACCESS01",
+        user=a,
+        procedimiento=procedimiento,
+        referencia=str(borrador.public_id),
+        amount_cents=4800,
+        concept_es="Tasa",
+        gateway="simulador",
+        estado=EstadoPago.AUTORIZADO,
+        authorisation_code="123456",
+        decided_at=timezone.now(),
+    )
+
     # Portafirmas: a request by the owning unit's case handler, reviewed by herself.
     peticion = peticion_create(
         created_by=w.users["staff_owner"],
