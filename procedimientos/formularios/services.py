@@ -19,7 +19,7 @@ from . import editor
 from .editor import EdicionInvalida
 
 
-def _replace(schema: Any, layout: Any) -> editor.Def:
+def _replace(_schema: Any, _layout: Any, *, schema: Any, layout: Any) -> editor.Def:
     """The raw JSON view: the editor's own definition, judged like any other edit."""
     if not isinstance(schema, dict):
         raise EdicionInvalida(*editor.check(schema, layout))
