@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import FormularioCongelado, FormularioVersion, Procedimiento
 from ..services import formulario_create_draft
@@ -73,7 +74,7 @@ def formulario_builder_apply(
     if locked.is_frozen:
         raise FormularioCongelado(f"Form version {locked.pk} is {locked.status}.")
     if operation not in OPERATIONS:
-        raise EdicionInvalida(editor.gettext_lazy("Operación desconocida."))
+        raise EdicionInvalida(_("Operación desconocida."))
     schema, layout = OPERATIONS[operation](locked.schema, locked.layout or {}, **kwargs)
     errors = editor.check(schema, layout)
     if errors:

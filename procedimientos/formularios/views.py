@@ -249,7 +249,7 @@ def _field_panel(schema, layout, rows, target, failed, common) -> dict | None:
     for v in validadores.VALIDADORES.values():
         if v.keyword == "x-rules" or not v.kinds:
             continue
-        if not editor._family(row["kind"]) & set(v.kinds):
+        if not editor.family(row["kind"]) & set(v.kinds):
             continue
         prefix = f"v-{v.id}"
         validators.append(
