@@ -206,12 +206,10 @@ def formulario_preview_end(request, pk: int):
     data = request.session.get(_key(formulario), {})
     problems = []
     for pointer, msgs in definition.validate(data).items():
-        if definition.step_of(pointer) and definition.is_attachments_step(
-            definition.step_of(pointer)
-        ):
+        target = definition.step_of(pointer)
+        if target is not None and definition.is_attachments_step(target):
             continue
         spec = definition.field(pointer) if pointer.startswith("/") else None
-        target = definition.step_of(pointer)
         for message in msgs:
             problems.append(
                 {

@@ -4,7 +4,7 @@ which ``editor`` operation to run with which arguments (``operation()``). No rul
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +76,7 @@ class BuilderForm(forms.Form):
     def operation(self) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
 
-    def field_choices(self, *, empty: str) -> list[tuple[str, str]]:
+    def field_choices(self, *, empty: Any) -> list[tuple[str, Any]]:
         rows = [("", empty)]
         for pointer in editor.field_pointers(self.layout):
             node = editor.node_at(self.schema, pointer) or {}
@@ -317,7 +317,8 @@ class RequiredIfForm(BuilderForm):
     def __init__(self, *args, pointer: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         parent = pointer.rsplit("/", 1)[0]
-        self.fields["field"].choices = [
+        field = cast(forms.ChoiceField, self.fields["field"])
+        field.choices = [
             c
             for c in self.field_choices(empty=_("— Sin regla —"))
             if not c[0] or (c[0].rsplit("/", 1)[0] == parent and c[0] != pointer)
@@ -341,7 +342,9 @@ class ValidatorForm(BuilderForm):
     def __init__(self, *args, validador: validadores.Validador | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if validador is None and self.data:
-            validador = validadores.VALIDADORES.get(self.data.get(self.add_prefix("validator")))
+            validador = validadores.VALIDADORES.get(
+                str(self.data.get(self.add_prefix("validator")))
+            )
         for name in validador.params if validador else ():
             self.fields[f"param_{name}"] = _text(name, required=False)
         self.validador = validador

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -86,7 +87,7 @@ def add_step(
         campo = Campo(**{**campo.__dict__, "title_es": title_es, "title_eu": title_eu})
         _attachments_step(layout, campo, key, len(steps(layout)))
         return schema, layout
-    new = {
+    new: dict[str, Any] = {
         "id": _unique_id(title_es, [s["id"] for s in steps(layout)], "paso"),
         "title_es": _text(title_es, _("el título del paso en castellano")),
         "title_eu": _text(title_eu, _("el título del paso en euskera")),

@@ -192,9 +192,9 @@ def set_validator(
     elif not params:
         node[v.keyword] = True
     else:
-        for name, value in params.items():
+        for name, raw in params.items():
             keyword = name if name in NUMERIC_KEYWORDS | STRING_KEYWORDS else v.keyword
-            node[keyword] = _param(keyword, value)
+            node[keyword] = _param(keyword, raw)
     return schema, layout
 
 
