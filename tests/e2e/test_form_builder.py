@@ -114,6 +114,14 @@ def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_
     fill_field(page, "nuevo", key="texto", required=True)
     page.click('#nuevo button[type="submit"]')
     expect(page.locator(".messages__list")).to_contain_text("Cambios guardados")
+    # The field's own panel: texts, required-if, validations, prefill.
+    page.click('a[href*="campo=field%3Asu-queja-o-sugerencia/que-nos-cuenta/texto"]')
+    fill_field(
+        page, "campo", help_es="Cuéntenos qué ha pasado.", help_eu="Kontatu zer gertatu den."
+    )
+    page.click('#campo form:has(input[value="edit_field"]) button')
+    expect(page.locator(".messages__list")).to_contain_text("Cambios guardados")
+    flow.check("field panel")
 
     # Step 2, shown only for a complaint: the date of the facts.
     fill_field(
