@@ -14,6 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from identidad.models import User
+from identidad.services import audit_record
+
 from ..models import FormularioCongelado, FormularioVersion, Procedimiento
 from ..services import formulario_create_draft
 from . import editor
@@ -51,25 +54,35 @@ OPERATIONS: dict[str, Callable[..., editor.Def]] = {
 
 
 @transaction.atomic
-def formulario_draft_new(*, procedimiento: Procedimiento, copy_latest: bool) -> FormularioVersion:
+def formulario_draft_new(
+    *, procedimiento: Procedimiento, copy_latest: bool, by: User | None = None
+) -> FormularioVersion:
     """A new draft version of the procedure's form: a copy of its latest version (published or
-    not), or an empty form."""
+    not), or an empty form. Recorded in the audit trail (ENS-1)."""
     latest = procedimiento.formularios.order_by("-version").first()
     if copy_latest and latest is not None:
         schema, layout = copy.deepcopy(latest.schema), copy.deepcopy(latest.layout or {})
     else:
         schema, layout = editor.empty()
-    return formulario_create_draft(procedimiento=procedimiento, schema=schema, layout=layout)
+    draft = formulario_create_draft(procedimiento=procedimiento, schema=schema, layout=layout)
+    audit_record(
+        actor=by,
+        action="procedimientos.formulario.create",
+        obj=draft,
+        detail={"copy_of": latest.version if copy_latest and latest else None},
+    )
+    return draft
 
 
 @transaction.atomic
 def formulario_builder_apply(
-    *, formulario: FormularioVersion, operation: str, **kwargs: Any
+    *, formulario: FormularioVersion, operation: str, by: User | None = None, **kwargs: Any
 ) -> FormularioVersion:
     """Apply one edit operation (``OPERATIONS``) to a draft and save it, or change nothing.
 
     Raises ``EdicionInvalida`` (plain es/eu messages) when the edit is refused or its result is
-    not a valid form, and ``FormularioCongelado`` on a published or superseded version."""
+    not a valid form, and ``FormularioCongelado`` on a published or superseded version. Each
+    saved edit is recorded in the audit trail with its operation (ENS-1)."""
     locked = FormularioVersion.objects.select_for_update().get(pk=formulario.pk)
     if locked.is_frozen:
         raise FormularioCongelado(f"Form version {locked.pk} is {locked.status}.")
@@ -81,5 +94,11 @@ def formulario_builder_apply(
         raise EdicionInvalida(*errors)
     locked.schema, locked.layout = schema, layout
     locked.save(update_fields=["schema", "layout"])
+    audit_record(
+        actor=by,
+        action="procedimientos.formulario.edit",
+        obj=locked,
+        detail={"operation": operation},
+    )
     formulario.schema, formulario.layout = schema, layout
     return locked

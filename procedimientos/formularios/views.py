@@ -61,7 +61,9 @@ def builder_list(request: HttpRequest) -> HttpResponse:
 def builder_new(request: HttpRequest, code: str) -> HttpResponse:
     procedimiento = selectors.procedimiento_for_builder(request.user, code)
     draft = services.formulario_draft_new(
-        procedimiento=procedimiento, copy_latest=request.POST.get("base") != "empty"
+        procedimiento=procedimiento,
+        copy_latest=request.POST.get("base") != "empty",
+        by=request.user,
     )
     messages.success(
         request,
@@ -83,7 +85,9 @@ def _apply(request, formulario, form) -> list[dict]:
         return _problems(form)
     operation, kwargs = form.operation()
     try:
-        services.formulario_builder_apply(formulario=formulario, operation=operation, **kwargs)
+        services.formulario_builder_apply(
+            formulario=formulario, operation=operation, by=request.user, **kwargs
+        )
     except FormularioCongelado:
         return [{"text": _frozen_message(), "href": "#estado"}]
     except EdicionInvalida as exc:

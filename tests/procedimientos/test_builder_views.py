@@ -144,6 +144,17 @@ class TestOperations:
         page = as_editor.get(response["Location"]).content.decode()
         assert "Cambios guardados" in page and "Obra mota" in page
 
+    def test_each_saved_edit_is_audited(self, as_editor, draft, editora):
+        """ENS-1: who changed which form version, with which operation."""
+        from identidad.models import AuditEntry
+
+        post(as_editor, draft, "add_field", prefix="nuevo", **NEW_FIELD)
+        post(as_editor, draft, "add_field", prefix="nuevo", **NEW_FIELD)  # refused: not audited
+        entries = AuditEntry.objects.filter(action="procedimientos.formulario.edit")
+        assert [(e.actor_id, e.object_id, e.detail) for e in entries] == [
+            (editora.pk, str(draft.pk), {"operation": "add_field"})
+        ]
+
     def test_add_a_field_in_a_new_step(self, as_editor, draft):
         fields = {
             **NEW_FIELD,
