@@ -20,6 +20,7 @@ VALUES_HELP = _(
     "Sí/No escriba «sí» o «no»; para una lista, el código de la opción."
 )
 EU = {"lang": "eu"}
+POINTER_PARAMS = {"field", "other", "campo", "otro"}  # validator parameters that name a field
 
 
 def _text(label, *, required=True, eu=False, max_length=200, **kwargs) -> forms.CharField:
@@ -346,7 +347,12 @@ class ValidatorForm(BuilderForm):
                 str(self.data.get(self.add_prefix("validator")))
             )
         for name in validador.params if validador else ():
-            self.fields[f"param_{name}"] = _text(name, required=False)
+            if name in POINTER_PARAMS:  # a field of the form: chosen, never typed
+                self.fields[f"param_{name}"] = forms.ChoiceField(
+                    label=name, required=False, choices=self.field_choices(empty="—")
+                )
+            else:
+                self.fields[f"param_{name}"] = _text(name, required=False)
         self.validador = validador
 
     def operation(self):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,9 +98,22 @@ def _apply(request, formulario, form) -> list[dict]:
     return []
 
 
+def _anchor_for(target: str) -> str:
+    """Where a step, fieldset or field is on the builder page (move and delete errors)."""
+    kind, _sep, ref = (target or "").partition(":")
+    if kind == "step":
+        return f"#paso-{ref}"
+    if kind == "fieldset":
+        return "#apartado-" + ref.replace("/", "-")
+    if kind == "field":
+        return "#fila-" + slugify(target)
+    return "#estado"
+
+
 def _problems(form) -> list[dict]:
     first = next((b for b in form if not b.is_hidden), None)
-    anchor = f"#{first.auto_id}" if first is not None else f"#{form.prefix or 'editor'}"
+    target = str(form.data.get(form.add_prefix("target"), ""))
+    anchor = f"#{first.auto_id}" if first is not None else _anchor_for(target)
     out = [{"text": str(e), "href": anchor} for e in form.non_field_errors()]
     for bound in form:
         for error in bound.errors:
@@ -197,11 +211,38 @@ def _page(formulario: FormularioVersion, *, campo: str, failed) -> dict:
         "add_form": _bind(failed, "nuevo", lambda: AddFieldForm(prefix="nuevo", **common)),
         "block_form": _bind(failed, "bloque", lambda: BlockForm(prefix="bloque", **common)),
         "has_blocks": bool(bloques.BLOQUES),
+        "form_rules": _form_rules(schema, failed, common),
         "campo": None,
     }
     if campo:
         context["campo"] = _field_panel(schema, layout, rows, campo, failed, common)
     return context
+
+
+def _form_rules(schema: dict, failed, common: dict) -> list[dict]:
+    """The cross-field rules (validators written in the form's ``x-rules``)."""
+    rows = []
+    for v in validadores.VALIDADORES.values():
+        if v.keyword != "x-rules" and v.kinds:
+            continue
+        prefix = f"r-{v.id}"
+        rows.append(
+            {
+                "v": v,
+                "on": [r for r in schema.get("x-rules", []) if r.get("rule") == v.id],
+                "form": _bind(
+                    failed,
+                    prefix,
+                    lambda v=v, prefix=prefix: ValidatorForm(
+                        prefix=prefix,
+                        validador=v,
+                        initial={"target": "", "validator": v.id},
+                        **common,
+                    ),
+                ),
+            }
+        )
+    return rows
 
 
 def _condition_form(failed, holder: dict, prefix: str, common: dict):

@@ -355,3 +355,89 @@ class TestRawJson:
         )
         assert "muestra el campo /nada, que no existe" in response.content.decode()
         assert reload(draft).layout == draft.layout
+
+
+class TestFormRules:
+    def test_a_cross_field_rule_is_written_into_x_rules(self, as_editor, draft, monkeypatch):
+        from procedimientos.formularios import validadores
+
+        after = validadores.Validador(
+            id="after",
+            label_es="Fecha posterior a otra",
+            label_eu="Beste baten ondorengo data",
+            keyword="x-rules",
+            kinds=(),
+            params=("field", "other"),
+            message_es="La fecha de fin debe ser posterior a la de inicio.",
+            message_eu="Amaiera-datak hasierakoaren ondorengoa izan behar du.",
+        )
+        monkeypatch.setitem(validadores.VALIDADORES, "after", after)
+        page = as_editor.get(edit_url(draft)).content.decode()
+        assert "Reglas entre campos" in page and "Fecha posterior a otra" in page
+        response = post(
+            as_editor,
+            draft,
+            "validator",
+            prefix="r-after",
+            target="",
+            validator="after",
+            action="add",
+            param_field="/asunto",
+            param_other="/asunto",
+        )
+        assert response.status_code == 302
+        assert reload(draft).schema["x-rules"] == [
+            {
+                "rule": "after",
+                "field": "/asunto",
+                "other": "/asunto",
+                "message_es": after.message_es,
+                "message_eu": after.message_eu,
+            }
+        ]
+        post(
+            as_editor,
+            draft,
+            "validator",
+            prefix="r-after",
+            target="",
+            validator="after",
+            action="remove",
+        )
+        assert "x-rules" not in reload(draft).schema
+
+
+def test_a_refused_delete_links_to_the_item(as_editor, draft):
+    post(as_editor, draft, "add_field", prefix="nuevo", **NEW_FIELD)
+    post(
+        as_editor, draft, "set_condition", prefix="sc", target="step:solicitud", field="", values=""
+    )
+    post(
+        as_editor,
+        draft,
+        "add_field",
+        prefix="nuevo",
+        where="new",
+        new_title_es="Obra mayor",
+        new_title_eu="Obra handia",
+        new_legend_es="Proyecto",
+        new_legend_eu="Proiektua",
+        kind="text",
+        key="proyecto",
+        title_es="Proyecto",
+        title_eu="Proiektua",
+    )
+    post(
+        as_editor,
+        draft,
+        "set_condition",
+        prefix="sc",
+        target="step:obra-mayor",
+        field="/tipo",
+        values="mayor",
+    )
+    response = post(as_editor, draft, "delete", target="field:solicitud/datos/tipo")
+    page = response.content.decode()
+    assert "No se puede quitar el campo /tipo" in page
+    assert 'href="#fila-fieldsolicituddatostipo"' in page
+    assert "tipo" in reload(draft).schema["properties"]
