@@ -141,3 +141,24 @@ class TestAccess:
 
         client.force_login(User.objects.create_superuser("root", password="x"))
         assert client.get(step_url(draft, "obra")).status_code == 200
+
+
+def test_the_attachments_step_is_the_citizens_and_uploads_nothing(as_editor, draft):
+    from procedimientos.formularios.services import formulario_builder_apply
+
+    formulario_builder_apply(
+        formulario=draft,
+        operation="add_field",
+        fieldset="obra/datos-de-la-obra",
+        campo=Campo(key="planos", kind="file", title_es="Planos", title_eu="Planoak"),
+    )
+    page = as_editor.get(step_url(draft, "planos")).content.decode()
+    assert "Vista previa de la versión" in page and "Otros documentos" in page
+    response = as_editor.post(step_url(draft, "planos"), {"action": "upload:"}, follow=True)
+    assert "En la vista previa no se adjuntan ficheros" in response.content.decode()
+    assert Borrador.objects.count() == 0
+
+
+def test_the_errors_in_basque(as_editor, draft):
+    page = as_editor.post(step_url(draft, "obra", "eu"), {"action": "next"}).content.decode()
+    assert "error-summary" in page and "Obra mota" in page
