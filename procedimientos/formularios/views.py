@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from identidad.models import User
 from identidad.workspace import staff_permission_required
 
 from ..constants import PERMISO_GESTION_CATALOGO
@@ -64,7 +66,7 @@ def builder_new(request: HttpRequest, code: str) -> HttpResponse:
     draft = services.formulario_draft_new(
         procedimiento=procedimiento,
         copy_latest=request.POST.get("base") != "empty",
-        by=request.user,
+        by=cast(User, request.user),  # signed in: editor_required
     )
     messages.success(
         request,
