@@ -162,3 +162,28 @@ def test_the_attachments_step_is_the_citizens_and_uploads_nothing(as_editor, dra
 def test_the_errors_in_basque(as_editor, draft):
     page = as_editor.post(step_url(draft, "obra", "eu"), {"action": "next"}).content.decode()
     assert "error-summary" in page and "Obra mota" in page
+
+
+def test_what_the_builder_writes_is_what_the_engine_reads():
+    """One format: the builder's required-if, condition and kinds as the engine sees them."""
+    from sede.filing.conditional import required_when
+    from sede.filing.engine import Definition
+
+    s, lay = definition()
+    s, lay = editor.add_field(
+        s,
+        lay,
+        fieldset="obra/datos-de-la-obra",
+        campo=Campo(key="licencia", kind="text", title_es="Licencia", title_eu="Lizentzia"),
+    )
+    s, lay = editor.set_required_if(s, lay, pointer="/licencia", field="/tipo", values=["mayor"])
+    assert required_when(s, "/licencia") == ("/tipo", ["mayor"])
+    engine = Definition(s, lay)
+    assert [f.kind for f in engine.fieldset_fields(engine.steps[0].fieldsets[0])] == [
+        "choice",
+        "text",
+    ]
+    assert "/licencia" in engine.validate({"tipo": "mayor"})
+    assert "/licencia" not in engine.validate({"tipo": "menor"})
+    assert [st.id for st in engine.visible_steps({"tipo": "menor"})] == ["obra"]
+    assert [st.id for st in engine.visible_steps({"tipo": "mayor"})] == ["obra", "proyecto"]
