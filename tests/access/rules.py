@@ -4,7 +4,8 @@ Personas (tests/access/world.py): anonymous, citizen_a, citizen_b, rep_with_powe
 representative with a power in force), rep_without_power (A's power to them was revoked),
 staff_owner (case handler of Urbanismo, the unit A's entry is addressed to), staff_other
 (case handler of Cultura), clerk (registry clerk at the Deusto office, where B's paper entry
-was registered), habilitado (authorised official at Deusto, took B's consent), admin.
+was registered), habilitado (authorised official at Deusto, took B's consent), catalogue_editor
+(the form builder's user), admin.
 
 ``allow(...)`` lists who may; everyone else must be denied (404, or a login redirect, or
 401/403 from the API). ``public()``: everybody. ``nobody()``: a feature off by configuration.
@@ -26,6 +27,7 @@ OWNER = "staff_owner"
 OTHER = "staff_other"
 CLERK = "clerk"
 HAB = "habilitado"
+EDITOR = "catalogue_editor"
 ADMIN = "admin"
 AUTHENTICATED = tuple(p for p in PERSONAS if p != "anonymous")
 ALL_STAFF = tuple(sorted(STAFF))
@@ -35,6 +37,7 @@ BORRADOR = {"public_id": "borrador_a.public_id"}
 REVOKED = {"pk": "power_revoked.pk"}
 EXPEDIENTE = {"pk": "expediente_a.pk"}
 NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
+FORM_DRAFT = {"pk": "formulario_borrador.pk"}
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
 PAGO = {"public_id": "pago_a.public_id"}
@@ -172,7 +175,19 @@ RULES: dict[str, Rule] = {
     "api:firma-rechazar": allow(*ALL_STAFF, kwargs={"pk": "accion.pk"}, note="POST only"),
     "api:firma-validacion": allow(*AUTHENTICATED, note="POST only"),
     # --- Catalogue, calendar and the staff home ----------------------------------------------
-    "procedimientos:avance_staff": allow(ADMIN),
+    "procedimientos:avance_staff": allow(EDITOR, ADMIN),
+    # The form builder and its preview (issue 16): catalogue editors and administrators.
+    "procedimientos:builder_list": allow(EDITOR, ADMIN),
+    "procedimientos:builder_new": allow(
+        EDITOR, ADMIN, kwargs={"code": "procedimiento.code"}, note="POST only: 405 to editors"
+    ),
+    "procedimientos:builder_edit": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "procedimientos:builder_json": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "sede:formulario_preview": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "sede:formulario_preview_step": allow(
+        EDITOR, ADMIN, kwargs={**FORM_DRAFT, "step_id": "solicitante"}
+    ),
+    "sede:formulario_preview_end": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
     "api:procedimientos-avance": public(),
     "api:procedimiento-list": public(),
     "api:procedimiento-detail": public(kwargs={"code": "procedimiento.code"}),

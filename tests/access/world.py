@@ -27,15 +27,19 @@ PERSONAS = (
     "staff_other",  # case handler of another unit (Cultura)
     "clerk",  # registry clerk of the Deusto district office
     "habilitado",  # authorised official at the Deusto office
+    "catalogue_editor",  # catalogue editor (the form builder, issue 16)
     "admin",  # superuser
 )
-STAFF = frozenset({"staff_owner", "staff_other", "clerk", "habilitado", "admin"})
+STAFF = frozenset(
+    {"staff_owner", "staff_other", "clerk", "habilitado", "catalogue_editor", "admin"}
+)
 CITIZENS = frozenset({"citizen_a", "citizen_b", "rep_with_power", "rep_without_power"})
 PERSONA_ROLES = {
     "staff_owner": (Role.CASE_HANDLER,),
     "staff_other": (Role.CASE_HANDLER,),
     "clerk": (Role.REGISTRY_CLERK,),
     "habilitado": (Role.HABILITADO,),
+    "catalogue_editor": (Role.CATALOGUE_EDITOR,),
 }
 
 
@@ -116,6 +120,7 @@ def build_world() -> World:
     w.users["staff_other"] = _staff("tramitador-cul", Role.CASE_HANDLER, units=[cultura])
     w.users["clerk"] = _staff("encargado-deusto", Role.REGISTRY_CLERK)
     w.users["habilitado"] = _staff("habilitada", Role.HABILITADO)
+    w.users["catalogue_editor"] = _staff("editora-catalogo", Role.CATALOGUE_EDITOR)
     w.users["admin"] = User.objects.create_superuser("admin", password="x")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -130,6 +135,12 @@ def build_world() -> World:
     procedimiento = Procedimiento.objects.get(code="instancia-general")
     formulario = FormularioVersion.objects.filter(procedimiento=procedimiento).first()
     w.objects["procedimiento"] = procedimiento
+    from procedimientos.formularios.services import formulario_draft_new
+
+    # A draft version of its form (the form builder and its preview, issue 16).
+    w.objects["formulario_borrador"] = formulario_draft_new(
+        procedimiento=procedimiento, copy_latest=True
+    )
 
     # Registry: A's entry filed on the sede for Urbanismo; B's paper entry at Deusto.
     w.objects["asiento_a"] = asiento_register(
