@@ -102,8 +102,13 @@ class TransitionNotAllowedError(ValidationError):
 
 
 def _check(intercambio: Intercambio | None, sentido: str, accion: str) -> str:
-    allowed, target = TRANSITIONS[(sentido, accion)]
     current = None if intercambio is None or intercambio.pk is None else intercambio.estado
+    if (sentido, accion) not in TRANSITIONS:  # e.g. confirming an exchange we sent
+        raise TransitionNotAllowedError(
+            _("La acción «%(accion)s» no es posible en un intercambio %(sentido)s.")
+            % {"accion": accion, "sentido": _("enviado") if sentido == S.SALIDA else _("recibido")}
+        )
+    allowed, target = TRANSITIONS[(sentido, accion)]
     if current not in allowed:
         raise TransitionNotAllowedError(
             _("La acción «%(accion)s» no es posible en un intercambio en estado «%(estado)s».")
