@@ -34,7 +34,6 @@ DESK = (CLERK, HAB, ADMIN)  # powers office: roles holding apoderamientos.gestio
 BORRADOR = {"public_id": "borrador_a.public_id"}
 REVOKED = {"pk": "power_revoked.pk"}
 EXPEDIENTE = {"pk": "expediente_a.pk"}
-NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
 DOC = "expediente_doc.pk"  # the document of A's entry, in her case file
 NOTIF = {"pk": "notificacion_a.pk"}  # to A, about her case file, opened by her
@@ -228,7 +227,7 @@ RULES: dict[str, Rule] = {
     ),
     "notificaciones:remesas": allow(ADMIN),
     "notificaciones:remesa_nueva": allow(ADMIN),
-    "notificaciones:remesa": nobody(kwargs=NONE),
+    "notificaciones:remesa": allow(ADMIN, kwargs={"pk": "remesa.pk"}),
     # --- Notice board (tablón): public edicts; staff manage them ------------------------------
     "tablon:index": public(),
     "tablon:detail": public(kwargs=EDICTO),

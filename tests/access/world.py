@@ -246,14 +246,15 @@ def build_world() -> World:
 
 def _objects_of_the_other_apps(w: World, *, urbanismo: Unidad) -> None:
     """Real objects for the rows that used to name objects that do not exist (so "everyone
-    gets 404" proved nothing): a case-file document, a notification, an edict, a SIR
-    exchange and an incident notice, each owned by one persona."""
+    gets 404" proved nothing): a case-file document, a notification and a batch of them, an
+    edict, a SIR exchange and an incident notice, each owned by one persona."""
     from django.test import TestCase
 
     from notificaciones.services import (
         notificacion_make_available,
         notificacion_open,
         notificacion_prepare,
+        remesa_create,
     )
     from registro.sir.services import intercambio_enviar
     from sede.incidencias import aviso_incidencia_create
@@ -282,6 +283,17 @@ def _objects_of_the_other_apps(w: World, *, urbanismo: Unidad) -> None:
         notificacion_make_available(notificacion=notificacion)
     with TestCase.captureOnCommitCallbacks(execute=True):
         w.objects["notificacion_a"] = notificacion_open(notificacion_id=notificacion.pk, user=a)
+
+    # A batch of notifications of Urbanismo to B, prepared by the administrator (not started).
+    w.objects["remesa"] = remesa_create(
+        titulo="Tasa de basuras 2026",
+        asunto="Liquidación de la tasa",
+        texto="Se le notifica la liquidación de la tasa.",
+        recursos="Recurso de reposición en el plazo de un mes.",
+        unidad=urbanismo,
+        interesado_ids=[w.users["citizen_b"].interesado.pk],
+        actor=admin,
+    )
 
     # An edict of Urbanismo in force on the board.
     w.objects["edicto"] = edicto_publish(
