@@ -35,7 +35,7 @@ format: $(VENV)/.installed ## Format the code
 
 # Every app (and the project package): new code may not add type errors; the errors that
 # existed when the gate was introduced are listed in mypy-baseline.txt (fix them, never add).
-MYPY_TARGETS := bilbao_sede identidad procedimientos calendario registro expedientes firma \
+MYPY_TARGETS := bilbao_sede uploads identidad procedimientos calendario registro expedientes firma \
                 notificaciones apoderamientos sede gestion tablon pagos
 
 typecheck: $(VENV)/.installed ## mypy with django-stubs on every app; fails on errors not in mypy-baseline.txt
@@ -56,7 +56,7 @@ bench: $(VENV)/.installed ## Benchmarks (heavy; each prints a RESULT line)
 	@for b in bench/bench_*.py; do echo "== $$b"; DEBUG=true $(PY) $$b || exit 1; done
 
 messages: $(VENV)/.installed ## Extract and compile the es/eu translations (one catalogue per app)
-	@for dir in bilbao_sede identidad procedimientos calendario registro expedientes firma \
+	@for dir in bilbao_sede uploads identidad procedimientos calendario registro expedientes firma \
 	            notificaciones apoderamientos sede gestion tablon pagos; do \
 	  [ -d $$dir/locale ] || continue; \
 	  (cd $$dir && DEBUG=true PYTHONPATH=.. DJANGO_SETTINGS_MODULE=bilbao_sede.settings.test \
@@ -64,7 +64,7 @@ messages: $(VENV)/.installed ## Extract and compile the es/eu translations (one 
 	   DEBUG=true PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages); \
 	done
 	DEBUG=true $(PY) manage.py makemessages -l eu --ignore='.venv/*' --ignore='var/*' \
-	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tablon pagos tests bench node_modules,--ignore='$(app)/*')
+	  $(foreach app,uploads identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tablon pagos tests bench node_modules,--ignore='$(app)/*')
 	DEBUG=true $(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean: ## Remove the virtualenv and local data

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from calendario.terms import add_term
 from identidad.constants import MetodoIdentificacion, NivelGarantia, TipoPersona
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
+from uploads import Limits, UploadRefused, check_file_size, check_upload
 
 from .constants import (
     ACCEPTANCE_WORKING_DAYS,
@@ -104,6 +106,29 @@ def _sha256(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def _checked_escritura(upload) -> tuple[ContentFile, str]:
+    """The deed through the one upload policy (size, type by content, safe content, malware
+    scanner): the file to store, under its cleaned name, and its SHA-256. A refusal is a
+    ``ValidationError`` on ``escritura`` that says why; nothing is stored."""
+    limits = Limits.single(int(settings.REGISTRO_MAX_DOCUMENT_BYTES))
+    nombre = getattr(upload, "name", "") or "escritura.pdf"
+    try:
+        size = getattr(upload, "size", None)
+        if isinstance(size, int):
+            check_file_size(nombre=nombre, size=size, limits=limits)
+        upload.seek(0)
+        data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
+        checked = check_upload(
+            nombre=nombre,
+            data=data,
+            declared_mime=getattr(upload, "content_type", "") or "",
+            limits=limits,
+        )
+    except UploadRefused as exc:
+        raise ValidationError({"escritura": str(exc)}) from exc
+    return ContentFile(checked.data, name=checked.nombre), checked.sha256
 
 
 # --- Registration ---------------------------------------------------------------------
@@ -225,8 +250,7 @@ def apoderamiento_register(
     if implicit:
         apoderamiento.accepted_at = now
     if escritura is not None:
-        apoderamiento.escritura_sha256 = _sha256(escritura)
-        apoderamiento.escritura = escritura
+        apoderamiento.escritura, apoderamiento.escritura_sha256 = _checked_escritura(escritura)
     _refresh_state(apoderamiento, now)
     apoderamiento.numero = _next_numero(timezone.localtime(now).year)  # last: brief lock
     apoderamiento.save()

@@ -16,7 +16,21 @@ ERROR = {
     "description": "`detail`: el motivo; en errores de validación, los mensajes por campo.",
     "additionalProperties": True,
 }
-VALIDATION_ERROR = {"anyOf": [ERROR, {"type": "array", "items": {"type": "string"}}]}
+# Validation errors: the messages by field; ``detail`` (the errors of no one field) is a message
+# or, where a rule gives several reasons at once, the list of them.
+VALIDATION_ERROR = {
+    "anyOf": [
+        {
+            **ERROR,
+            "properties": {
+                "detail": {
+                    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                }
+            },
+        },
+        {"type": "array", "items": {"type": "string"}},
+    ]
+}
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
 
 DESCRIPTIONS = {

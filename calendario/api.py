@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -41,6 +42,14 @@ class CalendarYearSerializer(serializers.Serializer):
     days = DiaInhabilSerializer(many=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "format": "date-time"},
+        ]
+    }
+)
 class InstantOrDateField(serializers.Field):
     """A date (YYYY-MM-DD) or an ISO 8601 date-time; without an offset, Madrid time."""
 
@@ -57,6 +66,19 @@ class InstantOrDateField(serializers.Field):
         return value.isoformat()
 
 
+class InstantField(serializers.DateTimeField):
+    """An instant in Madrid time, except where Madrid's offset is not whole minutes (local
+    mean time before 1901, -00:14:44): RFC 3339 cannot write that offset, so such an instant
+    is given in UTC."""
+
+    def enforce_timezone(self, value):
+        value = super().enforce_timezone(value)
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            return value.astimezone(UTC)
+        return value
+
+
 class TermQuerySerializer(serializers.Serializer):
     start = InstantOrDateField(
         help_text="Notification or publication: a date, or a date-time (needed for hours)."
@@ -68,11 +90,11 @@ class TermQuerySerializer(serializers.Serializer):
 class TermSerializer(serializers.Serializer):
     unit = serializers.CharField()
     amount = serializers.IntegerField()
-    start = serializers.DateTimeField()
-    count_from = serializers.DateTimeField()
+    start = InstantField()
+    count_from = InstantField()
     nominal_end_date = serializers.DateField()
     end_date = serializers.DateField()
-    end = serializers.DateTimeField(help_text="Last instant of the term, Europe/Madrid.")
+    end = InstantField(help_text="Last instant of the term, Europe/Madrid.")
     moved_to_next_working_day = serializers.BooleanField()
     unverified_days = serializers.ListField(child=serializers.DateField())
     unpublished_years = serializers.ListField(child=serializers.IntegerField())
@@ -83,8 +105,8 @@ class EffectiveQuerySerializer(serializers.Serializer):
 
 
 class EffectiveSerializer(serializers.Serializer):
-    presented_at = serializers.DateTimeField()
-    effective_at = serializers.DateTimeField()
+    presented_at = InstantField()
+    effective_at = InstantField()
     moved = serializers.BooleanField()
 
 
@@ -94,6 +116,13 @@ class CalendarYearApi(APIView):
 
     @extend_schema(
         summary="Non-working days of a year (TIME-7)",
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                OpenApiParameter.PATH,
+            )
+        ],
         responses=CalendarYearSerializer,
     )
     def get(self, request: Request, year: int) -> Response:
@@ -149,7 +178,10 @@ class EffectiveInstantApi(APIView):
         summary="Effective instant of a presentation (REG-2, art. 31.2.b)",
         parameters=[
             OpenApiParameter(
-                "presented_at", str, description="ISO 8601 date-time of the presentation."
+                "presented_at",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="ISO 8601 date-time of the presentation.",
             )
         ],
         responses=EffectiveSerializer,

@@ -22,7 +22,7 @@ from identidad.models import User
 from identidad.roles import Role
 from identidad.scope import staff_scope
 from identidad.services import audit_record
-from registro.uploads import Limits, UploadRefused, check_upload
+from uploads import Limits, UploadRefused, check_upload
 
 from . import forms, selectors, services
 from .constants import EstadoInforme, EstadoResolucion, SentidoResolucion, TipoEvento
@@ -507,7 +507,7 @@ def _emitir_informe(request, exp):
         return redirect("expedientes:detalle", pk=exp.pk)
     upload = form.cleaned_data["fichero"]
     try:
-        # The one upload policy (registro.uploads): size, type by content, safe content
+        # The one upload policy (the ``uploads`` package): size, type by content, safe content
         # (active content, polyglots), malware scan — as every other way a document enters.
         checked = check_upload(nombre=upload.name, data=upload.read(), limits=Limits.registry())
     except UploadRefused as exc:

@@ -20,11 +20,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from uploads import UploadRefused
+
 from . import selectors, services
 from .constants import ModoFirma, TipoAccion
 from .csv import csv_format, csv_verification_url
 from .models import AccionFirma, PeticionFirma
-from .services.portafirmas import DocumentoSpec
+from .services.portafirmas import DocumentoSpec, documento_spec_from_upload
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -54,7 +56,13 @@ class PasoInputSerializer(serializers.Serializer):
 
 class DocumentoInputSerializer(serializers.Serializer):
     nombre = serializers.CharField(max_length=255)
-    mime = serializers.CharField(max_length=120)
+    mime = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Declared type; never decides: the type recorded is the one of the content.",
+    )
     contenido = serializers.CharField(help_text="Content, base64-encoded.")
 
     def validate_contenido(self, value: str) -> bytes:
@@ -67,6 +75,17 @@ class DocumentoInputSerializer(serializers.Serializer):
         if len(data) > MAX_DOCUMENT_BYTES:
             raise serializers.ValidationError("The document is too large.")
         return data
+
+    def validate(self, attrs):
+        """The one upload policy (``uploads``): the type recorded is the one found in the
+        content, never ``mime`` as declared; a refused file is a 400 that says why."""
+        try:
+            spec = documento_spec_from_upload(
+                nombre=attrs["nombre"], data=attrs["contenido"], declared_mime=attrs["mime"]
+            )
+        except UploadRefused as exc:
+            raise serializers.ValidationError({"contenido": [str(exc)]}) from exc
+        return {"nombre": spec.name, "mime": spec.mime, "contenido": spec.content}
 
 
 class PeticionCreateSerializer(serializers.Serializer):

@@ -7,8 +7,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from uploads import Limits, UploadRefused, check_file_size
+
 from .constants import ModoFirma, TipoAccion
-from .services.portafirmas import AccionSpec, DocumentoSpec
+from .services.portafirmas import (
+    AccionSpec,
+    DocumentoSpec,
+    documento_spec_from_upload,
+    max_document_bytes,
+)
 
 MAX_DOCUMENT_BYTES = getattr(settings, "FIRMA_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 
@@ -90,15 +97,23 @@ class PeticionForm(forms.Form):
     )
 
     def clean_documentos(self) -> list[DocumentoSpec]:
+        """Each file through the one upload policy (``uploads``); a refusal says why."""
         specs = []
         for upload in self.cleaned_data["documentos"]:
-            if upload.size > MAX_DOCUMENT_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s es demasiado grande.") % {"name": upload.name}
+            try:
+                # Refused before it is read when it is over the limit.
+                check_file_size(
+                    nombre=upload.name, size=upload.size, limits=Limits.single(max_document_bytes())
                 )
-            content = upload.read()
-            mime = "application/pdf" if content.startswith(b"%PDF-") else upload.content_type
-            specs.append(DocumentoSpec(content=content, name=upload.name, mime=mime))
+                specs.append(
+                    documento_spec_from_upload(
+                        nombre=upload.name,
+                        data=b"".join(upload.chunks()),
+                        declared_mime=upload.content_type or "",
+                    )
+                )
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from exc
         if not specs:
             raise forms.ValidationError(_("Adjunte al menos un documento."))
         return specs

@@ -110,6 +110,7 @@ class ProcedimientoViewSet(viewsets.ReadOnlyModelViewSet):
     """The public catalogue: active procedures."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list = []  # public: credentials are neither needed nor read
     lookup_field = "code"
 
     def get_queryset(self):
@@ -190,6 +191,7 @@ class AvanceApi(APIView):
     """The grado de avance of the digitisation plan, its breakdown and history."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list = []  # public: credentials are neither needed nor read
 
     @extend_schema(responses=AvanceSerializer)
     def get(self, request):

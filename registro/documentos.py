@@ -1,4 +1,4 @@
-"""Documents handed to the registry: the one upload policy (``registro.uploads``: limits, type
+"""Documents handed to the registry: the one upload policy (the ``uploads`` package: limits, type
 by content, safe content, malware scanner, SHA-256) and the scan resolution (REG-12)."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from uploads import IMAGE_TYPES, Limits, check_file_size, check_upload, clean_name
+
 from .constants import MIN_SCAN_PPI, TipoAnexo, ValidezDocumento
-from .uploads import IMAGE_TYPES, Limits, check_file_size, check_upload, clean_name
 
 
 @dataclass(frozen=True)

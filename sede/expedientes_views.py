@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from expedientes import selectors as exp_selectors
 from expedientes import services as exp_services
 from expedientes.constants import EstadoRequerimiento, TipoEntrada
-from registro.uploads import UploadRefused, check_upload
+from uploads import UploadRefused, check_upload
 
 from .filing.adapters import oficina_sede
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from identidad.constants import NivelGarantia
 from identidad.models import Interesado, Unidad, User
 from identidad.services import audit_record
-from registro.uploads import CheckedUpload, Limits, check_upload
+from uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
 from .filing import prefill

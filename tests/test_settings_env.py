@@ -159,7 +159,7 @@ def test_a_scanner_class_that_does_not_exist_stops_start_up(tmp_path):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bilbao_sede.settings.base",
             "DEBUG": "true",
-            "SEDE_SCAN_BACKEND": "registro.uploads.scanning.NoSuchBackend",
+            "SEDE_SCAN_BACKEND": "uploads.scanning.NoSuchBackend",
         },
         capture_output=True,
         text=True,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "djangosaml2",
     "axes",
     # Our apps, in dependency order (design.md).
+    "uploads",
     "identidad",
     "calendario",
     "firma",
@@ -555,8 +556,8 @@ SEDE_DRAFT_EXPIRY_DAYS = env_int("SEDE_DRAFT_EXPIRY_DAYS", 30, minimum=1)
 SEDE_MAX_FILE_BYTES = env_int("SEDE_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
 SEDE_MAX_SUBMISSION_BYTES = env_int("SEDE_MAX_SUBMISSION_BYTES", 40 * 1024 * 1024, minimum=1024)
 SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
-# The one upload policy (registro.uploads) scans every document, whatever its channel.
-SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
+# The one upload policy (the ``uploads`` package) scans every document, whatever its channel.
+SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
 # Prefill sources (sede.fuentes): municipal registers behind a back-end class; the default

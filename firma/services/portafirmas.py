@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -37,6 +38,7 @@ from firma.models import (
     PeticionFirma,
 )
 from firma.selectors import acciones_actionable
+from uploads import Limits, check_upload
 
 from .avisos import _notify_step
 from .documentos import csv_issue, csv_unique_code, documento_read
@@ -65,6 +67,26 @@ class DocumentoSpec:
     content: bytes
     name: str
     mime: str
+
+
+def max_document_bytes() -> int:
+    return int(getattr(settings, "FIRMA_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024))
+
+
+def documento_spec_from_upload(
+    *, nombre: str, data: bytes, declared_mime: str = ""
+) -> DocumentoSpec:
+    """A document someone uploads to a signature request (web or API), through the one upload
+    policy: size, type by content (the type recorded is the one found), safe content (PDF
+    active content, XML entities, polyglots …), the malware scanner. Raises
+    ``uploads.UploadRefused`` with a message that says why."""
+    checked = check_upload(
+        nombre=nombre,
+        data=data,
+        declared_mime=declared_mime,
+        limits=Limits.single(max_document_bytes()),
+    )
+    return DocumentoSpec(content=checked.data, name=checked.nombre, mime=checked.mime)
 
 
 # --- Creating a request ---------------------------------------------------------------

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from identidad.models import User
 from identidad.services import audit_record
+from uploads import ScanError, get_scanner
 
 from ..models import AsientoDocumento
-from ..uploads import ScanError, get_scanner
 
 logger = logging.getLogger(__name__)
 

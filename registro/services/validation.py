@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from identidad.models import Interesado, Unidad
+from uploads import Limits
 
 from ..constants import (
     MAX_EXPONE,
@@ -23,7 +24,6 @@ from ..constants import (
 )
 from ..documentos import DocumentoNuevo, DocumentoPreparado, prepare
 from ..models import Oficina
-from ..uploads import Limits
 
 
 @dataclass

@@ -102,8 +102,14 @@ class TransitionNotAllowedError(ValidationError):
 
 
 def _check(intercambio: Intercambio | None, sentido: str, accion: str) -> str:
-    allowed, target = TRANSITIONS[(sentido, accion)]
     current = None if intercambio is None or intercambio.pk is None else intercambio.estado
+    if (sentido, accion) not in TRANSITIONS:  # e.g. confirming an exchange we sent
+        if sentido == S.SALIDA:
+            message = _("La acción «%(accion)s» no es posible en un intercambio enviado.")
+        else:
+            message = _("La acción «%(accion)s» no es posible en un intercambio recibido.")
+        raise TransitionNotAllowedError(message % {"accion": accion})
+    allowed, target = TRANSITIONS[(sentido, accion)]
     if current not in allowed:
         raise TransitionNotAllowedError(
             _("La acción «%(accion)s» no es posible en un intercambio en estado «%(estado)s».")

@@ -38,7 +38,7 @@ from identidad.services import interesado_get_or_create
 from procedimientos.models import Procedimiento
 from registro.models import Oficina
 from registro.selectors import oficinas_of_staff
-from registro.uploads import UploadRefused, check_upload
+from uploads import UploadRefused, check_upload
 
 from .. import selectors, services
 from ..filing.navigation import lang_of, step_url

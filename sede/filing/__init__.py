@@ -1,2 +1,2 @@
 """The citizen's filing flow: the form engine (``engine``) and the application document
-(``documento``). Attachments pass the one upload policy, ``registro.uploads``."""
+(``documento``). Attachments pass the one upload policy (the ``uploads`` package)."""

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from registro.uploads import Limits, UploadRefused, check_file_size
+from uploads import Limits, UploadRefused, check_file_size
 
 from .. import selectors, services
 from ..forms import (

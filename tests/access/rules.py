@@ -41,6 +41,10 @@ FORM_DRAFT = {"pk": "formulario_borrador.pk"}
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
 PAGO = {"public_id": "pago_a.public_id"}
+DOC = "expediente_doc.pk"  # the document of A's entry, in her case file
+NOTIF = {"pk": "notificacion_a.pk"}  # to A, about her case file, opened by her
+EDICTO = {"public_id": "edicto.public_id"}  # Urbanismo's edict, in force
+SIR = {"pk": "intercambio.pk"}  # B's Deusto entry sent through SIR (pending)
 
 RULES: dict[str, Rule] = {
     # --- Public pages of the sede and the catalogue ------------------------------------
@@ -120,8 +124,8 @@ RULES: dict[str, Rule] = {
     "registro:asiento_detalle": allow(A, OWNER, ADMIN, kwargs={"pk": "asiento_a.pk"}),
     "registro:imprimir": allow(B, OTHER, CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
     "registro:justificante_pdf": allow(A, OWNER, ADMIN, kwargs={"pk": "asiento_a.pk"}),
-    # The file of the entry's last outgoing SIR exchange: none sent yet, 404 for all.
-    "registro:sicres_export": nobody(kwargs={"pk": "asiento_desk.pk"}),
+    # The file of the entry's last outgoing SIR exchange: the staff of the offices in scope.
+    "registro:sicres_export": allow(CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
     "registro:libro": allow(CLERK, ADMIN),
     "registro:reimprimir": allow(CLERK, ADMIN, query="numero=bad"),
     "registro:justificantes_dia": allow(CLERK, ADMIN),
@@ -197,80 +201,90 @@ RULES: dict[str, Rule] = {
     "gestion:home": allow(*ALL_STAFF),
     # --- Notifications API: the addressee's own; staff by the owning unit ---------------------
     "api:notificacion-mia-list": allow(*AUTHENTICATED, note="scoped: one's own"),
-    "api:notificacion-mia-detail": nobody(kwargs=NONE),
-    "api:notificacion-mia-acceder": nobody(kwargs=NONE, method="POST"),
-    "api:notificacion-mia-rechazar": nobody(kwargs=NONE, method="POST"),
+    # The addressee and her representative in force; the ex-representative is told why (403).
+    "api:notificacion-mia-detail": allow(A, REP, kwargs=NOTIF),
+    # Opened already: its parties are answered (refused: 400), nothing changes.
+    "api:notificacion-mia-acceder": allow(A, REP, kwargs=NOTIF, method="POST"),
+    "api:notificacion-mia-rechazar": allow(A, REP, kwargs=NOTIF, method="POST"),
     "api:notificacion-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
-    "api:notificacion-gestion-detail": nobody(kwargs=NONE),
+    "api:notificacion-gestion-detail": allow(OWNER, ADMIN, kwargs=NOTIF),
     # --- Case files (expedientes): the parties; staff of the owning unit --------------------
     "expedientes:bandeja": allow(OWNER, OTHER, ADMIN),
     "expedientes:bandeja_asignar": allow(ADMIN, method="POST", note="heads of unit assign"),
     "expedientes:informes": allow(*ALL_STAFF, note="the reports asked of oneself"),
     "expedientes:abrir": allow(OWNER, OTHER, ADMIN, note="case handlers open desk entries"),
     "expedientes:detalle": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
-    "expedientes:documento": nobody(kwargs={**EXPEDIENTE, "doc": 0}),
+    "expedientes:documento": allow(OWNER, ADMIN, kwargs={**EXPEDIENTE, "doc": DOC}),
     "expedientes:remision_zip": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
     "expedientes:accion": public(
         kwargs={**EXPEDIENTE, "action": "fase"}, note="POST only: 405 before any lookup"
     ),
     "expedientes:actuaciones_automatizadas": public(),
     "sede:expediente_detalle": allow(A, REP, kwargs=EXPEDIENTE),
-    "sede:expediente_documento": nobody(kwargs={**EXPEDIENTE, "doc": 0}),
+    "sede:expediente_documento": allow(A, REP, kwargs={**EXPEDIENTE, "doc": DOC}),
     "sede:expediente_aportar": allow(A, REP, kwargs=EXPEDIENTE),
     "api:expediente-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
     "api:expediente-gestion-detail": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
-    "api:expediente-gestion-contenido": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
-    "api:expediente-gestion-documento-eni": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
+    "api:expediente-gestion-contenido": allow(
+        OWNER, ADMIN, kwargs={**EXPEDIENTE, "documento_id": DOC}
+    ),
+    "api:expediente-gestion-documento-eni": allow(
+        OWNER, ADMIN, kwargs={**EXPEDIENTE, "documento_id": DOC}
+    ),
     "api:expediente-mio-list": allow(*AUTHENTICATED),
     "api:expediente-mio-detail": allow(A, REP, kwargs=EXPEDIENTE),
-    "api:expediente-mio-contenido": nobody(kwargs={**EXPEDIENTE, "documento_id": 0}),
-    # --- Notifications (no notification in the world yet: object rows still to add) ---------
+    "api:expediente-mio-contenido": allow(A, REP, kwargs={**EXPEDIENTE, "documento_id": DOC}),
+    # --- Notifications: the addressee (A) and her representative in force; the staff of the
+    # unit that issued it (Urbanismo). The ex-representative is told why (403). -------------
     "notificaciones:lista": allow(*AUTHENTICATED),
     "notificaciones:preferencias": allow(A, B, REP, EX, note="citizens' own preferences"),
-    "notificaciones:detalle": nobody(kwargs=NONE),
-    "notificaciones:acceder": allow(*AUTHENTICATED, kwargs=NONE, note="POST only: 405"),
-    "notificaciones:rechazar": nobody(kwargs=NONE),
-    "notificaciones:documento": nobody(kwargs={**NONE, "documento_id": 0}),
-    "notificaciones:evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
+    "notificaciones:detalle": allow(A, REP, kwargs=NOTIF),
+    # Opened already: its parties are told so (back to the notification), nothing changes.
+    "notificaciones:acceder": allow(A, REP, kwargs=NOTIF, method="POST"),
+    "notificaciones:rechazar": allow(A, REP, kwargs=NOTIF, note="GET: the confirmation"),
+    "notificaciones:documento": allow(A, REP, kwargs={**NOTIF, "documento_id": DOC}),
+    "notificaciones:evidencia": allow(A, REP, kwargs={**NOTIF, "tipo": "puesta"}),
     "notificaciones:gestion": allow(OWNER, OTHER, ADMIN),
-    "notificaciones:gestion_detalle": nobody(kwargs=NONE),
-    "notificaciones:gestion_evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
+    "notificaciones:gestion_detalle": allow(OWNER, ADMIN, kwargs=NOTIF),
+    "notificaciones:gestion_evidencia": allow(OWNER, ADMIN, kwargs={**NOTIF, "tipo": "puesta"}),
     "notificaciones:gestion_expediente": allow(
         OWNER, ADMIN, kwargs={"expediente_id": "expediente_a.pk"}
     ),
     "notificaciones:remesas": allow(ADMIN),
     "notificaciones:remesa_nueva": allow(ADMIN),
-    "notificaciones:remesa": nobody(kwargs=NONE),
+    "notificaciones:remesa": allow(ADMIN, kwargs={"pk": "remesa.pk"}),
     # --- Notice board (tablón): public edicts; staff manage them ------------------------------
     "tablon:index": public(),
-    "tablon:detail": nobody(kwargs=NO_UUID),
-    "tablon:pdf": nobody(kwargs=NO_UUID),
+    "tablon:detail": public(kwargs=EDICTO),
+    "tablon:pdf": public(kwargs=EDICTO),
     "tablon:resumen_pdf": nobody(kwargs={"day": "2000-01-01"}, note="no summary that day"),
     "tablon:staff_list": allow(ADMIN),
     "tablon:staff_new": allow(ADMIN),
-    "tablon:staff_detail": nobody(kwargs=NO_UUID),
-    "tablon:staff_withdraw": allow(ADMIN, kwargs=NO_UUID, note="POST only: 405 to staff"),
-    "tablon:staff_certify": allow(ADMIN, kwargs=NO_UUID, note="POST only: 405 to staff"),
+    "tablon:staff_detail": allow(ADMIN, kwargs=EDICTO),
+    "tablon:staff_withdraw": allow(ADMIN, kwargs=EDICTO, note="POST only: 405 to staff"),
+    "tablon:staff_certify": allow(ADMIN, kwargs=EDICTO, note="POST only: 405 to staff"),
     # --- Incident notices (sede) -------------------------------------------------------------
     "sede:incidencias_gestion": allow(ADMIN),
-    "sede:incidencia_finalizar": allow(ADMIN, kwargs=NONE, note="POST only: 405 to staff"),
+    # Ends the notice (ending it twice changes nothing); everyone else: 404 or the login.
+    "sede:incidencia_finalizar": allow(ADMIN, kwargs={"pk": "aviso.pk"}, method="POST"),
     # --- Exchange with other administrations (SIR): the offices in the staff's scope --------
     "registro:sir_salida": allow(CLERK, ADMIN),
     "registro:sir_entrada": allow(CLERK, ADMIN),
-    "registro:sir_intercambio": nobody(kwargs=NONE),
-    "registro:sir_fichero": nobody(kwargs=NONE),
-    # POST only: the exchange's staff get 405 to a GET, everyone else a 404.
-    "registro:sir_confirmar": allow(CLERK, ADMIN, kwargs=NONE),
-    "registro:sir_rechazar": allow(CLERK, ADMIN, kwargs=NONE),
-    "registro:sir_reenviar": allow(CLERK, ADMIN, kwargs=NONE),
-    "registro:sir_reintentar": allow(CLERK, ADMIN, kwargs=NONE),
+    "registro:sir_intercambio": allow(CLERK, ADMIN, kwargs=SIR),
+    "registro:sir_fichero": allow(CLERK, ADMIN, kwargs=SIR),
+    # An empty POST: the exchange's staff are answered (refused, nothing changes), everyone
+    # else gets a 404.
+    "registro:sir_confirmar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "registro:sir_rechazar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "registro:sir_reenviar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "registro:sir_reintentar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
     "registro:sir_enviar": allow(CLERK, ADMIN, kwargs={"pk": "asiento_desk.pk"}),
     "api:registro-sir-intercambio-list": allow(CLERK, ADMIN),
-    "api:registro-sir-intercambio-detail": nobody(kwargs=NONE),
-    "api:registro-sir-intercambio-confirmar": nobody(kwargs=NONE, method="POST"),
-    "api:registro-sir-intercambio-rechazar": nobody(kwargs=NONE, method="POST"),
-    "api:registro-sir-intercambio-reenviar": nobody(kwargs=NONE, method="POST"),
-    "api:registro-sir-intercambio-reintentar": nobody(kwargs=NONE, method="POST"),
+    "api:registro-sir-intercambio-detail": allow(CLERK, ADMIN, kwargs=SIR),
+    "api:registro-sir-intercambio-confirmar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "api:registro-sir-intercambio-rechazar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "api:registro-sir-intercambio-reenviar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
+    "api:registro-sir-intercambio-reintentar": allow(CLERK, ADMIN, kwargs=SIR, method="POST"),
     "api:registro-sir-mensajes": nobody(method="POST", note="SIR's own transport, not a person"),
 }
 

@@ -268,4 +268,79 @@ def build_world() -> World:
     interesado_get_or_create(
         nif="B95000006", tipo=TipoPersona.JURIDICA, razon_social="Construcciones Abando S.L."
     )
+    _objects_of_the_other_apps(w, urbanismo=urbanismo)
     return w
+
+
+def _objects_of_the_other_apps(w: World, *, urbanismo: Unidad) -> None:
+    """Real objects for the rows that used to name objects that do not exist (so "everyone
+    gets 404" proved nothing): a case-file document, a notification and a batch of them, an
+    edict, a SIR exchange and an incident notice, each owned by one persona."""
+    from django.test import TestCase
+
+    from notificaciones.services import (
+        notificacion_make_available,
+        notificacion_open,
+        notificacion_prepare,
+        remesa_create,
+    )
+    from registro.sir.services import intercambio_enviar
+    from sede.incidencias import aviso_incidencia_create
+    from tablon.constants import TipoPublicacion
+    from tablon.services import edicto_publish
+
+    a, admin = w.users["citizen_a"], w.users["admin"]
+    now = timezone.now()
+    # The document of A's entry, incorporated into her case file (visible to her).
+    member = w.objects["expediente_a"].documentos.order_by("orden").first()
+    w.objects["expediente_doc"] = member.documento
+
+    # A notification to A about her case file, with that document, put at her disposal and
+    # opened by her (so its content and its sealed acuses exist); the work after the commit
+    # (sealing the acuses) runs as a worker would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notificacion = notificacion_prepare(
+            destinatario=a.interesado,
+            unidad=urbanismo,
+            asunto="Requerimiento de documentación",
+            texto="Aporte el plano de situación.",
+            recursos="Recurso de reposición en el plazo de un mes.",
+            expediente=w.objects["expediente_a"],
+            documentos=[member.documento],
+        )
+        notificacion_make_available(notificacion=notificacion)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        w.objects["notificacion_a"] = notificacion_open(notificacion_id=notificacion.pk, user=a)
+
+    # A batch of notifications of Urbanismo to B, prepared by the administrator (not started).
+    w.objects["remesa"] = remesa_create(
+        titulo="Tasa de basuras 2026",
+        asunto="Liquidación de la tasa",
+        texto="Se le notifica la liquidación de la tasa.",
+        recursos="Recurso de reposición en el plazo de un mes.",
+        unidad=urbanismo,
+        interesado_ids=[w.users["citizen_b"].interesado.pk],
+        actor=admin,
+    )
+
+    # An edict of Urbanismo in force on the board.
+    w.objects["edicto"] = edicto_publish(
+        by=admin,
+        kind=TipoPublicacion.EDICTO,
+        organo=urbanismo,
+        title_es="Información pública del plan especial",
+        body_es="Se somete a información pública durante veinte días.",
+        published_from=now,
+        published_until=now + timedelta(days=20),
+    )
+
+    # B's paper entry at Deusto, sent through SIR to another administration (pending: the
+    # delivery after the commit does not run here).
+    w.objects["intercambio"] = intercambio_enviar(
+        asiento=w.objects["asiento_desk"], entidad_destino="O00012345", actor=w.users["clerk"]
+    )
+
+    # An incident notice of the sede, in force.
+    w.objects["aviso"] = aviso_incidencia_create(
+        by=admin, title_es="Corte programado", text_es="La sede no estará disponible."
+    )

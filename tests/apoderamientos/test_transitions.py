@@ -20,6 +20,7 @@ from apoderamientos.services import (
     apoderamientos_sweep,
 )
 from identidad.constants import NivelGarantia
+from tests.firma.conftest import make_pdf
 
 from .conftest import at
 from .factories import accept, register, renounce, revoke
@@ -236,7 +237,9 @@ class TestBastanteo:
                 apoderado=representante.interesado,
                 presentante=empresa,
                 tipo=TipoApoderamiento.GENERAL,
-                escritura=SimpleUploadedFile("poder.pdf", b"%PDF-1.4 escritura", "application/pdf"),
+                escritura=SimpleUploadedFile(
+                    "poder.pdf", make_pdf("Escritura de poder"), "application/pdf"
+                ),
             )
 
     def test_pending_acceptance_then_bastanteo_then_active(
@@ -282,7 +285,7 @@ class TestBastanteo:
                 apoderado=representante.interesado,
                 presentante=empresa,
                 tipo=TipoApoderamiento.GENERAL,
-                escritura=SimpleUploadedFile("p.pdf", b"%PDF-1.4"),
+                escritura=SimpleUploadedFile("p.pdf", make_pdf("Escritura de poder")),
             )
         power = self._register(desk_staff, empresa, representante)
         with pytest.raises(PermissionDenied):

@@ -10,6 +10,7 @@ from apoderamientos.constants import TipoApoderamiento
 from apoderamientos.models import Apoderamiento
 from identidad.constants import NivelGarantia
 from identidad.models import Interesado
+from tests.firma.conftest import make_pdf
 
 from .conftest import at, login
 
@@ -132,7 +133,7 @@ class TestDesk:
                     "presentante": "apoderado",
                     "tipo": TipoApoderamiento.GENERAL,
                     "escritura": SimpleUploadedFile(
-                        "poder.pdf", b"%PDF-1.4 poder", "application/pdf"
+                        "poder.pdf", make_pdf("Escritura de poder"), "application/pdf"
                     ),
                 },
             )
@@ -271,7 +272,9 @@ def test_office_api_registers_and_verifies(client, desk_staff, empresa, represen
                 "apoderado": representante.nif,
                 "presentante": "apoderado",
                 "tipo": "general",
-                "escritura": SimpleUploadedFile("poder.pdf", b"%PDF-1.4 poder", "application/pdf"),
+                "escritura": SimpleUploadedFile(
+                    "poder.pdf", make_pdf("Escritura de poder"), "application/pdf"
+                ),
             },
         )
         assert created.status_code == 201, created.content

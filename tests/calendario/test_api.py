@@ -130,3 +130,14 @@ def test_the_openapi_schema_documents_the_endpoints(client):
     parameters = {p["name"] for p in paths["/api/calendario/plazo/"]["get"]["parameters"]}
     assert {"start", "amount", "unit"} <= parameters
     assert "/api/calendario/instante-efectivo/" in paths
+
+
+@pytest.mark.django_db
+def test_an_instant_before_1901_is_written_as_rfc_3339_allows(client):
+    """Found by schemathesis (issue 17.14): Madrid's local mean time before 1901 has an offset
+    in seconds (-00:14:44) that RFC 3339, and the schema's date-time, cannot write; such an
+    instant is given in UTC, the same instant. Later ones stay in Madrid time."""
+    old = client.get(EFFECTIVE_URL, {"presented_at": "0129-01-01T00:00:00Z"}).json()
+    assert old["presented_at"] == "0129-01-01T00:00:00Z"
+    now = client.get(EFFECTIVE_URL, {"presented_at": "2026-03-02T09:00:00Z"}).json()
+    assert now["presented_at"] == "2026-03-02T10:00:00+01:00"

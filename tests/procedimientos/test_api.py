@@ -50,3 +50,18 @@ def test_a_procedure_without_a_guide_still_has_a_detail(client, make_proc):
     response = client.get("/api/procedimientos/procedimientos/vado/")
     assert response.status_code == 200
     assert response.json()["unit"]["dir3"] == "LA0900004"
+
+
+@pytest.mark.django_db
+def test_the_public_endpoints_ignore_credentials_they_do_not_need(client, make_proc):
+    """Found by schemathesis' ignored_auth probe (issue 17.14): a stale or made-up token sent
+    to the public catalogue got an undocumented 401; public endpoints read no credentials,
+    like the calendar's, and the schema declares none."""
+    make_proc("vado", title_es="Licencia de vado")
+    bogus = {"HTTP_AUTHORIZATION": "Token 0123456789abcdef"}
+    for url in (
+        "/api/procedimientos/procedimientos/",
+        "/api/procedimientos/procedimientos/vado/",
+        "/api/procedimientos/grado-de-avance/",
+    ):
+        assert client.get(url, **bogus).status_code == 200, url

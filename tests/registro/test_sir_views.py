@@ -289,3 +289,22 @@ def test_the_trays_speak_basque(client, clerk, incoming):
     page = client.get("/eu" + reverse("registro:sir_entrada")).content.decode()
     assert "Beste administrazio batzuetatik jasotako trukeak" in page
     assert "Jasoa, berresteko zain (aurre-idazpena)" in page
+
+
+@pytest.mark.parametrize("action", ["confirmar", "reenviar"])
+def test_deciding_on_an_exchange_we_sent_is_refused_not_a_500(client, clerk, outgoing, action):
+    """Found by the access matrix with real objects (issue 17.13): confirming (or forwarding)
+    an OUTGOING exchange had no transition at all and answered 500. It is refused with the
+    reason, on the page and in the API, and nothing changes."""
+    client.force_login(clerk)
+    before = outgoing.estado
+    data = {"entidad_destino": "O00005678"} if action == "reenviar" else {}
+    page = client.post(reverse(f"registro:sir_{action}", args=[outgoing.pk]), data)
+    assert page.status_code == 400
+    assert "no es posible en un intercambio enviado" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(clerk)
+    response = api.post(f"/api/registro/sir/intercambios/{outgoing.pk}/{action}/", data)
+    assert response.status_code == 400
+    outgoing.refresh_from_db()
+    assert outgoing.estado == before

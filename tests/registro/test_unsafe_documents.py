@@ -36,7 +36,7 @@ def test_reg11_a_rescan_flags_the_document_and_the_entry_keeps_its_number(
 ):
     numero = registered.numero
     clamd = hostile.FakeClamd(tmp_path / "clamd.sock")
-    settings.SEDE_SCAN_BACKEND = "registro.uploads.scanning.ClamdBackend"
+    settings.SEDE_SCAN_BACKEND = "uploads.scanning.ClamdBackend"
     settings.SEDE_CLAMD_SOCKET = clamd.path
     try:
         assert documentos_rescan_task() == 2
@@ -70,7 +70,7 @@ def test_without_a_scanner_the_rescan_does_nothing(registered):
 
 
 def test_an_unreachable_scanner_stops_the_rescan_without_flagging(registered, settings):
-    settings.SEDE_SCAN_BACKEND = "registro.uploads.scanning.ClamdBackend"
+    settings.SEDE_SCAN_BACKEND = "uploads.scanning.ClamdBackend"
     settings.SEDE_CLAMD_SOCKET = "/nonexistent/clamd.sock"
     assert documentos_rescan() == 0
     assert not registered.documentos.filter(unsafe_at__isnull=False).exists()

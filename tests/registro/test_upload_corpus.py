@@ -1,8 +1,11 @@
-"""The upload corpus against EVERY way a document enters: sede filing, district desk and the
-registry API pass the one upload policy (registro.uploads; design.md "One upload policy").
+"""The upload corpus against EVERY way a document enters: sede filing, district desk, the
+registry API, the deed of a power of attorney at the powers office (web and API) and the
+documents sent to the portafirmas (web and API) pass the one upload policy (the ``uploads``
+package; design.md "One upload policy").
 
 Each hostile file (built by tests/registro/hostile.py) is refused on every path with a message
-that says why, and nothing is stored: no attachment, no registry entry, no number consumed.
+that says why, and nothing is stored: no attachment, no registry entry, no power, no signature
+request, no number consumed, no file written to the document storage.
 A stand-in clamd (the real INSTREAM protocol over a UNIX socket) is the configured scanner.
 """
 
@@ -11,26 +14,33 @@ from __future__ import annotations
 import base64
 import tracemalloc
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apoderamientos.models import Apoderamiento
+from firma.models import DocumentoVersion, PeticionFirma
 from identidad.models import User
 from registro.models import Asiento, AsientoDocumento, Contador
-from registro.uploads import Limits, UploadRefused, check_upload
 from sede.models import Adjunto
+from tests.apoderamientos.conftest import login
+from tests.firma.portafirmas_support import jefa as jefa  # noqa: F401
+from tests.firma.portafirmas_support import tecnica as tecnica  # noqa: F401
 from tests.registro import hostile
 from tests.registro.conftest import scan_pdf
 from tests.sede.filing_support import *  # noqa: F403
 from tests.sede.test_submit import new_draft
+from uploads import Limits, UploadRefused, check_upload
 
 pytestmark = pytest.mark.django_db
 
-PATHS = ["sede", "desk", "api"]
+PATHS = ["sede", "desk", "api", "deed", "deed_api", "portafirmas", "portafirmas_api"]
 
 
 @dataclass
@@ -43,7 +53,7 @@ class Outcome:
 @pytest.fixture
 def clamd(settings, tmp_path):
     server = hostile.FakeClamd(tmp_path / "clamd.sock")
-    settings.SEDE_SCAN_BACKEND = "registro.uploads.scanning.ClamdBackend"
+    settings.SEDE_SCAN_BACKEND = "uploads.scanning.ClamdBackend"
     settings.SEDE_CLAMD_SOCKET = server.path
     yield server
     server.close()
@@ -127,6 +137,92 @@ class Channel:
         )
         return Outcome(response.status_code == 201, response.content.decode(), response.status_code)
 
+    # deed: the powers office registers a legal person's power with its deed (escritura)
+    def _setup_deed(self):
+        staff = self.request.getfixturevalue("funcionario")
+        staff.user_permissions.add(Permission.objects.get(codename="gestionar_apoderamientos"))
+        self.empresa = self.request.getfixturevalue("empresa")
+        self.representante = self.request.getfixturevalue("representante")
+        self.client = self.request.getfixturevalue("client")
+        login(self.client, User.objects.get(pk=staff.pk))
+
+    def _send_deed(self, files) -> Outcome:
+        (nombre, data, mime), *more = files
+        assert not more, "a power has one deed"
+        response = self.client.post(
+            reverse("apoderamientos:oficina_nuevo"),
+            {
+                "poderdante_nifs": self.empresa.nif,
+                "apoderado_nif": self.representante.nif,
+                "presentante": "apoderado",
+                "tipo": "general",
+                "escritura": SimpleUploadedFile(nombre, data, mime or "application/octet-stream"),
+            },
+        )
+        return Outcome(response.status_code == 302, response.content.decode(), response.status_code)
+
+    _setup_deed_api = _setup_deed
+
+    def _send_deed_api(self, files) -> Outcome:
+        (nombre, data, mime), *more = files
+        assert not more, "a power has one deed"
+        response = self.client.post(
+            "/api/apoderamientos/oficina/",
+            {
+                "poderdantes": [self.empresa.nif],
+                "apoderado": self.representante.nif,
+                "presentante": "apoderado",
+                "tipo": "general",
+                "escritura": SimpleUploadedFile(nombre, data, mime or "application/octet-stream"),
+            },
+        )
+        return Outcome(response.status_code == 201, response.content.decode(), response.status_code)
+
+    # portafirmas: a head of unit sends documents to a circuit (a visto bueno: any type)
+    def _setup_portafirmas(self):
+        self.revisora = self.request.getfixturevalue("tecnica")
+        self.client = self.request.getfixturevalue("client")
+        self.client.force_login(self.request.getfixturevalue("jefa"))
+
+    def _send_portafirmas(self, files) -> Outcome:
+        response = self.client.post(
+            reverse("firma:peticion_nueva"),
+            {
+                "asunto": "Informe para visto bueno",
+                "descripcion": "",
+                "fecha_limite": "",
+                "documentos": [
+                    SimpleUploadedFile(n, d, m or "application/octet-stream") for n, d, m in files
+                ],
+                "acciones-TOTAL_FORMS": "1",
+                "acciones-INITIAL_FORMS": "0",
+                "acciones-MIN_NUM_FORMS": "0",
+                "acciones-MAX_NUM_FORMS": "20",
+                "acciones-0-paso": "1",
+                "acciones-0-firmante": str(self.revisora.pk),
+                "acciones-0-tipo": "visto_bueno",
+                "acciones-0-modo": "propio",
+            },
+        )
+        return Outcome(response.status_code == 302, response.content.decode(), response.status_code)
+
+    _setup_portafirmas_api = _setup_portafirmas
+
+    def _send_portafirmas_api(self, files) -> Outcome:
+        response = self.client.post(
+            "/api/firma/peticiones/",
+            {
+                "asunto": "Informe para visto bueno",
+                "documentos": [
+                    {"nombre": n, "mime": m, "contenido": base64.b64encode(d).decode()}
+                    for n, d, m in files
+                ],
+                "pasos": [{"acciones": [{"firmante": "tecnica", "tipo": "visto_bueno"}]}],
+            },
+            content_type="application/json",
+        )
+        return Outcome(response.status_code == 201, response.content.decode(), response.status_code)
+
     def send(self, *files: tuple[str, bytes, str]) -> Outcome:
         return getattr(self, f"_send_{self.name}")(list(files))
 
@@ -146,6 +242,11 @@ def assert_nothing_stored():
     assert not AsientoDocumento.objects.exists()
     assert not Adjunto.objects.exists()
     assert all(c.last_seq == 0 for c in Contador.objects.all())
+    assert not Apoderamiento.objects.exists()
+    assert not PeticionFirma.objects.exists()
+    assert not DocumentoVersion.objects.exists()
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert not stored, stored
 
 
 # (file name, builder, declared type, what the refusal says)
@@ -188,6 +289,7 @@ def test_a_good_file_is_accepted_on_every_path(channel):
 
 def test_an_oversize_file_is_refused_on_every_path(channel, settings):
     settings.SEDE_MAX_FILE_BYTES = settings.REGISTRO_MAX_DOCUMENT_BYTES = 64 * 1024
+    settings.FIRMA_MAX_DOCUMENT_BYTES = 64 * 1024
     outcome = channel.send(("grande.pdf", hostile.oversize(100 * 1024), ""))
     assert not outcome.accepted and "el máximo por fichero" in outcome.text
     assert_nothing_stored()
@@ -206,8 +308,11 @@ def test_too_many_files_are_refused(channel, settings):
 def test_a_nul_in_the_file_name_is_no_500_and_never_stored(channel):
     outcome = channel.send(channel.good_file("fac\x00tura.pdf"))
     assert outcome.status < 500
-    names = list(Adjunto.objects.values_list("nombre", flat=True)) + list(
-        AsientoDocumento.objects.values_list("nombre", flat=True)
+    names = (
+        list(Adjunto.objects.values_list("nombre", flat=True))
+        + list(AsientoDocumento.objects.values_list("nombre", flat=True))
+        + list(DocumentoVersion.objects.values_list("name", flat=True))
+        + [Path(a.escritura.name).name for a in Apoderamiento.objects.all()]
     )
     assert all("\x00" not in n for n in names)
     if outcome.accepted:

@@ -14,12 +14,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registro.uploads import ScanBackend, ScanResult, UploadRefused, check_upload
-from registro.uploads.scanning import ClamdBackend
 from sede.services import Upload, adjunto_add
 from tests.sede.filing_support import *  # noqa: F403
 from tests.sede.filing_support import docx_bytes, make_pdf, odt_bytes, png_bytes
 from tests.sede.test_submit import new_draft
+from uploads import ScanBackend, ScanResult, UploadRefused, check_upload
+from uploads.scanning import ClamdBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ class EicarScanner(ScanBackend):
 
 class BrokenScanner(ScanBackend):
     def scan(self, data: bytes) -> ScanResult:
-        from registro.uploads import ScanError
+        from uploads import ScanError
 
         raise ScanError("clamd is down")
 
@@ -114,7 +114,7 @@ class TestLimits:
 
 class TestMalwareHook:
     def test_no_scanning_by_default(self, settings):
-        assert settings.SEDE_SCAN_BACKEND == "registro.uploads.scanning.NoScanBackend"
+        assert settings.SEDE_SCAN_BACKEND == "uploads.scanning.NoScanBackend"
 
     def test_a_file_with_malware_is_refused(self, settings):
         settings.SEDE_SCAN_BACKEND = f"{__name__}.EicarScanner"
@@ -252,11 +252,11 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
 
 def test_the_clamd_backend_reports_an_unreachable_daemon(tmp_path, settings):
     """Off by default; when chosen and clamd is down, uploads are refused (fail closed)."""
-    from registro.uploads import ScanError
+    from uploads import ScanError
 
     with pytest.raises(ScanError):
         ClamdBackend(socket_path=str(tmp_path / "none.sock"), timeout=1).scan(b"%PDF-")
-    settings.SEDE_SCAN_BACKEND = "registro.uploads.scanning.ClamdBackend"
+    settings.SEDE_SCAN_BACKEND = "uploads.scanning.ClamdBackend"
     settings.SEDE_CLAMD_SOCKET = str(tmp_path / "none.sock")
     with pytest.raises(UploadRefused, match="virus"):
         check_upload(nombre="a.pdf", data=make_pdf())

@@ -1,7 +1,7 @@
 """The malware scanner behind the upload policy: an ABC, a no-op default and ClamAV (clamd).
 
 ``settings.SEDE_SCAN_BACKEND`` names the class (default
-``registro.uploads.scanning.NoScanBackend``: no scanning). ``ClamdBackend`` talks to clamd
+``uploads.scanning.NoScanBackend``: no scanning). ``ClamdBackend`` talks to clamd
 over its UNIX socket (``SEDE_CLAMD_SOCKET``) with the INSTREAM command; nothing extra to
 install in Python. A scanner that is configured but cannot answer raises ``ScanError`` and
 the upload is refused (fail closed). Malware found after registration: see
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-DEFAULT_BACKEND = "registro.uploads.scanning.NoScanBackend"
+DEFAULT_BACKEND = "uploads.scanning.NoScanBackend"
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,11 @@ def check_backend_setting() -> None:
     try:
         backend = import_string(path)
     except ImportError as exc:
-        raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} cannot be imported: {exc}") from exc
+        hint = ""
+        if path.startswith("registro.uploads."):  # the policy's old home
+            hint = f" (the scanners are now in uploads.scanning: {path.removeprefix('registro.')})"
+        raise ImproperlyConfigured(
+            f"SEDE_SCAN_BACKEND={path!r} cannot be imported: {exc}{hint}"
+        ) from exc
     if not (isinstance(backend, type) and issubclass(backend, ScanBackend)):
         raise ImproperlyConfigured(f"SEDE_SCAN_BACKEND={path!r} is not a ScanBackend class.")

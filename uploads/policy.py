@@ -54,6 +54,11 @@ class Limits:
             max_files=int(settings.REGISTRO_MAX_DOCUMENTS),
         )
 
+    @classmethod
+    def single(cls, max_file_bytes: int) -> Limits:
+        """One document on its own (a deed, a document sent to be signed)."""
+        return cls(max_file_bytes=max_file_bytes, max_total_bytes=max_file_bytes, max_files=1)
+
 
 @dataclass(frozen=True)
 class CheckedUpload:

@@ -1,5 +1,9 @@
 """The one upload policy (design.md "One upload policy"): every way a document enters — sede
-filing, district desk, registry API, case-file answers — calls ``check_upload``.
+filing, district desk, registry API, case-file answers, the deed of a power of attorney, the
+documents sent to the portafirmas — calls ``check_upload``.
+
+A base app that depends on nothing of ours (only Django, its settings and the libraries below),
+so every app may use it: ``firma`` and ``apoderamientos`` as well as ``registro`` and ``sede``.
 
 Limits, type by content, safe content (bounded archive inflation, PDF active content, XML with
 entities off, text that is text, polyglots), the malware scanner failing closed, SHA-256.
