@@ -65,6 +65,8 @@ def mi_carpeta(request):
     sections = [
         {"key": key, "title": title, "items": _mi_carpeta_items(request, key)}
         for key, title in MI_CARPETA_SECTIONS
+        # No online payment where no gateway is configured: no "Mis pagos" section either.
+        if key != "pagos" or settings.PAGOS_GATEWAY
     ]
     return render(request, "sede/mi_carpeta.html", {"sections": sections})
 

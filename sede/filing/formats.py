@@ -53,6 +53,10 @@ def check_matricula(value: str) -> bool:
     return bool(MODERN_PLATE.match(value) or OLD_PLATE.match(value))
 
 
+# Identifiers are written without spaces, dots or dashes, in capitals (``compact``) before
+# they are checked and stored; other formats (a street name, a postal code) are kept as typed.
+IDENTIFIERS = frozenset({"nif", "nie", "cif", "iban", "referencia-catastral", "matricula"})
+
 FORMATS: dict[str, tuple[Any, Any]] = {
     "nif": (check_nif, gettext_lazy("Escriba un DNI, NIE o NIF válido, con su letra de control.")),
     "nie": (

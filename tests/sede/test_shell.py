@@ -123,7 +123,14 @@ class TestOfficialTime:
 
 @pytest.mark.django_db
 class TestMiCarpeta:
-    SECTIONS = ["borradores", "solicitudes", "expedientes", "notificaciones", "apoderamientos"]
+    SECTIONS = [
+        "borradores",
+        "solicitudes",
+        "expedientes",
+        "notificaciones",
+        "apoderamientos",
+        "pagos",
+    ]
 
     @pytest.mark.parametrize("language", ["es", "eu"])
     def test_it_requires_login(self, client, language):
@@ -143,6 +150,15 @@ class TestMiCarpeta:
         ids = set(parse(response.content).ids)
         assert set(self.SECTIONS) <= ids
         assert html.count("No hay elementos.") == len(self.SECTIONS)
+
+    def test_without_a_payment_gateway_there_is_no_payments_section(
+        self, client, ciudadana, settings
+    ):
+        settings.PAGOS_GATEWAY = ""
+        _login(client, ciudadana)
+        response = client.get("/mi-carpeta/")
+        assert "pagos" not in set(parse(response.content).ids)
+        assert "Mis pagos" not in response.content.decode()
 
     def test_it_is_in_basque_under_eu(self, client, ciudadana):
         _login(client, ciudadana)
