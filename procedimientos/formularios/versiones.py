@@ -330,6 +330,7 @@ def _publish(
     accion: str,
     comment: str,
     migrar_borradores: bool,
+    detail: dict[str, Any] | None = None,
 ) -> FormularioVersion:
     errors = form_definition_errors(current.schema, current.layout)
     if errors:
@@ -373,6 +374,7 @@ def _publish(
             "sustituye": published.version if published else None,
             "migrar_borradores": migrar_borradores,
             "efectos": applied,
+            **(detail or {}),
         },
         at=now,
     )
@@ -427,8 +429,80 @@ def version_publish_without_review(
     )
 
 
+# --- The catalogue as data (catalogo_io) ------------------------------------------------------
+
+# The steps of a version's own review that travel with the catalogue file (who as a name).
+ACCIONES_EXPORTADAS = (
+    AccionFormulario.CREADA,
+    AccionFormulario.ENVIADA,
+    AccionFormulario.APROBADA,
+    AccionFormulario.DEVUELTA,
+    AccionFormulario.PUBLICADA,
+)
+
+
+def historial_exportable(version: FormularioVersion) -> list[dict[str, str]]:
+    """The review history of a published version as the catalogue file carries it: the
+    history it came with when it was imported, else its own steps (by name, not by user id:
+    users differ between installations)."""
+    rows = list(version.historial.order_by("at", "pk"))
+    imported = next((r for r in rows if r.accion == AccionFormulario.IMPORTADA), None)
+    if imported is not None:
+        return list(imported.detail.get("historial_origen") or [])
+    return [
+        {"accion": r.accion, "at": r.at.isoformat(), "by": r.by_repr, "comment": r.comment}
+        for r in rows
+        if r.accion in ACCIONES_EXPORTADAS
+    ]
+
+
+@transaction.atomic
+def version_import(
+    *,
+    procedimiento: Procedimiento,
+    schema: dict[str, Any],
+    layout: dict[str, Any],
+    numero: int | None = None,
+    historial: list[dict[str, str]] | None = None,
+    migrar_borradores: bool = False,
+) -> FormularioVersion:
+    """Publish a form read from the catalogue file (``catalogo_import``): a new version — with
+    the file's number when it is free and later than the existing ones — published without
+    review (the file was reviewed where it was exported), its original history kept in the
+    history row. The publication checks apply: drafts broken → refused unless migrating."""
+    errors = form_definition_errors(schema, layout)
+    if errors:
+        raise ValidationError(errors)
+    Procedimiento.objects.select_for_update().filter(pk=procedimiento.pk).first()
+    last = (
+        FormularioVersion.objects.filter(procedimiento=procedimiento).aggregate(n=Max("version"))[
+            "n"
+        ]
+        or 0
+    )
+    version = FormularioVersion.objects.create(
+        procedimiento=procedimiento,
+        version=max(last + 1, numero or 0),
+        schema=schema,
+        layout=layout,
+    )
+    _record(version, AccionFormulario.CREADA, from_status="", by=None)
+    published = _publish(
+        version,
+        by=None,
+        accion=AccionFormulario.IMPORTADA,
+        comment="",
+        migrar_borradores=migrar_borradores,
+        detail={"version_origen": numero, "historial_origen": list(historial or [])},
+    )
+    return published
+
+
 __all__ = [
+    "ACCIONES_EXPORTADAS",
     "PublicacionBloqueada",
+    "historial_exportable",
+    "version_import",
     "evaluar",
     "problema_label",
     "record_created",

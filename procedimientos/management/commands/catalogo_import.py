@@ -18,8 +18,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="only validate the file; write nothing"
         )
+        parser.add_argument(
+            "--migrar-borradores",
+            action="store_true",
+            help="publish changed forms even if they break citizens' drafts in progress, "
+            "migrating those drafts (default: refuse)",
+        )
 
-    def handle(self, *args, file: str, no_progress: bool = False, check: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        no_progress: bool = False,
+        check: bool = False,
+        migrar_borradores: bool = False,
+        **options,
+    ):
         try:
             data = load_file(file)
         except FileNotFoundError as exc:
@@ -37,6 +51,7 @@ class Command(BaseCommand):
         try:
             stats = catalogo_import(
                 data=data,
+                migrar_borradores=migrar_borradores,
                 progress=None
                 if no_progress
                 else lambda items: tqdm(
