@@ -26,6 +26,8 @@ OWNER = "staff_owner"
 OTHER = "staff_other"
 CLERK = "clerk"
 HAB = "habilitado"
+EDITOR = "catalogue_editor"
+HEAD = "unit_head"
 ADMIN = "admin"
 AUTHENTICATED = tuple(p for p in PERSONAS if p != "anonymous")
 ALL_STAFF = tuple(sorted(STAFF))
@@ -37,6 +39,7 @@ EXPEDIENTE = {"pk": "expediente_a.pk"}
 NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
+FORMULARIO = {"pk": "formulario.pk"}
 
 RULES: dict[str, Rule] = {
     # --- Public pages of the sede and the catalogue ------------------------------------
@@ -150,7 +153,7 @@ RULES: dict[str, Rule] = {
     "firma:firmar_lote": allow(*ALL_STAFF, note="POST only"),
     "firma:accion": allow(OWNER, kwargs={"pk": "accion.pk"}),
     "firma:peticiones": allow(*ALL_STAFF),
-    "firma:peticion_nueva": allow(OWNER, OTHER, ADMIN),
+    "firma:peticion_nueva": allow(OWNER, OTHER, HEAD, ADMIN),
     "firma:peticion": allow(OWNER, kwargs={"pk": "peticion.pk"}),
     "firma:peticion_documento": allow(
         OWNER, kwargs={"pk": "peticion.pk", "doc": "peticion_doc.pk"}
@@ -164,7 +167,23 @@ RULES: dict[str, Rule] = {
     "api:firma-rechazar": allow(*ALL_STAFF, kwargs={"pk": "accion.pk"}, note="POST only"),
     "api:firma-validacion": allow(*AUTHENTICATED, note="POST only"),
     # --- Catalogue, calendar and the staff home ----------------------------------------------
-    "procedimientos:avance_staff": allow(ADMIN),
+    "procedimientos:avance_staff": allow(EDITOR, HEAD, ADMIN),
+    # Form versions (issue 16): editors (every procedure) and the head of the procedure's unit.
+    "procedimientos:formulario_indice": allow(EDITOR, HEAD, ADMIN),
+    "procedimientos:formulario_revisiones": allow(HEAD, ADMIN, note="unit heads only"),
+    "procedimientos:formulario_versiones": allow(
+        EDITOR, HEAD, ADMIN, kwargs={"code": "procedimiento.code"}
+    ),
+    "procedimientos:formulario_version": allow(EDITOR, HEAD, ADMIN, kwargs=FORMULARIO),
+    "procedimientos:formulario_version_accion": allow(
+        EDITOR, HEAD, ADMIN, kwargs={**FORMULARIO, "accion": "publicar"}, note="POST only: 405"
+    ),
+    "procedimientos:formulario_nuevo_borrador": allow(
+        EDITOR, ADMIN, kwargs={"code": "procedimiento.code"}, note="editors; POST only: 405"
+    ),
+    "procedimientos:formulario_diff": allow(
+        EDITOR, HEAD, ADMIN, kwargs={"code": "procedimiento.code"}
+    ),
     "api:procedimientos-avance": public(),
     "api:procedimiento-list": public(),
     "api:procedimiento-detail": public(kwargs={"code": "procedimiento.code"}),
@@ -180,10 +199,10 @@ RULES: dict[str, Rule] = {
     "api:notificacion-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
     "api:notificacion-gestion-detail": nobody(kwargs=NONE),
     # --- Case files (expedientes): the parties; staff of the owning unit --------------------
-    "expedientes:bandeja": allow(OWNER, OTHER, ADMIN),
-    "expedientes:bandeja_asignar": allow(ADMIN, method="POST", note="heads of unit assign"),
+    "expedientes:bandeja": allow(OWNER, OTHER, HEAD, ADMIN),
+    "expedientes:bandeja_asignar": allow(HEAD, ADMIN, method="POST", note="heads of unit assign"),
     "expedientes:informes": allow(*ALL_STAFF, note="the reports asked of oneself"),
-    "expedientes:abrir": allow(OWNER, OTHER, ADMIN, note="case handlers open desk entries"),
+    "expedientes:abrir": allow(OWNER, OTHER, HEAD, ADMIN, note="case handlers open desk entries"),
     "expedientes:detalle": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
     "expedientes:documento": nobody(kwargs={**EXPEDIENTE, "doc": 0}),
     "expedientes:remision_zip": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
@@ -209,14 +228,14 @@ RULES: dict[str, Rule] = {
     "notificaciones:rechazar": nobody(kwargs=NONE),
     "notificaciones:documento": nobody(kwargs={**NONE, "documento_id": 0}),
     "notificaciones:evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
-    "notificaciones:gestion": allow(OWNER, OTHER, ADMIN),
+    "notificaciones:gestion": allow(OWNER, OTHER, HEAD, ADMIN),
     "notificaciones:gestion_detalle": nobody(kwargs=NONE),
     "notificaciones:gestion_evidencia": nobody(kwargs={**NONE, "tipo": "puesta"}),
     "notificaciones:gestion_expediente": allow(
         OWNER, ADMIN, kwargs={"expediente_id": "expediente_a.pk"}
     ),
-    "notificaciones:remesas": allow(ADMIN),
-    "notificaciones:remesa_nueva": allow(ADMIN),
+    "notificaciones:remesas": allow(HEAD, ADMIN),
+    "notificaciones:remesa_nueva": allow(HEAD, ADMIN),
     "notificaciones:remesa": nobody(kwargs=NONE),
     # --- Notice board (tablón): public edicts; staff manage them ------------------------------
     "tablon:index": public(),

@@ -27,15 +27,21 @@ PERSONAS = (
     "staff_other",  # case handler of another unit (Cultura)
     "clerk",  # registry clerk of the Deusto district office
     "habilitado",  # authorised official at the Deusto office
+    "catalogue_editor",  # prepares and publishes the forms of any procedure
+    "unit_head",  # head of the unit of the world's procedure (approves its forms)
     "admin",  # superuser
 )
-STAFF = frozenset({"staff_owner", "staff_other", "clerk", "habilitado", "admin"})
+STAFF = frozenset(
+    {"staff_owner", "staff_other", "clerk", "habilitado", "catalogue_editor", "unit_head", "admin"}
+)
 CITIZENS = frozenset({"citizen_a", "citizen_b", "rep_with_power", "rep_without_power"})
 PERSONA_ROLES = {
     "staff_owner": (Role.CASE_HANDLER,),
     "staff_other": (Role.CASE_HANDLER,),
     "clerk": (Role.REGISTRY_CLERK,),
     "habilitado": (Role.HABILITADO,),
+    "catalogue_editor": (Role.CATALOGUE_EDITOR,),
+    "unit_head": (Role.UNIT_HEAD,),
 }
 
 
@@ -130,6 +136,10 @@ def build_world() -> World:
     procedimiento = Procedimiento.objects.get(code="instancia-general")
     formulario = FormularioVersion.objects.filter(procedimiento=procedimiento).first()
     w.objects["procedimiento"] = procedimiento
+    w.objects["formulario"] = formulario
+    # The form workflow: an editor, and the head of the procedure's unit (issue 16).
+    w.users["catalogue_editor"] = _staff("editora-catalogo", Role.CATALOGUE_EDITOR)
+    w.users["unit_head"] = _staff("jefa-unidad", Role.UNIT_HEAD, units=[procedimiento.unit])
 
     # Registry: A's entry filed on the sede for Urbanismo; B's paper entry at Deusto.
     w.objects["asiento_a"] = asiento_register(
