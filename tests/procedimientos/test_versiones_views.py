@@ -200,8 +200,10 @@ class TestDiffPage:
             layout=layout,
             publish=False,
         )
+        diff_url = "/eu" + _url("formulario_diff", proc_con_formulario.code)
+        version_url = "/eu" + _url("formulario_version", version.pk)
         client.force_login(editora)
-        html = _html(client, "/eu" + _url("formulario_diff", proc_con_formulario.code))
+        html = _html(client, diff_url)
         assert "Kendutako eremuak (1)" in html and "Telefonoa" in html
-        html = _html(client, "/eu" + _url("formulario_version", version.pk))
+        html = _html(client, version_url)
         assert "Argitaratu bertsio hau" in html

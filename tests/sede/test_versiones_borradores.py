@@ -196,6 +196,12 @@ class TestABreakingVersion:
         assert "El formulario de este trámite ha cambiado" in html
         assert "Referencia del expediente" in html and "dato nuevo obligatorio" in html
         assert f"Su respuesta anterior era «{instancia.unit.dir3}»" in html
+        html_eu = citizen.get("/eu" + step).content.decode()
+        assert "Izapide honen formularioa aldatu egin da" in html_eu
+        assert "Espedientearen erreferentzia" in html_eu  # the field's Basque label
+        from django.utils import translation
+
+        translation.activate("es")
 
         with pytest.raises(Exception) as refused:  # the new required answer is missing
             _submit(borrador, ciudadana)
