@@ -185,7 +185,9 @@ class TestDiffPage:
         assert "valores retirados «derribo»" in html
         assert "incompatible" in html
         assert "Diferencias en JSON" in html and "<ins>" in html
-        same = _html(client, _url("formulario_diff", proc_con_formulario.code), data={"a": 1, "b": 1})
+        same = _html(
+            client, _url("formulario_diff", proc_con_formulario.code), data={"a": 1, "b": 1}
+        )
         assert "Las dos versiones son idénticas." in same
 
     def test_the_pages_are_in_basque_too(self, client, proc_con_formulario, editora, jefa):
