@@ -307,7 +307,7 @@ class FormularioHistorialInline(admin.TabularInline):
 
     model = FormularioHistorial
     extra = 0
-    fields = ["accion", "from_status", "to_status", "by_repr", "at", "comment"]
+    fields = ("accion", "from_status", "to_status", "by_repr", "at", "comment")
     readonly_fields = fields
     can_delete = False
 

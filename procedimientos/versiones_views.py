@@ -8,6 +8,7 @@ Thin: authorise (``formularios.consultas``: anyone without the role or outside i
 from __future__ import annotations
 
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from identidad.models import User
 
 from .constants import (
     ESTADOS_FORMULARIO_EN_CURSO,
@@ -184,7 +187,7 @@ def formulario_version_accion(request: HttpRequest, pk: int, accion: str) -> Htt
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     comment = (request.POST.get("comment") or "")[:4000]
-    user = request.user
+    user = cast(User, request.user)  # signed in: _forms_staff
     try:
         if accion == consultas.ENVIAR:
             versiones.version_send_to_review(version=version, by=user, comment=comment)
@@ -224,7 +227,9 @@ def formulario_nuevo_borrador(request: HttpRequest, code: str) -> HttpResponse:
         if desde is None:
             raise Http404
     try:
-        version = versiones.version_new_draft(procedimiento=proc, by=request.user, desde=desde)
+        version = versiones.version_new_draft(
+            procedimiento=proc, by=cast(User, request.user), desde=desde
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.info(request, message)

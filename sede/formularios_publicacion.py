@@ -109,8 +109,13 @@ class BorradoresCheck:
                     },
                 )
         if files:
-            transaction.on_commit(lambda: [default_storage.delete(n) for n in files])
+            transaction.on_commit(lambda: _delete_files(files))
         return {"movidos": moved, "migrados": migrated}
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _reevaluate(nueva):
