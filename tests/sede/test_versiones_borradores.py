@@ -196,6 +196,9 @@ class TestABreakingVersion:
         assert "El formulario de este trámite ha cambiado" in html
         assert "Referencia del expediente" in html and "dato nuevo obligatorio" in html
         assert f"Su respuesta anterior era «{instancia.unit.dir3}»" in html
+        from tests.sede.test_accessibility import accessibility_problems, parse
+
+        assert accessibility_problems(parse(html)) == []
         html_eu = citizen.get("/eu" + step).content.decode()
         assert "Izapide honen formularioa aldatu egin da" in html_eu
         assert "Espedientearen erreferentzia" in html_eu  # the field's Basque label
