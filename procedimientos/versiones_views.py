@@ -167,7 +167,6 @@ def formulario_version(request: HttpRequest, pk: int) -> HttpResponse:
             "acciones": acciones,
             "historial": list(consultas.historial_de(version)),
             "evaluacion": evaluacion,
-            "problema_label": versiones.problema_label,
             "en_curso": consultas.version_en_curso(proc) if acciones["nuevo_borrador"] else None,
             "compare_with": compare_with,
             "editor_url": _editor_url(version)

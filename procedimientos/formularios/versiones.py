@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from identidad.models import User
@@ -47,12 +48,13 @@ class PublicacionBloqueada(ValidationError):  # noqa: N818 - domain name
 
     def __init__(self, evaluacion: Evaluacion):
         self.evaluacion = evaluacion
+        lang = (get_language() or "es")[:2]
         lines = []
         for impacto in evaluacion.impactos:
             for rotura, n in impacto.resumen():
                 lines.append(
                     _("%(campo)s (%(problema)s): %(n)s borrador(es)")
-                    % {"campo": rotura.label_es, "problema": problema_label(rotura.kind), "n": n}
+                    % {"campo": rotura.label(lang), "problema": problema_label(rotura.kind), "n": n}
                 )
         super().__init__(
             [
