@@ -36,7 +36,7 @@ format: $(VENV)/.installed ## Format the code
 # Every app (and the project package): new code may not add type errors; the errors that
 # existed when the gate was introduced are listed in mypy-baseline.txt (fix them, never add).
 MYPY_TARGETS := bilbao_sede identidad procedimientos calendario registro expedientes firma \
-                notificaciones apoderamientos sede gestion tablon
+                notificaciones apoderamientos sede gestion tablon pagos
 
 typecheck: $(VENV)/.installed ## mypy with django-stubs on every app; fails on errors not in mypy-baseline.txt
 	$(DEMO_ENV) $(VENV)/bin/mypy $(MYPY_TARGETS) | $(VENV)/bin/mypy-baseline filter --no-colors
@@ -57,14 +57,14 @@ bench: $(VENV)/.installed ## Benchmarks (heavy; each prints a RESULT line)
 
 messages: $(VENV)/.installed ## Extract and compile the es/eu translations (one catalogue per app)
 	@for dir in bilbao_sede identidad procedimientos calendario registro expedientes firma \
-	            notificaciones apoderamientos sede gestion tablon; do \
+	            notificaciones apoderamientos sede gestion tablon pagos; do \
 	  [ -d $$dir/locale ] || continue; \
 	  (cd $$dir && DEBUG=true PYTHONPATH=.. DJANGO_SETTINGS_MODULE=bilbao_sede.settings.test \
 	     ../$(VENV)/bin/django-admin makemessages -l eu && \
 	   DEBUG=true PYTHONPATH=.. ../$(VENV)/bin/django-admin compilemessages); \
 	done
 	DEBUG=true $(PY) manage.py makemessages -l eu --ignore='.venv/*' --ignore='var/*' \
-	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tablon tests bench node_modules,--ignore='$(app)/*')
+	  $(foreach app,identidad procedimientos calendario registro expedientes firma notificaciones apoderamientos sede gestion tablon pagos tests bench node_modules,--ignore='$(app)/*')
 	DEBUG=true $(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean: ## Remove the virtualenv and local data

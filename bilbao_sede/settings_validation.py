@@ -65,7 +65,7 @@ def validate_settings(s: dict[str, Any]) -> None:
             )
         if not s.get("ALLOWED_HOSTS"):
             _fail("ALLOWED_HOSTS is empty: list the host names the sede answers to.")
-    for name in ("FIRMA_VERIFY_RATE", "FIRMA_VALIDATE_RATE"):
+    for name in ("FIRMA_VERIFY_RATE", "FIRMA_VALIDATE_RATE", "PAGOS_NOTIFICATION_RATE"):
         value = s.get(name)
         if value is not None and not RATE.match(str(value)):
             _fail(f"{name}={value!r} is not a rate such as '20/m' (count/s, m, h or d).")

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("apoderamientos/", include("apoderamientos.urls")),
     path("gestion/", include("gestion.urls")),
     path("tablon/", include("tablon.urls")),
+    path("pagos/", include("pagos.urls")),
     path("", include("sede.urls")),
     prefix_default_language=False,
 )

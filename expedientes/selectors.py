@@ -285,6 +285,30 @@ _NEEDS = {
 }
 
 
+def _act_not_yet_notified() -> Exists:
+    """A document that is the act of a notification still waiting to be practised. The
+    interested party learns an act's content through its notification (art. 43.2 of Ley
+    39/2015: it is practised when they access it, and the terms count from then), so the sede
+    withholds the act from the case file until the notification is accepted, rejected or
+    expired — otherwise reading the file would bypass the notification and its dates."""
+    return Exists(
+        NotificacionPendiente.objects.filter(
+            expediente_id=OuterRef("expediente_id"),
+            documento_id=OuterRef("documento_id"),
+            estado=EstadoNotificacionPendiente.PENDIENTE,
+        )
+    )
+
+
+def citizen_documentos(expediente: Expediente) -> QuerySet[ExpedienteDocumento]:
+    """The documents of a case file its interested parties may open now."""
+    return (
+        ExpedienteDocumento.objects.filter(expediente=expediente, visible_ciudadano=True)
+        .exclude(_act_not_yet_notified())
+        .select_related("documento__actual")
+    )
+
+
 def expediente_detail(expediente: Expediente, *, citizen: bool = False) -> DetalleExpediente:
     """Everything the case file page shows: one query per kind of record the file has."""
     documentos = ExpedienteDocumento.objects.filter(expediente=expediente).select_related(
@@ -292,7 +316,7 @@ def expediente_detail(expediente: Expediente, *, citizen: bool = False) -> Detal
     )
     eventos_qs = Evento.objects.filter(expediente=expediente).select_related("actor")
     if citizen:
-        documentos = documentos.filter(visible_ciudadano=True)
+        documentos = citizen_documentos(expediente)
         eventos_qs = eventos_qs.filter(visible_ciudadano=True)
     eventos = list(eventos_qs.order_by("-at", "-id"))
     kinds = {e.tipo for e in eventos}
@@ -444,6 +468,7 @@ def documento_for_citizen(user, expediente_pk: int, documento_pk: int):
             documento_id=documento_pk,
             visible_ciudadano=True,
         )
+        .exclude(_act_not_yet_notified())
         .select_related("documento__actual")
         .first()
     )

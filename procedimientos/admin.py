@@ -244,6 +244,7 @@ class ProcedimientoAdmin(admin.ModelAdmin):
                     "channels",
                     "required_documents",
                     "fees",
+                    "tasa",
                     "legal_basis_es",
                     "legal_basis_eu",
                     "digitisation_level",

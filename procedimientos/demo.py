@@ -11,11 +11,20 @@ STARTER_CATALOGUE = DATA / "catalogo.yaml"
 PLAN = DATA / "plan.yaml"
 
 
+def starter_catalogue() -> dict:
+    """The starter catalogue with the specific forms built from blocks
+    (``procedimientos/data/formularios/``, issue 16) merged in."""
+    from .catalogo_io import load_file
+    from .formularios.especificos import merge_into
+
+    return merge_into(load_file(STARTER_CATALOGUE))
+
+
 def load_demo() -> None:
     from .avance import avance_snapshot_take, plan_import
-    from .catalogo_io import catalogo_import, load_file
+    from .catalogo_io import catalogo_import
 
-    catalogo_import(data=load_file(STARTER_CATALOGUE))
+    catalogo_import(data=starter_catalogue())
     _catalogue_managers_group()
     plan_import(yaml.safe_load(PLAN.read_text(encoding="utf-8")))
     avance_snapshot_take()

@@ -22,6 +22,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from .formularios.comprobacion import validator_errors
+
 _TEXT = {"type": "string", "minLength": 1}
 _POINTER = {"type": "string", "pattern": "^(/[A-Za-z0-9_]+)+$"}
 
@@ -138,6 +140,7 @@ def _form_definition_errors(schema: Any, layout: Any) -> list[str]:
         return errors
     if schema.get("type") != "object":
         errors.append("schema.type: a form is an object")
+    errors += validator_errors(schema)
     if not layout:
         return errors
     validator = Draft202012Validator(LAYOUT_SCHEMA)

@@ -31,6 +31,20 @@ register_entry(
         order=51,
     )
 )
+register_entry(
+    StaffEntry(
+        key="procedimientos.constructor",
+        section=SECTION,
+        label=_("Constructor de formularios"),
+        url_name="procedimientos:builder_list",
+        permission="procedimientos.gestionar_catalogo",
+        description=_(
+            "Crear y editar las versiones del formulario de cada trámite, en castellano y en "
+            "euskera, con vista previa de la página de la ciudadanía."
+        ),
+        order=52,
+    )
+)
 
 register_entry(
     StaffEntry(

@@ -76,9 +76,9 @@ def _procedimiento_or_404(request, code: str):
 
 
 def _editor_url(version: FormularioVersion) -> str:
-    """The builder's editor for a draft, when the builder is installed (issue 16, item 1)."""
+    """The builder's page for a draft (issue 16, item 1)."""
     try:
-        return reverse("procedimientos:formulario_editar", args=[version.pk])
+        return reverse("procedimientos:builder_edit", args=[version.pk])
     except NoReverseMatch:
         return ""
 

@@ -14,3 +14,10 @@ class SedeConfig(AppConfig):
         from .formularios_publicacion import BORRADORES_CHECK
 
         register_publish_check(BORRADORES_CHECK)
+        # The Bilbao street list's formats join the engine's identifiers (issue 16).
+        from .filing import calles  # noqa: F401
+
+        # The prefill sources the sede owns (issue 16), in procedimientos' registry.
+        from .fuentes import checks, register_all  # noqa: F401  (checks: sede.E001, W001)
+
+        register_all()

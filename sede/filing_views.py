@@ -19,6 +19,7 @@ from identidad.session import identification_level, identification_method
 
 from . import selectors, services
 from .constants import MetodoFirma
+from .filing import prefill
 from .filing.attachments_view import attachments_step
 from .filing.documento import solicitud_filename
 from .filing.engine import choice_label, get
@@ -29,6 +30,7 @@ from .forms import (
     OnBehalfForm,
     StepForm,
 )
+from .pagos_flow import pago_redirect, pago_state
 
 # --- Start -------------------------------------------------------------------------------
 
@@ -215,6 +217,9 @@ def step(request, public_id, step_id: str):
     errors: dict[str, list[str]] = {}
     post = None
     counts = None
+    if request.method == "GET":
+        # Fields of this step still empty: ask their prefill sources again (issue 16).
+        services.borrador_prefill(borrador=borrador, pointers=definition.step_pointers(current, {}))
     data = borrador.data
     if request.method == "POST":
         action = request.POST.get("action", "next")
@@ -271,6 +276,14 @@ def step(request, public_id, step_id: str):
 def _render_step(request, borrador, definition, current, lang, data, errors, counts, post=None):
     blocks, specs = _blocks(definition, current, data, lang, counts)
     form = StepForm(specs, lang=lang, data_json=data, post=post)
+    records = borrador.prefill or {}
+    prefill.annotate(form, records, data)
+    for block in blocks:
+        if block["repeat"]:
+            path = block["repeat"]["path"]
+            block["prefill"] = prefill.block_note(records, path, data)
+            if prefill.locked(records, path):  # the groups are the source's: no add/remove
+                block["repeat"]["can_add"] = block["repeat"]["can_remove"] = False
     group_errors = []
     if errors:
         form.set_errors(errors)
@@ -340,6 +353,7 @@ def review(request, public_id):
         return response
     definition = selectors.definition_of(borrador)
     context = _review_context(request, borrador, definition, lang_of(request))
+    context["pago"] = pago_state(borrador)  # the fee, when the procedure charges one
     return render(request, "sede/filing/review.html", context)
 
 
@@ -354,6 +368,8 @@ def sign(request, public_id):
         return response
     if not procedimiento.signature_required:
         return redirect("sede:filing_review", public_id=borrador.public_id)
+    if (response := pago_redirect(borrador)) is not None:  # the fee first (docs/pagos.md)
+        return response
     if borrador.asistida:
         from .asistida.views import sign_as_habilitado
 
@@ -444,6 +460,8 @@ def submit(request, public_id):
         return response
     if borrador.procedimiento.signature_required:
         return redirect("sede:filing_sign", public_id=borrador.public_id)
+    if (response := pago_redirect(borrador)) is not None:  # the fee first (docs/pagos.md)
+        return response
     try:
         presentacion = services.borrador_submit(
             borrador=borrador,
@@ -472,6 +490,15 @@ def delete(request, public_id):
 # --- Receipt -----------------------------------------------------------------------------
 
 
+def pagos_of_presentacion(presentacion) -> list:
+    """The fee paid for this filing's draft (and refunded, if so), shown on the receipt."""
+    from pagos.constants import EstadoPago
+    from pagos.selectors import pagos_for_referencia
+
+    paid = (EstadoPago.AUTORIZADO, EstadoPago.DEVUELTO)
+    return list(pagos_for_referencia(str(presentacion.borrador.public_id)).filter(estado__in=paid))
+
+
 def _presentacion(request, public_id):
     try:
         return selectors.presentacion_for_user(request.user, public_id)
@@ -492,6 +519,7 @@ def receipt(request, public_id):
             "procedimiento": presentacion.procedimiento,
             "documentos": list(asiento.documentos.all()),
             "moved": asiento.effective_at != asiento.presented_at,
+            "pagos": pagos_of_presentacion(presentacion),
         },
     )
 

@@ -53,6 +53,15 @@ def _django_field(spec: FieldSpec, lang: str) -> forms.Field:
     attrs = {}
     if spec.schema.get("maxLength"):
         attrs["maxlength"] = str(spec.schema["maxLength"])
+    if spec.format == "calle-bilbao":  # a text box with the street list as suggestions
+        from .filing.calles import CalleInput
+
+        return forms.CharField(
+            widget=CalleInput(lang, attrs=attrs),
+            label=label,
+            required=spec.required,
+            help_text=spec.help(lang),
+        )
     autocomplete = {"nombre": "given-name", "apellido1": "family-name", "telefono": "tel"}
     if spec.key in autocomplete and spec.pointer.startswith("/solicitante"):
         attrs["autocomplete"] = autocomplete[spec.key]

@@ -64,6 +64,9 @@ class Borrador(models.Model):
     # moved to it (sede.formularios_publicacion): what the citizen must answer again and the
     # answers the new form no longer asks for, kept here. Cleared once the draft is valid.
     migracion = models.JSONField(_("cambio de versión del formulario"), default=dict, blank=True)
+    # Where each prefilled value came from (sede.filing.prefill), kept apart from the answers:
+    # {pointer: {"source", "key", "editable", "reference", "value"}}.
+    prefill = models.JSONField(_("datos precargados"), default=dict, blank=True)
     current_step = models.CharField(_("paso actual"), max_length=60, blank=True)
     estado = models.CharField(
         _("estado"), max_length=20, choices=EstadoBorrador.choices, default=EstadoBorrador.BORRADOR

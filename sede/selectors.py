@@ -250,11 +250,19 @@ def notificaciones_of(user: User):
     )
 
 
+def pagos_of(user: User):
+    """The payments the user made (pagos' own rule: one's own only)."""
+    from pagos.selectors import pagos_of_user
+
+    return pagos_of_user(user).order_by("-created_at", "-pk")
+
+
 MI_CARPETA_SOURCES = {
     "borradores": borradores_of,
     "expedientes": expedientes_of,
     "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,
+    "pagos": pagos_of,
 }
 MI_CARPETA_KEYSET_SOURCES = {"solicitudes": presentaciones_page}
 
@@ -282,7 +290,7 @@ def mi_carpeta_page(user: User, key: str, page_number=None):
 def definition_of(borrador: Borrador):
     from .filing.engine import Definition
 
-    return Definition(borrador.formulario.schema, borrador.formulario.layout)
+    return Definition.of(borrador.formulario.schema, borrador.formulario.layout)
 
 
 def slot_names(borrador: Borrador, language: str) -> list[dict]:

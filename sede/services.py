@@ -6,6 +6,7 @@ registry's idempotency key), with the application PDF (TD14) and the attachments
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import uuid
@@ -26,12 +27,14 @@ from identidad.services import audit_record
 from registro.uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
+from .filing import prefill
 from .filing.adapters import expediente_open_for, oficina_sede
 from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_filename
 from .filing.engine import Definition
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
 from .models import Adjunto, Borrador, Presentacion
+from .pagos_flow import justificante_documento, pago_for_submission
 from .selectors import borrador_errors, definition_of, slot_names
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ __all__ = [
     "adjunto_remove",
     "borrador_delete",
     "borrador_errors",
+    "borrador_prefill",
     "borrador_save",
     "borrador_start",
     "borrador_submit",
@@ -68,24 +72,6 @@ def own_interesado(user: User) -> Interesado | None:
 # --- Drafts ------------------------------------------------------------------------------
 
 
-def _identity_prefill(interesado: Interesado | None, user: User) -> dict:
-    if interesado is None:
-        return {
-            "tipo_persona": "fisica",
-            "nif": user.nif or "",
-            "nombre": user.first_name,
-            "apellido1": (user.last_name or "").split(" ")[0],
-        }
-    data = {"tipo_persona": interesado.tipo, "nif": interesado.nif}
-    if interesado.tipo == "juridica":
-        data["razon_social"] = interesado.razon_social
-    else:
-        data.update(
-            nombre=interesado.nombre, apellido1=interesado.apellido1, apellido2=interesado.apellido2
-        )
-    return {k: v for k, v in data.items() if v}
-
-
 @transaction.atomic
 def borrador_start(
     *,
@@ -95,7 +81,7 @@ def borrador_start(
     on_behalf_of: Interesado | None = None,
     oficina=None,
 ) -> Borrador:
-    """Open a draft, prefilled from the identity (name, NIF). Acting for someone else needs
+    """Open a draft, prefilled from its sources (sede.filing.prefill). Acting for someone else needs
     a power that covers this procedure, or — with ``oficina`` — an authorised official's
     registration and the citizen's consent of today (apoderamientos decides either way)."""
     if oficina is not None and on_behalf_of is None:
@@ -110,16 +96,16 @@ def borrador_start(
         if not decision.allowed:
             raise FilingRefused(str(decision.reason))
     definition = Definition(formulario.schema, formulario.layout)
-    # Assisted filing: the citizen's contact data, not the official's.
-    own_email = user.email or (own.email if own else "")
-    email = on_behalf_of.email if oficina is not None else own_email
-    data = definition.prefill({"email": email})
-    props = formulario.schema.get("properties", {})
-    if "solicitante" in props:
-        data["solicitante"] = _identity_prefill(on_behalf_of or own, user)
-    if on_behalf_of is not None and oficina is None and "representante" in props:
-        data["actua_por_representante"] = True
-        data["representante"] = _identity_prefill(own, user)
+    # The prefill sources (sede.fuentes): the interesado's data, never the agent's; at an
+    # office (assisted filing) the citizen's, never the official's.
+    data, records = prefill.initial(
+        definition,
+        prefill.Contexto(
+            person=None if oficina is not None else user,
+            interesado=on_behalf_of or own,
+            procedimiento=procedimiento,
+        ),
+    )
     borrador = Borrador.objects.create(
         user=user,
         procedimiento=procedimiento,
@@ -127,6 +113,7 @@ def borrador_start(
         on_behalf_of=on_behalf_of,
         oficina=oficina,
         data=data,
+        prefill=records,
         current_step=definition.steps[0].id,
         idempotency_key=f"sede-{uuid.uuid4()}",
         expires_at=_expiry(),
@@ -152,12 +139,30 @@ def borrador_save(*, borrador: Borrador, data: dict, step_id: str) -> Borrador:
     """Save the answers so far (every step saves; expiry counts from the last change)."""
     if borrador.estado != EstadoBorrador.BORRADOR:
         raise FilingRefused(_("Esta solicitud ya se ha presentado y no se puede cambiar."))
+    # A read-only prefilled value stays as its source gave it, whatever was posted.
+    data = prefill.enforce(definition_of(borrador), borrador.prefill or {}, data)
     if data != borrador.data:
         _forget_solicitud(borrador)
     borrador.data = data
     borrador.current_step = step_id
     borrador.expires_at = _expiry()
     borrador.save()
+    return borrador
+
+
+@transaction.atomic
+def borrador_prefill(*, borrador: Borrador, pointers: list[str]) -> Borrador:
+    """Ask the sources again for the prefilled fields among ``pointers`` still empty (a step
+    about to be shown); saves only when something was filled."""
+    if borrador.estado != EstadoBorrador.BORRADOR:
+        return borrador
+    data = copy.deepcopy(borrador.data)
+    records = dict(borrador.prefill or {})
+    ctx = prefill.contexto_of(borrador)
+    if prefill.fill(definition_of(borrador), ctx, data, records, only=pointers):
+        borrador.data = data
+        borrador.prefill = records
+        borrador.save(update_fields=["data", "prefill", "updated_at"])
     return borrador
 
 
@@ -322,6 +327,8 @@ def borrador_submit(
         errors = borrador_errors(borrador, language)
         if errors:
             raise FilingRefused(_("La solicitud tiene datos que corregir."), errors)
+        # The fee, when the procedure charges one: paid by a verified notification.
+        pago = pago_for_submission(borrador)
         own = own_interesado(user)
         if own is None and not asistida:
             raise FilingRefused(_("No consta su NIF: identifíquese de nuevo."))
@@ -410,6 +417,8 @@ def borrador_submit(
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)
                 )
+        if pago is not None:  # the payment proof travels with the application
+            documentos.append(justificante_documento(pago, language))
         # The submission's bookkeeping (the submission row, the draft's state, the audit
         # row, the case file) is written in the registering transaction BEFORE the number is
         # taken: the registry's counter lock then covers only the counter and the entry

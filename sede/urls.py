@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import expedientes_views, staff_views, views
+from . import expedientes_views, preview_views, staff_views, views
 from .asistida import views as asistida
 
 app_name = "sede"
@@ -42,6 +42,22 @@ urlpatterns = [
     path("quejas-y-sugerencias/", views.quejas, name="quejas"),
     path("mapa/", views.mapa, name="mapa"),
     path("oficinas/", views.oficinas, name="oficinas"),
+    # Preview of a form version for catalogue editors (issue 16): never a Borrador.
+    path(
+        "tramites/vista-previa/<int:pk>/",
+        preview_views.formulario_preview,
+        name="formulario_preview",
+    ),
+    path(
+        "tramites/vista-previa/<int:pk>/paso/<slug:step_id>/",
+        preview_views.formulario_preview,
+        name="formulario_preview_step",
+    ),
+    path(
+        "tramites/vista-previa/<int:pk>/revisar/",
+        preview_views.formulario_preview_end,
+        name="formulario_preview_end",
+    ),
     path("tramites/", include("sede.filing_urls")),
     # Assisted filing at a district office by an authorised official (HAB-1..3).
     path("presentacion-asistida/", asistida.inicio, name="asistida_inicio"),

@@ -49,6 +49,7 @@ MI_CARPETA_SECTIONS = [
     ("expedientes", gettext_lazy("Mis expedientes")),
     ("notificaciones", gettext_lazy("Mis notificaciones")),
     ("apoderamientos", gettext_lazy("Mis representaciones")),
+    ("pagos", gettext_lazy("Mis pagos")),
 ]
 
 

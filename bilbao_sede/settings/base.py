@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "expedientes",
     "notificaciones",
     "tablon",
+    "pagos",
     "sede",
     "gestion",
 ]
@@ -558,6 +559,37 @@ SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
 SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "registro.uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# Prefill sources (sede.fuentes): municipal registers behind a back-end class; the default
+# back-ends read a JSON file keyed by NIF (the demo's, with DEBUG; none in production).
+SEDE_PREFILL_PADRON_BACKEND = env_str(
+    "SEDE_PREFILL_PADRON_BACKEND", "sede.fuentes.municipales.FicheroPadron"
+)
+SEDE_PREFILL_PADRON_FILE = env_str(
+    "SEDE_PREFILL_PADRON_FILE", str(BASE_DIR / "sede/fuentes/demo/padron.json") if DEBUG else ""
+)
+SEDE_PREFILL_TRIBUTOS_BACKEND = env_str(
+    "SEDE_PREFILL_TRIBUTOS_BACKEND", "sede.fuentes.municipales.FicheroTributos"
+)
+SEDE_PREFILL_TRIBUTOS_FILE = env_str(
+    "SEDE_PREFILL_TRIBUTOS_FILE",
+    str(BASE_DIR / "sede/fuentes/demo/tributos.json") if DEBUG else "",
+)
+# --- Pagos: online payment of a procedure's fee (docs/pagos.md) -------------------------
+# The gateway class (pagos.backends): Redsys, or the simulator (a local page playing Redsys,
+# for the demo and tests, only with PAGOS_SIMULADOR). Empty: no online payment.
+PAGOS_GATEWAY = (
+    env_str("PAGOS_GATEWAY", "pagos.backends.simulador.SimuladorGateway" if DEBUG else "") or ""
+)
+PAGOS_SIMULADOR = env_bool("PAGOS_SIMULADOR", DEBUG)
+PAGOS_REDSYS_URL = env_str("PAGOS_REDSYS_URL", "https://sis-t.redsys.es:25443/sis/realizarPago")
+# With DEBUG: Redsys' public test merchant and key (the simulator signs with them too).
+PAGOS_REDSYS_MERCHANT_CODE = env_str("PAGOS_REDSYS_MERCHANT_CODE", "999008881" if DEBUG else "")
+PAGOS_REDSYS_TERMINAL = env_str("PAGOS_REDSYS_TERMINAL", "1")
+PAGOS_REDSYS_KEY = env_str(
+    "PAGOS_REDSYS_KEY",
+    "sq7HjrUOBfKmC576ILgskD5srU870gJ7" if DEBUG else "",  # noqa: S106 - Redsys' public test key
+)
+PAGOS_NOTIFICATION_RATE = env_str("PAGOS_NOTIFICATION_RATE", "120/m")
 # --- Registro: limits of one entry, whatever its channel (sede, desk, API) ---------------
 REGISTRO_MAX_DOCUMENT_BYTES = env_int("REGISTRO_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024, minimum=1024)
 REGISTRO_MAX_ENTRY_BYTES = env_int("REGISTRO_MAX_ENTRY_BYTES", 100 * 1024 * 1024, minimum=1024)

@@ -714,8 +714,9 @@ def resolucion_sync(*, resolucion: Resolucion) -> Resolucion:
     event(
         exp,
         TipoEvento.RESOLUCION,
-        _("Resolución firmada (%(sentido)s); pendiente de notificar.")
-        % {"sentido": resolucion.get_sentido_display().lower()},
+        # Visible to the interested parties, so without the decision's sense: they learn it
+        # from the notification (art. 43.2), not from the case file's history.
+        _("Resolución firmada; pendiente de notificar."),
         visible=True,
     )
     audit_record(actor=None, action="expedientes.resolucion.signed", obj=resolucion)

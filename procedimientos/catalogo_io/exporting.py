@@ -74,6 +74,8 @@ def _procedure_entry(p: Procedimiento) -> dict[str, Any]:
     }
     if p.max_term_exception_basis:
         entry["max_term"]["exception_basis"] = p.max_term_exception_basis
+    if p.tasa:  # the online fee rule (docs/pagos.md); absent when nothing is paid online
+        entry["tasa"] = p.tasa
     guia = getattr(p, "guia", None)
     if guia is not None:
         entry["guide"] = {

@@ -20,6 +20,7 @@ from ..constants import (
     TipoEscrito,
     UnidadPlazo,
 )
+from ..tasas import TASA_SCHEMA
 
 FORMAT = "bilbao-sede-catalogo/1"
 
@@ -142,6 +143,7 @@ FILE_SCHEMA: dict[str, Any] = {
                             },
                         },
                     },
+                    "tasa": TASA_SCHEMA,
                     "legal_basis_es": _STR,
                     "legal_basis_eu": _STR,
                     "digitisation_level": {"type": "integer", "minimum": 0, "maximum": 4},

@@ -13,6 +13,7 @@ from identidad.validators import validate_dir3
 from ..constants import UnidadPlazo
 from ..forms_schema import form_definition_errors
 from ..models import Materia
+from ..tasas import tasa_errors
 from .fileformat import FILE_SCHEMA
 
 
@@ -81,6 +82,8 @@ def catalogo_validate(*, data: Any) -> list[str]:
                     f"{where}, field max_term: more than six months needs exception_basis "
                     "(a law that sets it, Ley 39/2015 art. 21.2)"
                 )
+        for msg in tasa_errors(entry.get("tasa") or {}):  # the bracket order (docs/pagos.md)
+            errors.append(f"{where}, field tasa: {msg}")
         if "form" in entry:
             for msg in form_definition_errors(
                 entry["form"]["schema"], entry["form"].get("layout") or {}

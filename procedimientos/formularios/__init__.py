@@ -8,12 +8,18 @@ The builder only offers, as data, the pieces below; each one is expressed inside
   IBAN, cadastral reference, plate, household members, attachments list). Inserting a block copies
   its properties into the schema under a key the editor chooses, and a fieldset into the layout;
   each copied property carries ``"x-block": "<block id>"`` so the builder recognises it later.
-- **Validators** (``validadores``): the engine's checks offered by name with their parameters —
-  per field: standard keywords (``minimum``, ``maximum``, ``minLength``, ``maxLength``,
-  ``pattern``), ``format``/``x-format`` for Spanish identifiers (``nif``, ``iban``,
+- **Validators** (``validadores``): the engine's checks offered by name with their parameters
+  and es/eu messages — per field: standard keywords (``minimum``, ``maximum``,
+  ``exclusiveMinimum``/``exclusiveMaximum``, ``minLength``, ``maxLength``, ``pattern``),
+  ``format``/``x-format`` for Spanish identifiers (``nif``, ``nie``, ``cif``, ``iban``,
   ``referencia-catastral``, ``matricula``) and ``x-date`` for dates relative to today
-  (``{"min": "-P120Y", "max": "today"}``); per form: ``x-rules``, a list of cross-field rules
-  (``{"rule": "after", "field": "/fin", "other": "/inicio", "message_es": …, "message_eu": …}``).
+  (``{"min": "-P120Y", "max": "today"}``: ``today``, a signed ISO-8601 duration or a date,
+  inclusive); per object (the form, or a repeatable group's items): ``x-rules``, a list of
+  cross-field rules with pointers relative to it (``{"rule": "after", "field": "/fin",
+  "other": "/inicio"}``; ``required-together``/``at-least-one-of`` and ``sum-at-most``/
+  ``sum-equals`` take ``fields``). Any rule may carry ``message_es``/``message_eu``; a field
+  overrides a keyword's message with ``"x-messages": {"pattern": {"message_es": …, …}}``.
+  ``comprobacion`` refuses malformed ones at publication; ``sede.filing.reglas`` judges them.
   Conditional display is the layout's ``condition``; required-if is ``allOf: [{if, then}]``.
 - **Prefill sources** (``prefill``): plugins that give initial values (the identification, the
   person's previous filings, municipal sources such as the padrón); a property names its source

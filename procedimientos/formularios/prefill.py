@@ -21,6 +21,16 @@ class Valor:
     value: Any
     source: str  # the source's id
     editable: bool
+    reference: str = ""  # which record exactly (e.g. the registry number of a filing)
+
+
+@dataclass(frozen=True)
+class Dato:
+    """What ``values()`` may give for a key instead of a bare value: the value and the record it
+    comes from (e.g. the registry number of an earlier filing), shown to the citizen."""
+
+    value: Any
+    reference: str = ""
 
 
 class Fuente(Protocol):
@@ -33,7 +43,11 @@ class Fuente(Protocol):
         ...
 
     def values(self, *, person: Any, interesado: Any, procedimiento: Any) -> Mapping[str, Any]:
-        """The values it has for this person (acting for ``interesado``); missing keys omitted."""
+        """The values it has for this person (acting for ``interesado``); missing keys omitted.
+
+        A value may be wrapped in ``Dato`` to say which record it comes from. ``person`` is the
+        person acting (for themselves or as a representative), or None when an authorised
+        official files for the citizen: an official's own data never fills a form."""
         ...
 
 

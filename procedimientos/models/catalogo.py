@@ -138,6 +138,15 @@ class Procedimiento(models.Model):
         blank=True,
         help_text=_('Lista de {"concept_es", "concept_eu", "amount_eur"}.'),
     )
+    tasa = models.JSONField(
+        _("tasa a pagar en línea"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Vacío si no se paga nada al presentar. Si no, una regla: importe fijo, por unidad "
+            "o por tramos (véase docs/pagos.md), con su concepto en castellano y euskera."
+        ),
+    )
     legal_basis_es = models.TextField(_("normativa (castellano)"), blank=True)
     legal_basis_eu = models.TextField(_("normativa (euskera)"), blank=True)
     digitisation_level = models.PositiveSmallIntegerField(
@@ -214,6 +223,10 @@ class Procedimiento(models.Model):
             ]
         if self.target_level < self.digitisation_level:
             errors["target_level"] = [_("El nivel objetivo no puede ser inferior al nivel actual.")]
+        from ..tasas import tasa_errors
+
+        if problems := tasa_errors(self.tasa):
+            errors["tasa"] = problems
         if errors:
             raise ValidationError(errors)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .formats import compact
+from .formats import FORMATS, compact
 from .pointers import MISSING
 
 
@@ -56,7 +56,7 @@ def coerce(spec, post: Mapping) -> tuple[Any, str | None]:
             except ValueError:
                 continue
         return text, _("Escriba una fecha válida, por ejemplo 31/12/2026.")
-    if spec.format in ("nif", "iban", "referencia-catastral", "matricula"):
+    if spec.format in FORMATS:
         return compact(text), None
     if (
         spec.format is None

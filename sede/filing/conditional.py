@@ -43,7 +43,16 @@ def required_when(schema: dict, pointer: str) -> tuple[str, list] | None:
 
 
 def condition_for(definition, spec, lang: str) -> dict | None:
-    """What the templates need: the controlling field's HTML name and label, the values."""
+    """What the templates need: the controlling field's HTML name and label, the values
+    (worked out once per field and language of a definition)."""
+    memo = definition.__dict__.setdefault("_condition_for", {})
+    key = (spec.pointer, lang)
+    if key not in memo:
+        memo[key] = _condition_for(definition, spec, lang)
+    return memo[key]
+
+
+def _condition_for(definition, spec, lang: str) -> dict | None:
     found = required_when(definition.schema, spec.pointer)
     if found is None:
         return None

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,7 @@ from .formats import (
 )
 from .messages import error_messages
 from .pointers import MISSING, get, is_required, parts, put, subschema
+from .reglas import Rules
 
 __all__ = [
     "CHOICE_LABELS",
@@ -87,12 +91,13 @@ class FieldSpec:
     schema: dict
     required: bool
 
-    @property
+    # Cached: a field's schema is part of a published (immutable) definition.
+    @functools.cached_property
     def name(self) -> str:
         """The HTML name: the pointer with dashes (``miembros-0-nombre``)."""
         return "-".join(parts(self.pointer))
 
-    @property
+    @functools.cached_property
     def kind(self) -> str:
         s = self.schema
         t = s.get("type")
@@ -120,7 +125,7 @@ class FieldSpec:
             return "textarea"
         return "text"
 
-    @property
+    @functools.cached_property
     def format(self) -> str | None:
         return format_of(self.key, self.schema)
 
@@ -184,10 +189,31 @@ def condition_holds(condition: Mapping | None, data: Any) -> bool:
 
 
 class Definition:
-    """A published form version, ready to render and validate."""
+    """A published form version, ready to render and validate.
+
+    ``Definition.of(schema, layout)`` shares one instance per distinct definition in the
+    process, so what is derived from it (the jsonschema validator, the compiled rules, the
+    field specs) is built once, not on every request."""
+
+    _SHARED: dict[str, Definition] = {}
+    _SHARED_MAX = 256
+
+    @classmethod
+    def of(cls, schema: dict, layout: dict | None) -> Definition:
+        key = hashlib.sha1(  # noqa: S324 - a cache key, not a signature
+            json.dumps([schema, layout], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        found = cls._SHARED.get(key)
+        if found is None:
+            if len(cls._SHARED) >= cls._SHARED_MAX:
+                cls._SHARED.clear()
+            found = cls._SHARED[key] = cls(copy.deepcopy(schema), copy.deepcopy(layout))
+        return found
 
     def __init__(self, schema: dict, layout: dict | None):
         self.schema = schema
+        self._fields: dict[str, FieldSpec | None] = {}
+        self._visibility: dict[str, bool] = {}
         layout = layout or {}
         if not layout.get("steps"):  # no layout: one step with every top-level property
             layout = {
@@ -248,6 +274,11 @@ class Definition:
         return any(self.is_attachments_fieldset(fs) for fs in step.fieldsets)
 
     def field(self, pointer: str) -> FieldSpec | None:
+        if pointer not in self._fields:
+            self._fields[pointer] = self._field(pointer)
+        return self._fields[pointer]
+
+    def _field(self, pointer: str) -> FieldSpec | None:
         node = subschema(self.schema, pointer)
         if node is None:
             return None
@@ -275,13 +306,16 @@ class Definition:
         cond = fs.condition
         if not cond:
             return "shown"
-        step = self.step(fs.step_id)
-        same_step = any(
-            cond["field"] == p
-            for other in step.fieldsets
-            if other is not fs and not other.repeat
-            for p in other.spec["fields"]
-        )
+        key = f"{fs.step_id}/{fs.id}"
+        if key not in self._visibility:
+            step = self.step(fs.step_id)
+            self._visibility[key] = any(
+                cond["field"] == p
+                for other in (step.fieldsets if step else [])
+                if other is not fs and not other.repeat
+                for p in other.spec["fields"]
+            )
+        same_step = self._visibility[key]
         if same_step and same_step_ok:
             return "conditional"
         return "shown" if condition_holds(cond, data) else "hidden"
@@ -343,44 +377,41 @@ class Definition:
         return new, errors
 
     # --- validation ---
+    @functools.cached_property
+    def validator(self) -> Draft202012Validator:
+        return Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+    @functools.cached_property
+    def rules(self) -> Rules:
+        """Formats, ``x-date`` and ``x-rules``, compiled once (``sede.filing.reglas``)."""
+        return Rules(self)
+
+    @functools.cached_property
+    def _owned(self) -> dict[str, tuple[str, ...]]:
+        return {s.id: tuple(self.step_pointers(s, {})) for s in self.steps}
+
     def validate(self, data: Any, *, step: StepSpec | None = None) -> dict[str, list[str]]:
         """Errors by data pointer (``""`` for the whole form), for one step or all of them."""
         errors: dict[str, list[str]] = {}
-        validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
-        for err in validator.iter_errors(data):
+        for err in self.validator.iter_errors(data):
             for pointer, message in error_messages(self, err):
                 errors.setdefault(pointer, [])
                 if message not in errors[pointer]:
                     errors[pointer].append(message)
-        for pointer, fmt in self._format_fields(data):
-            value = get(data, pointer, None)
-            check, message = FORMATS[fmt]
-            if isinstance(value, str) and value and not check(value):
-                errors[pointer] = [str(message)]  # the specific message replaces a pattern one
+        for pointer, message in self.rules.format_errors(data):
+            errors[pointer] = [message]  # the specific message replaces a pattern one
+        for pointer, message in self.rules.errors(data, step=step):
+            errors.setdefault(pointer, [])
+            if message not in errors[pointer]:
+                errors[pointer].append(message)
         if step is not None:
-            owned = self.step_pointers(step, data)
+            owned = self._owned[step.id]
             errors = {
                 p: m
                 for p, m in errors.items()
                 if any(p == o or p.startswith(o + "/") for o in owned)
             }
         return errors
-
-    def _format_fields(self, data: Any) -> Iterable[tuple[str, str]]:
-        for step in self.steps:
-            for fs in step.fieldsets:
-                if fs.repeat:
-                    items = get(data, fs.repeat["path"], [])
-                    specs = [
-                        s
-                        for i in range(len(items) if isinstance(items, list) else 0)
-                        for s in self.group_fields(fs, i)
-                    ]
-                else:
-                    specs = self.fieldset_fields(fs)
-                for spec in specs:
-                    if spec.format:
-                        yield spec.pointer, spec.format
 
     def step_of(self, pointer: str) -> StepSpec | None:
         for step in self.steps:

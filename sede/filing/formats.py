@@ -23,6 +23,18 @@ def check_nif(value: str) -> bool:
     return nif.is_valid(value)
 
 
+def check_nie(value: str) -> bool:
+    from stdnum.es import nie
+
+    return nie.is_valid(value)
+
+
+def check_cif(value: str) -> bool:
+    from stdnum.es import cif
+
+    return cif.is_valid(value)
+
+
 def check_iban(value: str) -> bool:
     from stdnum import iban
 
@@ -43,6 +55,17 @@ def check_matricula(value: str) -> bool:
 
 FORMATS: dict[str, tuple[Any, Any]] = {
     "nif": (check_nif, gettext_lazy("Escriba un DNI, NIE o NIF válido, con su letra de control.")),
+    "nie": (
+        check_nie,
+        gettext_lazy("Escriba un NIE válido: X, Y o Z, siete cifras y la letra de control."),
+    ),
+    "cif": (
+        check_cif,
+        gettext_lazy(
+            "Escriba el NIF de una entidad válido: una letra, siete cifras y el carácter de "
+            "control."
+        ),
+    ),
     "iban": (
         check_iban,
         gettext_lazy("Escriba un IBAN válido (ES y 22 cifras); compruebe los dígitos de control."),

@@ -6,9 +6,30 @@ from django.utils.translation import gettext as _
 
 from .formats import FORMATS
 from .pointers import pointer_of, subschema
+from .reglas import overridden
 
 
 def error_messages(definition, err) -> list[tuple[str, str]]:
+    """(pointer, message) for one jsonschema error; a field's own message for the keyword
+    (``x-messages``, see ``procedimientos.formularios.validadores``) wins."""
+    found = _error_messages(definition, err)
+    if err.validator in ("required", "allOf", "anyOf", "oneOf", "if", "then", "else", "not"):
+        return found
+    out = []
+    for pointer, message in found:
+        spec = definition.field(pointer) if pointer else None
+        own = None
+        if spec is not None:
+            keyword = "format" if spec.format and err.validator in FORMAT_MASKED else err.validator
+            own = overridden(spec.schema, keyword)
+        out.append((pointer, own or message))
+    return out
+
+
+FORMAT_MASKED = ("pattern", "minLength", "maxLength")
+
+
+def _error_messages(definition, err) -> list[tuple[str, str]]:
     where = pointer_of(err.absolute_path)
     v = err.validator
     if v == "required":
@@ -21,7 +42,7 @@ def error_messages(definition, err) -> list[tuple[str, str]]:
     if v in ("allOf", "anyOf", "oneOf", "if", "then", "else", "not"):
         return []
     spec = definition.field(where) if where else None
-    if spec is not None and spec.format and v in ("pattern", "minLength", "maxLength"):
+    if spec is not None and spec.format and v in FORMAT_MASKED:
         return [(where, str(FORMATS[spec.format][1]))]
     s = err.schema if isinstance(err.schema, dict) else {}
     n = err.validator_value

@@ -58,13 +58,24 @@ def progress(definition, borrador, current: str, lang: str) -> list[dict]:
     # One review step, then — only when the procedure needs a signature (CAT-5) — one
     # signature step; without a signature the application is submitted from the review.
     signs = borrador.procedimiento.signature_required
+    from ..pagos_flow import tasa_due
+
+    pays = tasa_due(borrador) is not None  # a fee to pay first (docs/pagos.md)
     steps.append(
         {
             "id": "_revisar",
-            "title": _("Revisar") if signs else _("Revisar y presentar"),
+            "title": _("Revisar") if signs or pays else _("Revisar y presentar"),
             "url": reverse("sede:filing_review", args=[borrador.public_id]),
         }
     )
+    if pays:
+        steps.append(
+            {
+                "id": "_pagar",
+                "title": _("Pagar la tasa") if signs else _("Pagar y presentar"),
+                "url": reverse("sede:filing_pago", args=[borrador.public_id]),
+            }
+        )
     if signs:
         steps.append(
             {

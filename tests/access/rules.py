@@ -4,7 +4,8 @@ Personas (tests/access/world.py): anonymous, citizen_a, citizen_b, rep_with_powe
 representative with a power in force), rep_without_power (A's power to them was revoked),
 staff_owner (case handler of Urbanismo, the unit A's entry is addressed to), staff_other
 (case handler of Cultura), clerk (registry clerk at the Deusto office, where B's paper entry
-was registered), habilitado (authorised official at Deusto, took B's consent), admin.
+was registered), habilitado (authorised official at Deusto, took B's consent), catalogue_editor
+(the form builder's user), admin.
 
 ``allow(...)`` lists who may; everyone else must be denied (404, or a login redirect, or
 401/403 from the API). ``public()``: everybody. ``nobody()``: a feature off by configuration.
@@ -37,9 +38,11 @@ BORRADOR = {"public_id": "borrador_a.public_id"}
 REVOKED = {"pk": "power_revoked.pk"}
 EXPEDIENTE = {"pk": "expediente_a.pk"}
 NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
+FORM_DRAFT = {"pk": "formulario_borrador.pk"}
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
 FORMULARIO = {"pk": "formulario.pk"}
+PAGO = {"public_id": "pago_a.public_id"}
 
 RULES: dict[str, Rule] = {
     # --- Public pages of the sede and the catalogue ------------------------------------
@@ -96,11 +99,18 @@ RULES: dict[str, Rule] = {
     "sede:filing_step": allow(A, kwargs={**BORRADOR, "step_id": "solicitante"}),
     "sede:filing_review": allow(A, kwargs=BORRADOR),
     "sede:filing_sign": allow(A, kwargs=BORRADOR),
+    "sede:filing_pago": allow(A, kwargs=BORRADOR, note="no fee: back to the review"),
     "sede:filing_solicitud": allow(A, kwargs=BORRADOR),
     "sede:filing_submit": allow(A, kwargs=BORRADOR, method="POST", note="empty: refused"),
     "sede:filing_delete": allow(A, kwargs=BORRADOR),
     # The filer, and whoever holds a power in force from the interesado (Mi carpeta).
     "sede:filing_receipt": allow(A, REP, kwargs=PRESENTACION),
+    # --- Payments (docs/pagos.md): one's own only; the gateway's endpoints are POST only ---
+    "pagos:detalle": allow(A, kwargs=PAGO),
+    "pagos:justificante": allow(A, kwargs=PAGO),
+    "pagos:notificacion": public(note="POST only, CSRF-exempt, signature-checked: 405 to GET"),
+    "pagos:simulador": public(note="the simulator gateway (PAGOS_SIMULADOR); POST only"),
+    "pagos:simulador_responder": public(note="the simulator's answer; POST only"),
     "sede:filing_receipt_pdf": allow(A, REP, kwargs=PRESENTACION),
     # --- Assisted filing at an office (HAB-1..3) -------------------------------------------
     "sede:asistida_inicio": allow(HAB),
@@ -184,6 +194,18 @@ RULES: dict[str, Rule] = {
     "procedimientos:formulario_diff": allow(
         EDITOR, HEAD, ADMIN, kwargs={"code": "procedimiento.code"}
     ),
+    # The form builder and its preview (issue 16): catalogue editors and administrators.
+    "procedimientos:builder_list": allow(EDITOR, ADMIN),
+    "procedimientos:builder_new": allow(
+        EDITOR, ADMIN, kwargs={"code": "procedimiento.code"}, note="POST only: 405 to editors"
+    ),
+    "procedimientos:builder_edit": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "procedimientos:builder_json": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "sede:formulario_preview": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
+    "sede:formulario_preview_step": allow(
+        EDITOR, ADMIN, kwargs={**FORM_DRAFT, "step_id": "solicitante"}
+    ),
+    "sede:formulario_preview_end": allow(EDITOR, ADMIN, kwargs=FORM_DRAFT),
     "api:procedimientos-avance": public(),
     "api:procedimiento-list": public(),
     "api:procedimiento-detail": public(kwargs={"code": "procedimiento.code"}),

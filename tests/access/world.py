@@ -27,7 +27,7 @@ PERSONAS = (
     "staff_other",  # case handler of another unit (Cultura)
     "clerk",  # registry clerk of the Deusto district office
     "habilitado",  # authorised official at the Deusto office
-    "catalogue_editor",  # prepares and publishes the forms of any procedure
+    "catalogue_editor",  # the form builder; prepares and publishes forms (issue 16)
     "unit_head",  # head of the unit of the world's procedure (approves its forms)
     "admin",  # superuser
 )
@@ -122,6 +122,7 @@ def build_world() -> World:
     w.users["staff_other"] = _staff("tramitador-cul", Role.CASE_HANDLER, units=[cultura])
     w.users["clerk"] = _staff("encargado-deusto", Role.REGISTRY_CLERK)
     w.users["habilitado"] = _staff("habilitada", Role.HABILITADO)
+    w.users["catalogue_editor"] = _staff("editora-catalogo", Role.CATALOGUE_EDITOR)
     w.users["admin"] = User.objects.create_superuser("admin", password="x")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -136,10 +137,15 @@ def build_world() -> World:
     procedimiento = Procedimiento.objects.get(code="instancia-general")
     formulario = FormularioVersion.objects.filter(procedimiento=procedimiento).first()
     w.objects["procedimiento"] = procedimiento
-    w.objects["formulario"] = formulario
-    # The form workflow: an editor, and the head of the procedure's unit (issue 16).
-    w.users["catalogue_editor"] = _staff("editora-catalogo", Role.CATALOGUE_EDITOR)
+    w.objects["formulario"] = formulario  # the published version
+    # The form workflow: the head of the procedure's unit approves its forms (issue 16).
     w.users["unit_head"] = _staff("jefa-unidad", Role.UNIT_HEAD, units=[procedimiento.unit])
+    from procedimientos.formularios.services import formulario_draft_new
+
+    # A draft version of its form (the form builder and its preview, issue 16).
+    w.objects["formulario_borrador"] = formulario_draft_new(
+        procedimiento=procedimiento, copy_latest=True
+    )
 
     # Registry: A's entry filed on the sede for Urbanismo; B's paper entry at Deusto.
     w.objects["asiento_a"] = asiento_register(
@@ -219,6 +225,23 @@ def build_world() -> World:
         procedimiento=procedimiento,
         asiento=w.objects["asiento_a"],
         submitted_at=timezone.now(),
+    )
+
+    # Payments: A paid the fee of her draft (authorised by the gateway's notification).
+    from pagos.constants import EstadoPago
+    from pagos.models import Pago
+
+    w.objects["pago_a"] = Pago.objects.create(
+        order="1204ACCESS01",
+        user=a,
+        procedimiento=procedimiento,
+        referencia=str(borrador.public_id),
+        amount_cents=4800,
+        concept_es="Tasa",
+        gateway="simulador",
+        estado=EstadoPago.AUTORIZADO,
+        authorisation_code="123456",
+        decided_at=timezone.now(),
     )
 
     # Portafirmas: a request by the owning unit's case handler, reviewed by herself.

@@ -55,6 +55,7 @@ def test_an_official_files_for_a_citizen_at_the_desk_and_prints_the_receipt(
     assert page.url.endswith(f"{prefix}/gestion/")
     flow.check("staff home")
     page.click('a[href$="/presentacion-asistida/"]')
+    page.wait_for_url(lambda url: url.endswith("/presentacion-asistida/"))
 
     # Identify the citizen with the document checked.
     assert page.evaluate("document.documentElement.lang") == language
@@ -69,12 +70,14 @@ def test_an_official_files_for_a_citizen_at_the_desk_and_prints_the_receipt(
     page.fill("#id_email", "koldo@example.org")
     page.check("#id_documento_comprobado")
     page.click("main form button.button")
+    page.wait_for_url(lambda url: "/consentimiento/" in url)
 
     # The consent: printable, and signed on the tablet (drawn on the canvas).
     assert "/consentimiento/" in page.url
     flow.check("consent")
     consent_url = page.url
     page.click('a[href$="/consentimiento/imprimir/"]')
+    page.wait_for_url(lambda url: "/consentimiento/imprimir/" in url)
     assert "Koldo Arana" in page.content()
     flow.check("consent print view")
     page.goto(consent_url)

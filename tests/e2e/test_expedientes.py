@@ -84,6 +84,16 @@ def file_instancia_general(page, base: str) -> str:
     return page.locator("dl.facts dd strong").first.inner_text()
 
 
+def open_notification(page, base: str, pendiente) -> None:
+    """The citizen opens (comparecencia) the notification made of a case file's pending one."""
+    from notificaciones.models import Notificacion
+
+    notificacion = Notificacion.objects.get(pendiente_id=pendiente.pk)
+    page.goto(f"{base}/notificaciones/{notificacion.pk}/")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["es", "eu"])
 def test_filing_tray_request_answer_and_signed_resolution(
@@ -128,7 +138,17 @@ def test_filing_tray_request_answer_and_signed_resolution(
     assert spage.locator(".message--success").count() == 1
     sw.check("case file with request")
 
-    # 3. The citizen answers from Mi carpeta with a document.
+    # 3. The citizen learns of the request through its notification (art. 43.2: the case
+    # file announces it but shows its text only once the notification is opened), then
+    # answers from Mi carpeta with a document.
+    from notificaciones.services import pendientes_process
+
+    pendientes_process(expediente_id=exp.pk)
+    cpage.goto(f"{base}/mi-carpeta/expedientes/{exp.pk}/")
+    assert "Aporte el plano del garaje." not in cpage.content()
+    cw.check("case file with a notification to open")
+    cpage.click('main a[href$="/notificaciones/"]')
+    open_notification(cpage, base, exp.requerimientos.get().notificaciones.get())
     cpage.goto(f"{base}/mi-carpeta/expedientes/{exp.pk}/")
     assert "Aporte el plano del garaje." in cpage.content()
     cw.check("case file")
@@ -167,6 +187,11 @@ def test_filing_tray_request_answer_and_signed_resolution(
     spage.goto(f"{base}/expedientes/{exp.pk}/")
     assert exp.resoluciones.get().estado == "firmada"
     sw.check("case file with signed resolution")
+    # The citizen gets the signed resolution through its notification, then in the file.
+    pendientes_process(expediente_id=exp.pk)
+    cpage.goto(f"{base}/mi-carpeta/expedientes/{exp.pk}/")
+    assert "resolucion-1.pdf" not in cpage.content()
+    open_notification(cpage, base, exp.resoluciones.get().notificaciones.get())
     cpage.goto(f"{base}/mi-carpeta/expedientes/{exp.pk}/")
     assert "resolucion-1.pdf" in cpage.content()
     cw.check("case file resolved")

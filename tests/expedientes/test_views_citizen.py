@@ -68,12 +68,62 @@ class TestMiCarpeta:
         assert c.get(url).status_code == 404
 
 
+def practise(req):
+    """The request's notification is accessed by the citizen now (what the notifications
+    app reports back when they open it)."""
+    from django.utils import timezone
+
+    from expedientes.services import notificacion_pendiente_practicada
+
+    pendiente = req.notificaciones.get()
+    notificacion_pendiente_practicada(pendiente=pendiente, at=timezone.now())
+
+
+@pytest.mark.usefixtures("council_seal")
+class TestActsOnlyThroughTheirNotification:
+    """Art. 43.2 Ley 39/2015 (NOT-7): the interested party learns an act through its
+    notification; the case file must not show it first, or reading the file would bypass the
+    notification and the dates it starts."""
+
+    def test_a_request_is_announced_but_its_text_and_act_wait_for_the_notification(
+        self, client, expediente, ciudadana, tramitador
+    ):
+        req = requerimiento_issue(
+            expediente=expediente, texto="Aporte el plano firmado.", actor=tramitador
+        )
+        c = as_user(client, ciudadana)
+        url = reverse("sede:expediente_detalle", args=[expediente.pk])
+        act = reverse("sede:expediente_documento", args=[expediente.pk, req.documento_id])
+        html = c.get(url).content.decode()
+        assert "Aporte el plano firmado." not in html
+        assert "Tiene una notificación del Ayuntamiento" in html
+        assert reverse("notificaciones:lista") in html
+        assert act not in html
+        assert c.get(act).status_code == 404
+
+        practise(req)
+        html = c.get(url).content.decode()
+        assert "Aporte el plano firmado." in html
+        assert act in html
+        assert c.get(act).status_code == 200
+
+    def test_in_basque_too(self, client, expediente, ciudadana, tramitador):
+        requerimiento_issue(expediente=expediente, texto="Aporte el plano.", actor=tramitador)
+        c = as_user(client, ciudadana)
+        html = c.get(
+            "/eu" + reverse("sede:expediente_detalle", args=[expediente.pk]),
+            HTTP_ACCEPT_LANGUAGE="eu",
+        ).content.decode()
+        assert "Udalaren jakinarazpen bat duzu" in html
+
+
 @pytest.mark.usefixtures("council_seal")
 class TestAnswer:
     def test_the_citizen_answers_the_request_through_the_sede(
         self, client, expediente, ciudadana, tramitador, oficina_sede
     ):
         req = requerimiento_issue(expediente=expediente, texto="Aporte el plano.", actor=tramitador)
+        practise(req)
         c = as_user(client, ciudadana)
         detail = c.get(reverse("sede:expediente_detalle", args=[expediente.pk])).content.decode()
         assert "Aporte el plano." in detail and "Responder al requerimiento" in detail

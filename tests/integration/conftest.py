@@ -237,15 +237,22 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
 
 
 def use_broker(url: str) -> None:
-    """Point this process's publisher at ``url`` (the producer pool is rebuilt)."""
+    """Point this process's publisher at ``url``: every connection and producer pool is
+    rebuilt. kombu keeps producer pools in a process-wide registry keyed by broker URL, so
+    closing only the app's own pool would leave that registry handing out a closed pool the
+    next time the same URL is used ("Acquire on closed pool")."""
+    from kombu import pools
+
     celery_app.conf.update(
         broker_url=url, broker_write_url=url, broker_read_url=url, result_backend=url
     )
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
+    pools.reset()
     celery_app.amqp._producer_pool = None
-    celery_app.__dict__.pop("backend", None)
+    celery_app._backend_cache = None  # the result backend is rebuilt for ``url`` too
+    celery_app._local.__dict__.pop("backend", None)
 
 
 def start_worker(

@@ -19,6 +19,11 @@ class Command(BaseCommand):
             "--check", action="store_true", help="only validate the file; write nothing"
         )
         parser.add_argument(
+            "--with-specific-forms",
+            action="store_true",
+            help="add the specific forms built from blocks (procedimientos/data/formularios/)",
+        )
+        parser.add_argument(
             "--migrar-borradores",
             action="store_true",
             help="publish changed forms even if they break citizens' drafts in progress, "
@@ -40,6 +45,13 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file") from exc
         except CatalogoImportError as exc:
             raise CommandError(exc.errors[0]) from exc
+        if options.get("with_specific_forms"):
+            from procedimientos.formularios.especificos import merge_into
+
+            try:
+                merge_into(data)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         if check:
             errors = catalogo_validate(data=data)
             for line in errors:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sede', '0003_merge_20261204_2002'),
+        ('sede', '0004_borrador_prefill'),
     ]
 
     operations = [

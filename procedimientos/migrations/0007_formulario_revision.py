@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedimientos', '0005_search_fulltext_index'),
+        ('procedimientos', '0006_procedimiento_tasa'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
