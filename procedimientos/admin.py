@@ -13,12 +13,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .constants import EstadoAdaptacion, NivelDigitalizacion
+from .formularios.versiones import version_publish
 from .indicadores import Evidencias, nivel_derivado
 from .models import (
     AccionPlan,
     AvanceReportado,
     AvanceSnapshot,
     CambioEstadoAdaptacion,
+    FormularioHistorial,
     FormularioVersion,
     Guia,
     Materia,
@@ -28,7 +30,6 @@ from .models import (
 from .permissions import is_catalogue_manager, procedimientos_editable_by
 from .services import (
     formulario_create_draft,
-    formulario_publish,
     procedimiento_change_status,
     procedimiento_search_text,
 )
@@ -302,6 +303,22 @@ class ProcedimientoAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class FormularioHistorialInline(admin.TabularInline):
+    """The version's workflow steps: append-only, written by the services."""
+
+    model = FormularioHistorial
+    extra = 0
+    fields = ("accion", "from_status", "to_status", "by_repr", "at", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FormularioVersion)
 class FormularioVersionAdmin(admin.ModelAdmin):
     """Drafts are editable; a published version is read-only (submissions point at it)."""
@@ -311,6 +328,7 @@ class FormularioVersionAdmin(admin.ModelAdmin):
     search_fields = ["procedimiento__code", "procedimiento__title_es"]
     raw_id_fields = ["procedimiento"]
     actions = ["publish"]
+    inlines = [FormularioHistorialInline]
 
     def get_queryset(self, request):
         editable = procedimientos_editable_by(request.user)
@@ -343,15 +361,17 @@ class FormularioVersionAdmin(admin.ModelAdmin):
             obj.save()
             return
         draft = formulario_create_draft(
-            procedimiento=obj.procedimiento, schema=obj.schema, layout=obj.layout
+            procedimiento=obj.procedimiento, schema=obj.schema, layout=obj.layout, by=request.user
         )
         obj.pk, obj.version = draft.pk, draft.version
 
-    @admin.action(description=_("Publicar la versión (se congela)"))
+    @admin.action(description=_("Publicar la versión aprobada (se congela)"))
     def publish(self, request, queryset):
+        """The same workflow as the staff pages: only an approved version is published, by
+        someone who may, and never when it would break citizens' drafts."""
         for formulario in queryset:
             try:
-                formulario_publish(formulario=formulario, by=request.user)
+                version_publish(version=formulario, by=request.user)
             except ValidationError as exc:
                 self.message_user(request, "; ".join(exc.messages), messages.ERROR)
 

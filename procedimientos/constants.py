@@ -108,9 +108,40 @@ ESTADOS_ADAPTADOS = frozenset({EstadoAdaptacion.NORMALIZADO, EstadoAdaptacion.PU
 
 
 class EstadoFormulario(models.TextChoices):
+    """States of a form version (docs/catalogo.md, "Versiones y revisión de formularios")."""
+
     BORRADOR = "borrador", _("Borrador")
+    EN_REVISION = "en_revision", _("En revisión")
+    APROBADO = "aprobado", _("Aprobado")
     PUBLICADO = "publicado", _("Publicado")
     SUSTITUIDO = "sustituido", _("Sustituido por una versión posterior")
+
+
+# Only a draft's schema and layout may change; the others are frozen (FormularioVersion.save).
+ESTADOS_FORMULARIO_EDITABLES = frozenset({EstadoFormulario.BORRADOR})
+# Versions still on their way to publication (at most one per procedure at a time).
+ESTADOS_FORMULARIO_EN_CURSO = frozenset(
+    {EstadoFormulario.BORRADOR, EstadoFormulario.EN_REVISION, EstadoFormulario.APROBADO}
+)
+# Published or superseded: what filings point at; never back to the workflow.
+ESTADOS_FORMULARIO_FINALES = frozenset({EstadoFormulario.PUBLICADO, EstadoFormulario.SUSTITUIDO})
+
+
+class AccionFormulario(models.TextChoices):
+    """What a row of a version's history records (append-only, FormularioHistorial)."""
+
+    CREADA = "creada", _("Versión creada")
+    ENVIADA = "enviada", _("Enviada a revisión")
+    APROBADA = "aprobada", _("Aprobada")
+    DEVUELTA = "devuelta", _("Devuelta con observaciones")
+    PUBLICADA = "publicada", _("Publicada")
+    IMPORTADA = "importada", _("Publicada por importación del catálogo")
+    SUSTITUIDA = "sustituida", _("Sustituida por una versión posterior")
+
+
+# Permissions of the form workflow (FormularioVersion.Meta.permissions, granted in staff.py).
+PERMISO_EDITAR_FORMULARIOS = "procedimientos.editar_formularios"
+PERMISO_APROBAR_FORMULARIOS = "procedimientos.aprobar_formularios"
 
 
 class EstadoAccion(models.TextChoices):

@@ -16,7 +16,6 @@ from .constants import (
     TIPOS_CON_FIRMA,
     TRANSICIONES_ADAPTACION,
     EstadoAdaptacion,
-    EstadoFormulario,
 )
 from .forms_schema import form_definition_errors
 from .models import CambioEstadoAdaptacion, FormularioVersion, Procedimiento
@@ -107,24 +106,37 @@ def procedimiento_change_status(
 
 @transaction.atomic
 def formulario_create_draft(
-    *, procedimiento: Procedimiento, schema: dict[str, Any], layout: dict[str, Any]
+    *,
+    procedimiento: Procedimiento,
+    schema: dict[str, Any],
+    layout: dict[str, Any],
+    by: User | None = None,
 ) -> FormularioVersion:
-    """A new draft version (the next number); published versions are never edited."""
+    """A new draft version (the next number); published versions are never edited.
+
+    Staff start drafts with ``formularios.versiones.version_new_draft`` (one version on its
+    way at a time, copied from an earlier one); this takes a definition given whole (the
+    catalogue import, the builder's own tools)."""
+    from .formularios.versiones import record_created
+
     errors = form_definition_errors(schema, layout)
     if errors:
         raise ValidationError(errors)
     Procedimiento.objects.select_for_update().filter(pk=procedimiento.pk).first()
     last = procedimiento.formularios.aggregate(n=Max("version"))["n"] or 0
-    return FormularioVersion.objects.create(
-        procedimiento=procedimiento, version=last + 1, schema=schema, layout=layout
+    version = FormularioVersion.objects.create(
+        procedimiento=procedimiento, version=last + 1, schema=schema, layout=layout, created_by=by
     )
+    record_created(version, by=by)
+    return version
 
 
 @transaction.atomic
 def formulario_update_draft(
     *, formulario: FormularioVersion, schema: dict[str, Any], layout: dict[str, Any]
 ) -> FormularioVersion:
-    """Edit a draft. On a published version this raises ``FormularioCongelado``."""
+    """Edit a draft. On a frozen version (in review, approved, published) this raises
+    ``FormularioCongelado``."""
     errors = form_definition_errors(schema, layout)
     if errors:
         raise ValidationError(errors)
@@ -134,19 +146,16 @@ def formulario_update_draft(
     return formulario
 
 
-@transaction.atomic
-def formulario_publish(*, formulario: FormularioVersion, by: User | None) -> FormularioVersion:
-    """Publish a draft: it becomes the procedure's form and the previous one is superseded."""
-    if formulario.status != EstadoFormulario.BORRADOR:
-        raise ValidationError(_("Solo se puede publicar un borrador."), code="not_draft")
-    errors = form_definition_errors(formulario.schema, formulario.layout)
-    if errors:
-        raise ValidationError(errors)
-    FormularioVersion.objects.filter(
-        procedimiento_id=formulario.procedimiento_id, status=EstadoFormulario.PUBLICADO
-    ).update(status=EstadoFormulario.SUSTITUIDO)
-    formulario.status = EstadoFormulario.PUBLICADO
-    formulario.published_at = timezone.now()
-    formulario.published_by = by
-    formulario.save(update_fields=["status", "published_at", "published_by"])
-    return formulario
+def formulario_publish(
+    *, formulario: FormularioVersion, by: User | None, migrar_borradores: bool = False
+) -> FormularioVersion:
+    """Publish a draft WITHOUT the review step: the catalogue import and the demo seed only
+    (``formularios.versiones.version_publish_without_review``). Staff publish approved versions
+    with ``formularios.versiones.version_publish``."""
+    from .formularios.versiones import version_publish_without_review
+
+    published = version_publish_without_review(
+        version=formulario, by=by, migrar_borradores=migrar_borradores
+    )
+    formulario.refresh_from_db()
+    return published

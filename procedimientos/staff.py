@@ -46,6 +46,35 @@ register_entry(
     )
 )
 
+register_entry(
+    StaffEntry(
+        key="procedimientos.formularios",
+        section=SECTION,
+        label=_("Formularios y versiones"),
+        url_name="procedimientos:formulario_indice",
+        permission="procedimientos.editar_formularios",
+        description=_(
+            "Crear borradores de los formularios, enviarlos a revisión, publicarlos y "
+            "comparar versiones."
+        ),
+        order=52,
+    )
+)
+register_entry(
+    StaffEntry(
+        key="procedimientos.formularios_revision",
+        section=SECTION,
+        label=_("Formularios pendientes de aprobación"),
+        url_name="procedimientos:formulario_revisiones",
+        permission="procedimientos.aprobar_formularios",
+        description=_(
+            "Aprobar o devolver con observaciones los formularios de los procedimientos de "
+            "sus unidades."
+        ),
+        order=53,
+    )
+)
+
 CATALOGUE = (
     "procedimientos.gestionar_catalogo",
     "procedimientos.view_procedimiento",
@@ -54,11 +83,16 @@ CATALOGUE = (
     "procedimientos.view_accionplan",
     "procedimientos.change_accionplan",
 )
-grant(Role.CATALOGUE_EDITOR, *CATALOGUE)
-grant(Role.ADMINISTRATOR, *CATALOGUE)
+# The form workflow (docs/catalogo.md, "Versiones y revisión de formularios"): editors prepare
+# and publish, the head of the procedure's unit approves; administrators may do both.
+FORMS_EDIT = ("procedimientos.editar_formularios", "procedimientos.view_formularioversion")
+FORMS_APPROVE = ("procedimientos.aprobar_formularios", "procedimientos.view_formularioversion")
+grant(Role.CATALOGUE_EDITOR, *CATALOGUE, *FORMS_EDIT)
+grant(Role.ADMINISTRATOR, *CATALOGUE, *FORMS_EDIT, *FORMS_APPROVE)
 grant(
     Role.UNIT_HEAD,
     "procedimientos.view_procedimiento",
     "procedimientos.change_procedimiento",
     "procedimientos.view_accionplan",
+    *FORMS_APPROVE,
 )

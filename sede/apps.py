@@ -7,6 +7,13 @@ class SedeConfig(AppConfig):
     verbose_name = _("Sede electrónica")
 
     def ready(self) -> None:
+        # A new form version moves the citizens' drafts in progress (or is refused when it
+        # would break them): procedimientos asks, sede answers (sede/formularios_publicacion.py).
+        from procedimientos.formularios.publicacion import register_publish_check
+
+        from .formularios_publicacion import BORRADORES_CHECK
+
+        register_publish_check(BORRADORES_CHECK)
         # The Bilbao street list's formats join the engine's identifiers (issue 16).
         from .filing import calles  # noqa: F401
 

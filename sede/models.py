@@ -60,6 +60,10 @@ class Borrador(models.Model):
         ),
     )
     data = models.JSONField(_("datos"), default=dict, blank=True)
+    # Set when a new form version was published while the draft was open and the draft was
+    # moved to it (sede.formularios_publicacion): what the citizen must answer again and the
+    # answers the new form no longer asks for, kept here. Cleared once the draft is valid.
+    migracion = models.JSONField(_("cambio de versión del formulario"), default=dict, blank=True)
     # Where each prefilled value came from (sede.filing.prefill), kept apart from the answers:
     # {pointer: {"source", "key", "editable", "reference", "value"}}.
     prefill = models.JSONField(_("datos precargados"), default=dict, blank=True)

@@ -7,6 +7,7 @@ from typing import Any
 from identidad.models import Unidad
 
 from ..constants import EstadoFormulario
+from ..formularios.versiones import historial_exportable
 from ..models import Materia, Procedimiento
 from .fileformat import FORMAT, GUIDE_FIELDS
 
@@ -88,7 +89,11 @@ def _procedure_entry(p: Procedimiento) -> dict[str, Any]:
         }
     published = [f for f in p.formularios.all() if f.status == EstadoFormulario.PUBLICADO]
     if published:
-        entry["form"] = {"schema": published[0].schema, "layout": published[0].layout}
+        form = published[0]
+        entry["form"] = {"version": form.version, "schema": form.schema, "layout": form.layout}
+        history = historial_exportable(form)
+        if history:
+            entry["form"]["history"] = history
     return entry
 
 
@@ -96,7 +101,7 @@ def catalogo_export(*, include_examples: bool = True) -> dict[str, Any]:
     """The whole catalogue as a dict ready for YAML/JSON (stable order)."""
     procs = (
         Procedimiento.objects.select_related("materia", "unit", "guia")
-        .prefetch_related("formularios")
+        .prefetch_related("formularios", "formularios__historial")
         .order_by("code")
     )
     if not include_examples:

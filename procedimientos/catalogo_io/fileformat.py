@@ -183,7 +183,25 @@ FILE_SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["schema"],
                         "additionalProperties": False,
-                        "properties": {"schema": {"type": "object"}, "layout": {"type": "object"}},
+                        "properties": {
+                            "version": {"type": "integer", "minimum": 1},
+                            "schema": {"type": "object"},
+                            "layout": {"type": "object"},
+                            "history": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["accion", "at"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "accion": {"type": "string"},
+                                        "at": {"type": "string"},
+                                        "by": {"type": "string"},
+                                        "comment": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
                     },
                 },
             },

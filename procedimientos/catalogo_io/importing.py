@@ -21,13 +21,9 @@ from ..constants import (
     TipoEscrito,
     UnidadPlazo,
 )
+from ..formularios.versiones import version_import
 from ..models import Guia, Materia, Procedimiento, UnidadProcedencia
-from ..services import (
-    formulario_create_draft,
-    formulario_publish,
-    procedimiento_search_text,
-    signature_required_for,
-)
+from ..services import procedimiento_search_text, signature_required_for
 from .fileformat import GUIDE_FIELDS, CatalogoImportError
 from .validation import catalogo_validate
 
@@ -109,9 +105,15 @@ def _upsert(model, lookup: dict, values: dict, stats: dict, label: str):
 
 
 def catalogo_import(
-    *, data: Any, progress: Callable[[Iterable], Iterable] | None = None
+    *,
+    data: Any,
+    progress: Callable[[Iterable], Iterable] | None = None,
+    migrar_borradores: bool = False,
 ) -> dict[str, int]:
     """Validate then write the whole catalogue in one transaction; idempotent.
+
+    A changed form is published as a new version; if it would break citizens' drafts in
+    progress the import is refused (nothing written) unless ``migrar_borradores``.
 
     Raises ``CatalogoImportError`` (nothing written) when any entry is invalid.
     Returns counters: created / updated per kind (an unchanged entry counts nowhere).
@@ -127,13 +129,13 @@ def catalogo_import(
     wrap = progress or (lambda items: items)
     try:
         with transaction.atomic():
-            _write(data, stats, wrap)
+            _write(data, stats, wrap, migrar_borradores)
     except ValidationError as exc:
         raise CatalogoImportError([str(m) for m in exc.messages]) from exc
     return stats
 
 
-def _write(data: dict, stats: dict, wrap) -> None:
+def _write(data: dict, stats: dict, wrap, migrar_borradores: bool = False) -> None:
     materias = {}
     for m in data.get("materias", []):
         materias[m["slug"]] = _upsert(
@@ -212,7 +214,7 @@ def _write(data: dict, stats: dict, wrap) -> None:
             stats["procedimientos_created" if created else "procedimientos_updated"] += 1
         _write_guide(proc, entry.get("guide"), stats)
         if "form" in entry:
-            _write_form(proc, entry["form"], stats)
+            _write_form(proc, entry["form"], stats, migrar_borradores)
     if errors:
         raise ValidationError(errors)
 
@@ -234,12 +236,20 @@ def _write_guide(proc: Procedimiento, guide: dict | None, stats: dict) -> None:
         stats["guias_updated"] += 1
 
 
-def _write_form(proc: Procedimiento, form: dict, stats: dict) -> None:
-    """Publish the file's form unless the published version already has it (new version)."""
+def _write_form(proc: Procedimiento, form: dict, stats: dict, migrar_borradores: bool) -> None:
+    """Publish the file's form unless the published version already has it (new version,
+    numbered as in the file when possible, with the file's review history kept). A form that
+    would break citizens' drafts in progress is refused unless ``migrar_borradores``."""
     schema, layout = form["schema"], form.get("layout") or {}
     current = proc.formularios.filter(status=EstadoFormulario.PUBLICADO).first()
     if current is not None and current.schema == schema and current.layout == layout:
         return
-    draft = formulario_create_draft(procedimiento=proc, schema=schema, layout=layout)
-    formulario_publish(formulario=draft, by=None)
+    version_import(
+        procedimiento=proc,
+        schema=schema,
+        layout=layout,
+        numero=form.get("version"),
+        historial=form.get("history"),
+        migrar_borradores=migrar_borradores,
+    )
     stats["formularios_created" if current is None else "formularios_updated"] += 1

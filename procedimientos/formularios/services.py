@@ -64,7 +64,9 @@ def formulario_draft_new(
         schema, layout = copy.deepcopy(latest.schema), copy.deepcopy(latest.layout or {})
     else:
         schema, layout = editor.empty()
-    draft = formulario_create_draft(procedimiento=procedimiento, schema=schema, layout=layout)
+    draft = formulario_create_draft(
+        procedimiento=procedimiento, schema=schema, layout=layout, by=by
+    )
     audit_record(
         actor=by,
         action="procedimientos.formulario.create",

@@ -2,7 +2,12 @@
 
 from .avance import AccionPlan, AvanceReportado, AvanceSnapshot
 from .catalogo import CambioEstadoAdaptacion, Guia, Materia, Procedimiento, UnidadProcedencia
-from .formularios import FormularioCongelado, FormularioVersion
+from .formularios import (
+    FormularioCongelado,
+    FormularioHistorial,
+    FormularioVersion,
+    HistorialInmutable,
+)
 
 __all__ = [
     "AccionPlan",
@@ -10,8 +15,10 @@ __all__ = [
     "AvanceSnapshot",
     "CambioEstadoAdaptacion",
     "FormularioCongelado",
+    "FormularioHistorial",
     "FormularioVersion",
     "Guia",
+    "HistorialInmutable",
     "Materia",
     "Procedimiento",
     "UnidadProcedencia",

@@ -6,7 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..constants import EstadoFormulario
+from ..constants import (
+    ESTADOS_FORMULARIO_EDITABLES,
+    ESTADOS_FORMULARIO_FINALES,
+    AccionFormulario,
+    EstadoFormulario,
+)
 
 
 class FormularioCongelado(Exception):  # noqa: N818 - domain name
@@ -17,7 +22,8 @@ FROZEN_FIELDS = ("procedimiento_id", "version", "schema", "layout")
 
 
 class FormularioVersion(models.Model):
-    """One version of a procedure's form. Published versions are frozen."""
+    """One version of a procedure's form: only a draft changes; a version in review, approved,
+    published or superseded is frozen (docs/catalogo.md, "Versiones y revisión")."""
 
     procedimiento = models.ForeignKey(
         "procedimientos.Procedimiento",
@@ -35,6 +41,22 @@ class FormularioVersion(models.Model):
     schema = models.JSONField(_("esquema JSON"))
     layout = models.JSONField(_("disposición"), default=dict, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creado por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    basada_en = models.ForeignKey(
+        "self",
+        verbose_name=_("basada en la versión"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField(_("publicado"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,6 +70,16 @@ class FormularioVersion(models.Model):
         verbose_name = _("versión de formulario")
         verbose_name_plural = _("versiones de formulario")
         ordering = ["procedimiento", "-version"]
+        permissions = [
+            (
+                "editar_formularios",
+                _("Puede crear borradores de formulario, enviarlos a revisión y publicarlos"),
+            ),
+            (
+                "aprobar_formularios",
+                _("Puede aprobar o devolver los formularios de los procedimientos de sus unidades"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["procedimiento", "version"], name="formulario_version_unica"
@@ -70,9 +102,14 @@ class FormularioVersion(models.Model):
                 .values("status", "procedimiento_id", "version", "schema", "layout")
                 .first()
             )
-            if stored and stored["status"] != EstadoFormulario.BORRADOR:
+            if stored and stored["status"] not in ESTADOS_FORMULARIO_EDITABLES:
                 changed = [f for f in FROZEN_FIELDS if stored[f] != getattr(self, f)]
-                if changed or self.status == EstadoFormulario.BORRADOR:
+                # A version sent back goes to draft again; a published one never does.
+                back = (
+                    stored["status"] in ESTADOS_FORMULARIO_FINALES
+                    and self.status not in ESTADOS_FORMULARIO_FINALES
+                )
+                if changed or back:
                     raise FormularioCongelado(
                         f"Form version {self.pk} is {stored['status']}: create a new version."
                     )
@@ -85,4 +122,60 @@ class FormularioVersion(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status != EstadoFormulario.BORRADOR
+        return self.status not in ESTADOS_FORMULARIO_EDITABLES
+
+    @property
+    def is_final(self) -> bool:
+        """Published or superseded: filings may point at it, it never changes again."""
+        return self.status in ESTADOS_FORMULARIO_FINALES
+
+
+class HistorialInmutable(Exception):  # noqa: N818 - domain name
+    """The history of a form version is append-only."""
+
+
+class FormularioHistorial(models.Model):
+    """One step of a form version's workflow: who, when, from which state to which, and why.
+
+    Append-only: rows are inserted by the services of ``procedimientos.formularios.versiones``
+    and never changed or deleted (each step is also in the audit trail, ENS-1)."""
+
+    formulario = models.ForeignKey(
+        FormularioVersion,
+        verbose_name=_("versión de formulario"),
+        on_delete=models.PROTECT,
+        related_name="historial",
+    )
+    accion = models.CharField(_("acción"), max_length=20, choices=AccionFormulario.choices)
+    from_status = models.CharField(
+        _("estado anterior"), max_length=20, choices=EstadoFormulario.choices, blank=True
+    )
+    to_status = models.CharField(_("estado nuevo"), max_length=20, choices=EstadoFormulario.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_repr = models.CharField(_("persona"), max_length=200, blank=True)
+    at = models.DateTimeField(_("fecha"))
+    comment = models.TextField(_("observaciones"), blank=True)
+    detail = models.JSONField(_("detalle"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("paso del historial de un formulario")
+        verbose_name_plural = _("historial de los formularios")
+        ordering = ["formulario", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.formulario_id} {self.accion} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise HistorialInmutable("The history of a form version cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise HistorialInmutable("The history of a form version cannot be deleted.")

@@ -28,6 +28,7 @@ OTHER = "staff_other"
 CLERK = "clerk"
 HAB = "habilitado"
 EDITOR = "catalogue_editor"
+HEAD = "unit_head"
 ADMIN = "admin"
 AUTHENTICATED = tuple(p for p in PERSONAS if p != "anonymous")
 ALL_STAFF = tuple(sorted(STAFF))
@@ -40,6 +41,7 @@ NONE = {"pk": 0}  # an object that does not exist: the same 404 for everybody
 FORM_DRAFT = {"pk": "formulario_borrador.pk"}
 NO_UUID = {"public_id": "00000000-0000-0000-0000-000000000000"}
 PRESENTACION = {"public_id": "presentacion_a.public_id"}
+FORMULARIO = {"pk": "formulario.pk"}
 PAGO = {"public_id": "pago_a.public_id"}
 DOC = "expediente_doc.pk"  # the document of A's entry, in her case file
 NOTIF = {"pk": "notificacion_a.pk"}  # to A, about her case file, opened by her
@@ -165,7 +167,7 @@ RULES: dict[str, Rule] = {
     "firma:firmar_lote": allow(*ALL_STAFF, note="POST only"),
     "firma:accion": allow(OWNER, kwargs={"pk": "accion.pk"}),
     "firma:peticiones": allow(*ALL_STAFF),
-    "firma:peticion_nueva": allow(OWNER, OTHER, ADMIN),
+    "firma:peticion_nueva": allow(OWNER, OTHER, HEAD, ADMIN),
     "firma:peticion": allow(OWNER, kwargs={"pk": "peticion.pk"}),
     "firma:peticion_documento": allow(
         OWNER, kwargs={"pk": "peticion.pk", "doc": "peticion_doc.pk"}
@@ -179,7 +181,23 @@ RULES: dict[str, Rule] = {
     "api:firma-rechazar": allow(*ALL_STAFF, kwargs={"pk": "accion.pk"}, note="POST only"),
     "api:firma-validacion": allow(*AUTHENTICATED, note="POST only"),
     # --- Catalogue, calendar and the staff home ----------------------------------------------
-    "procedimientos:avance_staff": allow(EDITOR, ADMIN),
+    "procedimientos:avance_staff": allow(EDITOR, HEAD, ADMIN),
+    # Form versions (issue 16): editors (every procedure) and the head of the procedure's unit.
+    "procedimientos:formulario_indice": allow(EDITOR, HEAD, ADMIN),
+    "procedimientos:formulario_revisiones": allow(HEAD, ADMIN, note="unit heads only"),
+    "procedimientos:formulario_versiones": allow(
+        EDITOR, HEAD, ADMIN, kwargs={"code": "procedimiento.code"}
+    ),
+    "procedimientos:formulario_version": allow(EDITOR, HEAD, ADMIN, kwargs=FORMULARIO),
+    "procedimientos:formulario_version_accion": allow(
+        EDITOR, HEAD, ADMIN, kwargs={**FORMULARIO, "accion": "publicar"}, note="POST only: 405"
+    ),
+    "procedimientos:formulario_nuevo_borrador": allow(
+        EDITOR, ADMIN, kwargs={"code": "procedimiento.code"}, note="editors; POST only: 405"
+    ),
+    "procedimientos:formulario_diff": allow(
+        EDITOR, HEAD, ADMIN, kwargs={"code": "procedimiento.code"}
+    ),
     # The form builder and its preview (issue 16): catalogue editors and administrators.
     "procedimientos:builder_list": allow(EDITOR, ADMIN),
     "procedimientos:builder_new": allow(
@@ -209,10 +227,10 @@ RULES: dict[str, Rule] = {
     "api:notificacion-gestion-list": allow(*AUTHENTICATED, note="scoped: empty for citizens"),
     "api:notificacion-gestion-detail": allow(OWNER, ADMIN, kwargs=NOTIF),
     # --- Case files (expedientes): the parties; staff of the owning unit --------------------
-    "expedientes:bandeja": allow(OWNER, OTHER, ADMIN),
-    "expedientes:bandeja_asignar": allow(ADMIN, method="POST", note="heads of unit assign"),
+    "expedientes:bandeja": allow(OWNER, OTHER, HEAD, ADMIN),
+    "expedientes:bandeja_asignar": allow(HEAD, ADMIN, method="POST", note="heads of unit assign"),
     "expedientes:informes": allow(*ALL_STAFF, note="the reports asked of oneself"),
-    "expedientes:abrir": allow(OWNER, OTHER, ADMIN, note="case handlers open desk entries"),
+    "expedientes:abrir": allow(OWNER, OTHER, HEAD, ADMIN, note="case handlers open desk entries"),
     "expedientes:detalle": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
     "expedientes:documento": allow(OWNER, ADMIN, kwargs={**EXPEDIENTE, "doc": DOC}),
     "expedientes:remision_zip": allow(OWNER, ADMIN, kwargs=EXPEDIENTE),
@@ -244,14 +262,14 @@ RULES: dict[str, Rule] = {
     "notificaciones:rechazar": allow(A, REP, kwargs=NOTIF, note="GET: the confirmation"),
     "notificaciones:documento": allow(A, REP, kwargs={**NOTIF, "documento_id": DOC}),
     "notificaciones:evidencia": allow(A, REP, kwargs={**NOTIF, "tipo": "puesta"}),
-    "notificaciones:gestion": allow(OWNER, OTHER, ADMIN),
+    "notificaciones:gestion": allow(OWNER, OTHER, HEAD, ADMIN),
     "notificaciones:gestion_detalle": allow(OWNER, ADMIN, kwargs=NOTIF),
     "notificaciones:gestion_evidencia": allow(OWNER, ADMIN, kwargs={**NOTIF, "tipo": "puesta"}),
     "notificaciones:gestion_expediente": allow(
         OWNER, ADMIN, kwargs={"expediente_id": "expediente_a.pk"}
     ),
-    "notificaciones:remesas": allow(ADMIN),
-    "notificaciones:remesa_nueva": allow(ADMIN),
+    "notificaciones:remesas": allow(HEAD, ADMIN),
+    "notificaciones:remesa_nueva": allow(HEAD, ADMIN),
     "notificaciones:remesa": allow(ADMIN, kwargs={"pk": "remesa.pk"}),
     # --- Notice board (tablón): public edicts; staff manage them ------------------------------
     "tablon:index": public(),

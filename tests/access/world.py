@@ -27,11 +27,12 @@ PERSONAS = (
     "staff_other",  # case handler of another unit (Cultura)
     "clerk",  # registry clerk of the Deusto district office
     "habilitado",  # authorised official at the Deusto office
-    "catalogue_editor",  # catalogue editor (the form builder, issue 16)
+    "catalogue_editor",  # the form builder; prepares and publishes forms (issue 16)
+    "unit_head",  # head of the unit of the world's procedure (approves its forms)
     "admin",  # superuser
 )
 STAFF = frozenset(
-    {"staff_owner", "staff_other", "clerk", "habilitado", "catalogue_editor", "admin"}
+    {"staff_owner", "staff_other", "clerk", "habilitado", "catalogue_editor", "unit_head", "admin"}
 )
 CITIZENS = frozenset({"citizen_a", "citizen_b", "rep_with_power", "rep_without_power"})
 PERSONA_ROLES = {
@@ -40,6 +41,7 @@ PERSONA_ROLES = {
     "clerk": (Role.REGISTRY_CLERK,),
     "habilitado": (Role.HABILITADO,),
     "catalogue_editor": (Role.CATALOGUE_EDITOR,),
+    "unit_head": (Role.UNIT_HEAD,),
 }
 
 
@@ -135,6 +137,9 @@ def build_world() -> World:
     procedimiento = Procedimiento.objects.get(code="instancia-general")
     formulario = FormularioVersion.objects.filter(procedimiento=procedimiento).first()
     w.objects["procedimiento"] = procedimiento
+    w.objects["formulario"] = formulario  # the published version
+    # The form workflow: the head of the procedure's unit approves its forms (issue 16).
+    w.users["unit_head"] = _staff("jefa-unidad", Role.UNIT_HEAD, units=[procedimiento.unit])
     from procedimientos.formularios.services import formulario_draft_new
 
     # A draft version of its form (the form builder and its preview, issue 16).

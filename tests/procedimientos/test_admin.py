@@ -114,9 +114,10 @@ class TestFormVersionAdmin:
         assert FormularioVersion.objects.count() == 1
 
 
-def test_a_draft_added_in_the_admin_gets_the_next_version_and_can_be_published(
+def test_a_draft_added_in_the_admin_gets_the_next_version_and_is_not_published_unreviewed(
     client, proc, urbanismo_staff
 ):
+    """The admin's publish action follows the review workflow: a draft is not approved."""
     import json
 
     from django.contrib.auth.models import Permission
@@ -135,7 +136,8 @@ def test_a_draft_added_in_the_admin_gets_the_next_version_and_can_be_published(
         {"action": "publish", "_selected_action": [draft.pk]},
     )
     draft.refresh_from_db()
-    assert draft.status == "publicado"
+    assert draft.status == "borrador"
+    assert draft.created_by == urbanismo_staff
 
 
 def test_staff_cannot_add_a_form_to_another_units_procedure(client, proc, social_staff):

@@ -23,8 +23,22 @@ class Command(BaseCommand):
             action="store_true",
             help="add the specific forms built from blocks (procedimientos/data/formularios/)",
         )
+        parser.add_argument(
+            "--migrar-borradores",
+            action="store_true",
+            help="publish changed forms even if they break citizens' drafts in progress, "
+            "migrating those drafts (default: refuse)",
+        )
 
-    def handle(self, *args, file: str, no_progress: bool = False, check: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        no_progress: bool = False,
+        check: bool = False,
+        migrar_borradores: bool = False,
+        **options,
+    ):
         try:
             data = load_file(file)
         except FileNotFoundError as exc:
@@ -49,6 +63,7 @@ class Command(BaseCommand):
         try:
             stats = catalogo_import(
                 data=data,
+                migrar_borradores=migrar_borradores,
                 progress=None
                 if no_progress
                 else lambda items: tqdm(
