@@ -358,22 +358,15 @@ class TestRawJson:
 
 
 class TestFormRules:
-    def test_a_cross_field_rule_is_written_into_x_rules(self, as_editor, draft, monkeypatch):
-        from procedimientos.formularios import validadores
-
-        after = validadores.Validador(
-            id="after",
-            label_es="Fecha posterior a otra",
-            label_eu="Beste baten ondorengo data",
-            keyword="x-rules",
-            kinds=(),
-            params=("field", "other"),
-            message_es="La fecha de fin debe ser posterior a la de inicio.",
-            message_eu="Amaiera-datak hasierakoaren ondorengoa izan behar du.",
-        )
-        monkeypatch.setitem(validadores.VALIDADORES, "after", after)
+    def test_a_cross_field_rule_is_written_into_x_rules(self, as_editor, draft):
+        """The registry's own "after" rule, between two dates of the form."""
+        fieldset = draft.layout["steps"][0]["fieldsets"][0]
+        for key, title in (("inicio", "Fecha de inicio"), ("fin", "Fecha de fin")):
+            draft.schema["properties"][key] = {"type": "string", "format": "date", "title": title}
+            fieldset["fields"].append(f"/{key}")
+        draft.save()
         page = as_editor.get(edit_url(draft)).content.decode()
-        assert "Reglas entre campos" in page and "Fecha posterior a otra" in page
+        assert "Reglas entre campos" in page
         response = post(
             as_editor,
             draft,
@@ -382,19 +375,28 @@ class TestFormRules:
             target="",
             validator="after",
             action="add",
-            param_field="/asunto",
-            param_other="/asunto",
+            param_field="/fin",
+            param_other="/inicio",
         )
         assert response.status_code == 302
-        assert reload(draft).schema["x-rules"] == [
-            {
-                "rule": "after",
-                "field": "/asunto",
-                "other": "/asunto",
-                "message_es": after.message_es,
-                "message_eu": after.message_eu,
-            }
-        ]
+        [rule] = reload(draft).schema["x-rules"]
+        assert (rule["rule"], rule["field"], rule["other"]) == ("after", "/fin", "/inicio")
+
+        # A rule between fields of the wrong type is refused and nothing is saved.
+        response = post(
+            as_editor,
+            draft,
+            "validator",
+            prefix="r-greater",
+            target="",
+            validator="greater",
+            action="add",
+            param_field="/fin",
+            param_other="/inicio",
+        )
+        assert response.status_code == 200
+        assert len(reload(draft).schema["x-rules"]) == 1
+
         post(
             as_editor,
             draft,
