@@ -1,15 +1,21 @@
-"""Browser test of the form builder (issue 16, "Done when"): a catalogue editor signs in
-(password + TOTP), opens the builder from the staff home, builds a small form with a step shown
-only for one answer, previews it in Spanish and in Basque (errors included), publishes it, and a
-citizen files it in a browser with JavaScript DISABLED. axe-core reports no WCAG 2.1 AA
-violation on the builder and preview pages.
+"""Browser test of the form builder and of the review of forms (issue 16, "Done when"): a
+catalogue editor signs in (password + TOTP), opens the builder from the staff home, builds a
+small form with a step shown only for one answer, previews it in Spanish and in Basque (errors
+included), and sends it to review from the builder's «Revisión y publicación de esta versión»
+link. The head of the procedure's unit — another member of staff, also signed in with password
++ TOTP — finds it in their review tray from the staff home, opens it, approves it and publishes
+it (docs/catalogo.md, "Versiones y revisión de formularios": nobody approves a version they
+made; the editor or the unit head publishes an approved one). A citizen then files the new
+version in a browser with JavaScript DISABLED. axe-core reports no WCAG 2.1 AA violation on the
+builder, preview, version and review-tray pages.
 
-Publication: this branch has no review/publish page yet (the "versiones" work owns it), so the
-test publishes through the existing service, ``procedimientos.services.formulario_publish`` —
-what the admin's «Publicar la versión» action calls.
+Everything staff do here goes through the pages, by clicking; no service is called directly.
 """
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django_otp.oath import totp
@@ -19,7 +25,6 @@ from playwright.sync_api import expect
 from identidad.roles import Role
 from procedimientos.constants import EstadoFormulario
 from procedimientos.models import FormularioVersion
-from procedimientos.services import formulario_publish
 from registro.models import Asiento
 from sede.models import Borrador, Presentacion
 from tests.e2e.test_filing import Flow
@@ -43,6 +48,33 @@ def editora(db, settings):
     return user, TOTPDevice.objects.create(user=user, name="app", confirmed=True)
 
 
+@pytest.fixture
+def jefa(catalogo, editora):
+    """The head of the unit that owns the procedure: she approves its forms (identidad.roles,
+    scope: her units, as tests/access/world.py's ``unit_head``)."""
+    user = staff_member("jefa", Role.UNIT_HEAD, units=[catalogo[CODE].unit])
+    user.set_password(PASSWORD)
+    user.save()
+    return user, TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def at(path: str):
+    """A ``wait_for_url`` predicate: the page's path is exactly ``path`` (the login page's
+    ``?next=`` must not count as being there)."""
+    return lambda url: urlsplit(url).path == path
+
+
+def staff_login(page, base_url: str, user, device) -> None:
+    """Sign in at the staff home with the password and the current TOTP code."""
+    page.goto(f"{base_url}/gestion/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.fill("#id_otp_token", f"{code:06d}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(at("/gestion/"))
+
+
 def fill_field(page, prefix: str, **values) -> None:
     for name, value in values.items():
         selector = f"#id_{prefix}-{name}"
@@ -57,7 +89,7 @@ def fill_field(page, prefix: str, **values) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_js(
-    browser, live_server, catalogo, editora
+    browser, live_server, catalogo, editora, jefa
 ):
     user, device = editora
     context = browser.new_context(bypass_csp=True)
@@ -65,18 +97,15 @@ def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_
     flow = Flow(page)
 
     # Staff sign-in with the second factor; the builder from the staff home.
-    page.goto(f"{live_server.url}/gestion/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    page.fill("#id_otp_token", f"{code:06d}")
-    page.click("main form button[type=submit]")
+    staff_login(page, live_server.url, user, device)
     page.click('a[href$="/catalogo/gestion/formularios/"]')
+    page.wait_for_url(at("/catalogo/gestion/formularios/"))
     flow.check("builder list")
     page.fill("#id_q", "quejas")
     page.click("main form[role=search] button")
     page.click(f'form[action$="/{CODE}/nueva-version/"] button[value="empty"]')
-    draft = FormularioVersion.objects.get(procedimiento__code=CODE)
+    page.wait_for_url(re.compile(r"/catalogo/gestion/formularios/version/\d+/$"))
+    draft = FormularioVersion.objects.get(procedimiento__code=CODE)  # its first form
     assert draft.status == EstadoFormulario.BORRADOR
     flow.check("empty draft")
 
@@ -163,9 +192,14 @@ def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_
     assert "/revisar/" in page.url
     flow.check("preview es end")
 
-    # Preview in Basque.
-    page.goto(f"{live_server.url}/catalogo/gestion/formularios/version/{draft.pk}/")
+    # Preview in Basque, from the builder (the preview's «Volver al constructor»).
+    builder = f"/catalogo/gestion/formularios/version/{draft.pk}/"
+    page.click(f'.preview-banner a[href="{builder}"]')
+    page.wait_for_url(at(builder))
     page.click(f'a[href="/eu/tramites/vista-previa/{draft.pk}/"]')
+    page.wait_for_url(
+        lambda url: urlsplit(url).path.startswith(f"/eu/tramites/vista-previa/{draft.pk}/")
+    )
     assert page.evaluate("document.documentElement.lang") == "eu"
     expect(page.locator("main")).to_contain_text("Kexa edo iradokizuna da?")
     flow.check("preview eu")
@@ -175,11 +209,70 @@ def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_
     assert "/revisar/" in page.url  # no «Gertaerak» step for a suggestion
     flow.check("preview eu end")
     assert Borrador.objects.count() == 0  # the preview never made a draft
+
+    # Back to the builder (now in Basque) and on to the version's review page.
+    page.click(f'.preview-banner a[href="/eu{builder}"]')
+    page.wait_for_url(at(f"/eu{builder}"))
+    version_page = f"/catalogo/gestion/versiones/{draft.pk}/"
+    page.click(f'a[href="/eu{version_page}"]')
+    page.wait_for_url(at(f"/eu{version_page}"))
+    assert page.evaluate("document.documentElement.lang") == "eu"
+    expect(page.locator("h1")).to_contain_text(f"{draft.version} bertsioa")
+    flow.check("version page eu (draft)")
+    page.fill("#comment-enviar", "Bi urratseko kexa-inprimakia.")
+    page.click(f'form[action="/eu{version_page}enviar/"] button[type="submit"]')
+    expect(page.locator(".messages__list")).to_contain_text("Bertsioa berrikusteko bidali da.")
+    expect(page.locator(f'form[action$="{version_page}enviar/"]')).to_have_count(0)
+    draft.refresh_from_db()
+    assert draft.status == EstadoFormulario.EN_REVISION
+    # The editor cannot approve what she made: no approve form for her.
+    expect(page.locator(f'form[action$="{version_page}aprobar/"]')).to_have_count(0)
+    flow.check("version page eu (in review)")
+    context.close()
+
+    # The head of the unit: the review tray from the staff home, the version, approve, publish.
+    head, head_device = jefa
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    flow.page = page
+    staff_login(page, live_server.url, head, head_device)
+    tray = "/catalogo/gestion/versiones/revision/"
+    page.click(f'main a[href="{tray}"]')
+    page.wait_for_url(at(tray))
+    row = page.locator("table.form-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(catalogo[CODE].title_es)
+    flow.check("review tray")
+    row.locator(f'a[href="{version_page}"]').click()
+    page.wait_for_url(at(version_page))
+    expect(page.locator(".form-history")).to_contain_text("Bi urratseko kexa-inprimakia.")
+    flow.check("version page (in review, unit head)")
+    page.fill("#comment-aprobar", "Correcto.")
+    page.click(f'form[action="{version_page}aprobar/"] button[type="submit"]')
+    expect(page.locator(".messages__list")).to_contain_text("Versión aprobada")
+    flow.check("version page (approved)")
+    page.click(f'form[action="{version_page}publicar/"] button[type="submit"]')
+    expect(page.locator(".messages__list")).to_contain_text("Versión publicada.")
+    expect(page.locator(".form-state--publicado")).to_be_visible()
+    flow.check("version page (published)")
+    # The tray is empty now.
+    page.click('.breadcrumbs a[href="/gestion/"]')
+    page.wait_for_url(at("/gestion/"))
+    page.click(f'main a[href="{tray}"]')
+    page.wait_for_url(at(tray))
+    expect(page.locator("main")).to_contain_text("No hay versiones pendientes de su aprobación.")
     context.close()
     assert flow.failures == {}
 
-    # Publish (the existing publish path; see the module docstring).
-    formulario_publish(formulario=draft, by=user)
+    draft.refresh_from_db()
+    assert draft.status == EstadoFormulario.PUBLICADO
+    assert draft.published_by == head
+    assert list(draft.historial.order_by("at", "pk").values_list("accion", "by__username")) == [
+        ("creada", user.username),
+        ("enviada", user.username),
+        ("aprobada", head.username),
+        ("publicada", head.username),
+    ]
 
     # A citizen files it with JavaScript disabled.
     citizen = browser.new_context(java_script_enabled=False)
