@@ -562,6 +562,11 @@ SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
 # Prefill sources (sede.fuentes): municipal registers behind a back-end class; the default
 # back-ends read a JSON file keyed by NIF (the demo's, with DEBUG; none in production).
+# The Bilbao street list of the postal-address block (procedimientos.formularios.calles): the
+# shipped list is partial, so a street outside it is only refused once the full callejero of
+# Open Data Bilbao is configured and declared complete.
+CALLEJERO_FILE = env_str("CALLEJERO_FILE", "")
+CALLEJERO_COMPLETO = env_bool("CALLEJERO_COMPLETO", False)
 SEDE_PREFILL_PADRON_BACKEND = env_str(
     "SEDE_PREFILL_PADRON_BACKEND", "sede.fuentes.municipales.FicheroPadron"
 )

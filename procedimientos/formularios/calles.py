@@ -15,7 +15,23 @@ import re
 import unicodedata
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "calles_bilbao.csv"
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "calles_bilbao.csv"
+
+
+def _data() -> Path:
+    """The street list: ``CALLEJERO_FILE`` (the full callejero of Open Data Bilbao, same
+    format) or the partial list shipped with the code."""
+    from django.conf import settings
+
+    return Path(getattr(settings, "CALLEJERO_FILE", "") or SHIPPED)
+
+
+def lista_completa() -> bool:
+    """Whether the list is the whole callejero (``CALLEJERO_COMPLETO``). Only then may a
+    street outside it be refused: with the shipped partial list it is only a suggestion."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "CALLEJERO_COMPLETO", False))
 
 # Kind of street → (Spanish prefix, Basque suffix) for the shown name.
 TIPOS = {
@@ -50,7 +66,7 @@ def normalise(text: str) -> str:
 @functools.cache
 def calles() -> tuple[tuple[str, str], ...]:
     """(kind, name) of every street in the list, in file order."""
-    with DATA.open(encoding="utf-8") as fh:
+    with _data().open(encoding="utf-8") as fh:
         rows = [line for line in fh if line.strip() and not line.startswith("#")]
     reader = csv.DictReader(rows, delimiter=";")
     return tuple((row["tipo"], row["nombre"]) for row in reader)
@@ -58,7 +74,7 @@ def calles() -> tuple[tuple[str, str], ...]:
 
 @functools.cache
 def _aliases() -> dict[str, tuple[str, ...]]:
-    with DATA.open(encoding="utf-8") as fh:
+    with _data().open(encoding="utf-8") as fh:
         rows = [line for line in fh if line.strip() and not line.startswith("#")]
     return {
         row["nombre"]: tuple(a for a in (row.get("alias") or "").split("|") if a)
@@ -82,6 +98,12 @@ def calle_canonica(text: str) -> str | None:
 
 def es_calle_de_bilbao(text: str) -> bool:
     return calle_canonica(text) is not None
+
+
+def calle_admitida(text: str) -> bool:
+    """The server's verdict on a typed street: in the list, or anything while the list is
+    partial (a citizen whose street the list lacks must still be able to file)."""
+    return es_calle_de_bilbao(text) or not lista_completa()
 
 
 def nombre_mostrado(tipo: str, nombre: str, lang: str) -> str:

@@ -4,7 +4,9 @@ Two formats join the engine's identifiers (``formats.FORMATS``): ``calle-bilbao`
 ``procedimientos/data/calles_bilbao.csv``, written freely: «c/ ercilla», «Ercilla kalea») and
 ``codigo-postal-bilbao`` (48001–48015). The server judges; the field stays a plain text box,
 with the list offered as browser suggestions (``<datalist>``, no JavaScript), so a citizen
-without JavaScript types the street and gets a clear message when it is not in the list.
+without JavaScript types the street and gets a clear message when it is not in the list — once
+the list is the whole callejero (``CALLEJERO_COMPLETO``); with the shipped partial list an
+unknown street is accepted as typed.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 
 from procedimientos.formularios.calles import (
+    calle_admitida,
     calles,
-    es_calle_de_bilbao,
     es_codigo_postal_de_bilbao,
     nombre_mostrado,
 )
@@ -23,7 +25,7 @@ from procedimientos.formularios.calles import (
 from .formats import FORMATS
 
 FORMATS["calle-bilbao"] = (
-    es_calle_de_bilbao,
+    calle_admitida,
     gettext_lazy(
         "Esta calle no está en el callejero de Bilbao: escríbala como en la placa de la calle, "
         "por ejemplo «Ercilla» o «Gran Vía»."

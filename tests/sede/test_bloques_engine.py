@@ -113,7 +113,14 @@ class TestDireccionBilbao:
         _data, errors = answer("direccion-bilbao", **{**self.GOOD, "b-calle": calle})
         assert errors == {}
 
-    def test_a_street_that_is_not_in_bilbao_is_refused_with_a_clear_message(self):
+    def test_with_the_partial_list_an_unknown_street_is_accepted_as_typed(self):
+        """The shipped list lacks many streets: it may suggest, never keep anyone from filing."""
+        data, errors = answer("direccion-bilbao", **{**self.GOOD, "b-calle": "Calle Inventada"})
+        assert errors == {}
+        assert data["b"]["calle"] == "Calle Inventada"
+
+    def test_a_street_that_is_not_in_bilbao_is_refused_with_a_clear_message(self, settings):
+        settings.CALLEJERO_COMPLETO = True  # the full callejero is configured
         _data, errors = answer("direccion-bilbao", **{**self.GOOD, "b-calle": "Calle Inventada"})
         assert errors["/b/calle"] == [
             "Esta calle no está en el callejero de Bilbao: escríbala como en la placa de la "
