@@ -33,6 +33,7 @@ def lista_completa() -> bool:
 
     return bool(getattr(settings, "CALLEJERO_COMPLETO", False))
 
+
 # Kind of street → (Spanish prefix, Basque suffix) for the shown name.
 TIPOS = {
     "calle": ("Calle", "kalea"),
