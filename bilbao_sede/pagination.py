@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +84,7 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def _matching_keys(self) -> list | None:
         qs = self.object_list
-        query = getattr(qs, "query", None)
-        if query is None or UNORDERED_INDEX_ALIAS not in query.annotations:
+        if not isinstance(qs, QuerySet) or UNORDERED_INDEX_ALIAS not in qs.query.annotations:
             return None
         return list(qs.order_by().values_list("pk", flat=True)[: self.cap + 1])
 
