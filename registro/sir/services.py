@@ -87,6 +87,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[frozenset, str]] = {
     (S.ENTRADA, "reenviar"): (frozenset({E.RECIBIDO}), E.REENVIADO),
     (S.ENTRADA, "ack_confirmacion"): (frozenset({E.ACEPTADO}), E.ACEPTADO),
     (S.ENTRADA, "ack_rechazo"): (frozenset({E.DEVUELTO}), E.DEVUELTO),
+    # A pre-entry forwarded (Reenvío): the destination's Confirmación is relayed to the
+    # office that sent it here, until it acknowledges it.
+    (S.ENTRADA, "confirmacion_reenviada"): (frozenset({E.REENVIADO}), E.REENVIADO),
+    (S.ENTRADA, "ack_confirmacion_reenviada"): (frozenset({E.REENVIADO}), E.REENVIADO),
 }
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -913,6 +917,8 @@ def _apply_control(row: Intercambio, control: Control, *, enviado: str = "") -> 
                     fecha_registro_destino=control.fecha_registro_destino,
                     detalle=control.numero_registro_destino,
                 )
+                if row.tipo_anotacion == TipoAnotacion.REENVIO:
+                    _relay_confirmacion(row, control)
             else:
                 _move(
                     row,
@@ -956,13 +962,40 @@ def _apply_control(row: Intercambio, control: Control, *, enviado: str = "") -> 
             row.save(update_fields=["pendiente", "ultimo_error", "intentos", "updated_at"])
             _event(row, "error_recibido", mensaje=tipo, detalle=detalle)
     elif tipo == TipoMensaje.ACK_CONFIRMACION and row.pendiente == Pendiente.CONFIRMACION:
-        _move(row, "ack_confirmacion", mensaje=tipo, pendiente="", detalle=enviado)
+        accion = "ack_confirmacion_reenviada" if row.estado == E.REENVIADO else "ack_confirmacion"
+        _move(row, accion, mensaje=tipo, pendiente="", detalle=enviado)
     elif tipo == TipoMensaje.ACK_RECHAZO and row.pendiente == Pendiente.RECHAZO:
         _move(row, "ack_rechazo", mensaje=tipo, pendiente="", detalle=enviado)
     else:
         row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
         _event(row, "duplicado", mensaje=tipo, detalle=enviado)
     return None
+
+
+def _relay_confirmacion(salida: Intercambio, control: Control) -> None:
+    """The registry a pre-entry was forwarded to confirmed it: tell the office that sent it
+    here (the incoming exchange under the same identifier), with the final destination's
+    number and date, re-sent until acknowledged — so the first sender of a forwarding chain
+    learns where its entry was registered."""
+    entrada = (
+        Intercambio.objects.select_for_update()
+        .filter(sentido=S.ENTRADA, identificador=salida.identificador, estado=E.REENVIADO)
+        .first()
+    )
+    if entrada is None or entrada.pendiente == Pendiente.CONFIRMACION:
+        return
+    _move(
+        entrada,
+        "confirmacion_reenviada",
+        mensaje=TipoMensaje.CONFIRMACION,
+        pendiente=Pendiente.CONFIRMACION,
+        numero_registro_destino=control.numero_registro_destino,
+        fecha_registro_destino=control.fecha_registro_destino,
+        proximo_intento_at=timezone.now(),
+        detalle=f"{control.origen}: {control.numero_registro_destino}",
+    )
+    entrada_id = entrada.pk
+    transaction.on_commit(lambda: intercambio_enqueue(intercambio_id=entrada_id))
 
 
 # --- The clerk's decisions on an incoming exchange ----------------------------------------
