@@ -168,6 +168,10 @@ class Presentacion(models.Model):
     )
     firma_detail = models.JSONField(_("detalle de la firma"), default=dict, blank=True)
     expediente_ref = models.CharField(_("expediente"), max_length=100, blank=True)
+    # Design.md step 6: the case file is opened after the filing's commit (a Celery task,
+    # and ``expedientes_pendientes_sweep`` for what the broker or the worker lost); True
+    # until then. The outbox of that step: a partial index holds only the pending rows.
+    expediente_pendiente = models.BooleanField(_("expediente pendiente de abrir"), default=False)
 
     class Meta:
         verbose_name = _("solicitud presentada")
@@ -176,6 +180,11 @@ class Presentacion(models.Model):
         indexes = [
             models.Index(fields=["user", "-submitted_at"], name="sede_pres_user_idx"),
             models.Index(fields=["interesado", "-submitted_at"], name="sede_pres_int_idx"),
+            models.Index(
+                fields=["submitted_at"],
+                name="sede_pres_exp_pend_idx",
+                condition=models.Q(expediente_pendiente=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,9 +28,14 @@ from uploads import CheckedUpload, Limits, check_upload
 
 from .constants import EstadoBorrador, MetodoFirma
 from .filing import prefill
-from .filing.adapters import expediente_open_for, oficina_sede
+from .filing.adapters import oficina_sede
 from .filing.documento import TIPO_DOCUMENTAL, render_solicitud_pdf, solicitud_filename
 from .filing.engine import Definition
+from .filing.expediente import (
+    expediente_enqueue,
+    expedientes_pendientes_sweep,
+    presentacion_expediente_open,
+)
 from .filing.refusals import FilingRefused
 from .filing.signature import check_signed_solicitud, seal
 from .models import Adjunto, Borrador, Presentacion
@@ -52,7 +57,9 @@ __all__ = [
     "borrador_submit",
     "borradores_expire",
     "definition_of",
+    "expedientes_pendientes_sweep",
     "oficina_sede",
+    "presentacion_expediente_open",
     "slot_names",
     "solicitud_filename",
     "solicitud_prepare",
@@ -420,10 +427,10 @@ def borrador_submit(
         if pago is not None:  # the payment proof travels with the application
             documentos.append(justificante_documento(pago, language))
         # The submission's bookkeeping (the submission row, the draft's state, the audit
-        # row, the case file) is written in the registering transaction BEFORE the number is
-        # taken: the registry's counter lock then covers only the counter and the entry
-        # (issue 10). ``submitted_at`` is the instant the sede accepted the filing; the
-        # legal presentation instant is the entry's (REG-3), on the receipt.
+        # row) is written in the registering transaction BEFORE the number is taken, and the
+        # case file is opened AFTER the commit: the registry's counter lock then covers only
+        # the counter and the entry (issue 10). ``submitted_at`` is the instant the sede
+        # accepted the filing; the legal presentation instant is the entry's (REG-3).
         written: dict = {}
 
         def bookkeeping(asiento) -> None:
@@ -436,6 +443,7 @@ def borrador_submit(
                 submitted_at=asiento.presented_at,
                 firma_method=firma_method,
                 firma_detail={**firma_detail, "tipo_documental": TIPO_DOCUMENTAL},
+                expediente_pendiente=True,
             )
             borrador.estado = EstadoBorrador.PRESENTADO
             borrador.save(update_fields=["estado", "updated_at"])
@@ -481,10 +489,13 @@ def borrador_submit(
             # idempotency key (our own writes were rolled back with the savepoint).
             presentacion = Presentacion.objects.get(asiento=asiento)
         presentacion.asiento = asiento
-        # The case file needs the entry's number (expedientes' contract): opened after it,
-        # in the same transaction. Whatever expedientes does here must not take a global
-        # hot row (it would be held with the registry's counter until the commit).
-        presentacion.expediente_ref = expediente_open_for(presentacion)
-        if presentacion.expediente_ref:
-            presentacion.save(update_fields=["expediente_ref"])
+        if presentacion.expediente_pendiente:
+            # Design.md step 6, after the commit (sede/filing/expediente.py): the entry
+            # stays registered whatever happens there; the sweep opens what is left.
+            presentacion_id = presentacion.pk
+            transaction.on_commit(lambda: expediente_enqueue(presentacion_id=presentacion_id))
+    committed = not transaction.get_connection().in_atomic_block
+    if presentacion.expediente_pendiente and committed and settings.CELERY_TASK_ALWAYS_EAGER:
+        # Eager (the demo): the case file was opened at the commit just now.
+        presentacion.refresh_from_db(fields=["expediente_ref", "expediente_pendiente"])
     return presentacion

@@ -383,6 +383,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "firma-portafirmas-sweep": {"task": "firma.tasks.portafirmas_sweep_task", "schedule": 3600},
     "sede-drafts-expire": {"task": "sede.tasks.borradores_expire_task", "schedule": 3600},
+    # Design.md step 6: case files of filings whose opening after commit was lost.
+    "sede-expedientes-sweep": {
+        "task": "sede.tasks.expedientes_pendientes_sweep_task",
+        "schedule": 120,
+    },
     "registro-documentos-rescan": {  # REG-11 (does nothing without a malware scanner)
         "task": "registro.tasks.documentos_rescan_task",
         "schedule": 3600,

@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[frozenset, str]] = {
     (S.ENTRADA, "reenviar"): (frozenset({E.RECIBIDO}), E.REENVIADO),
     (S.ENTRADA, "ack_confirmacion"): (frozenset({E.ACEPTADO}), E.ACEPTADO),
     (S.ENTRADA, "ack_rechazo"): (frozenset({E.DEVUELTO}), E.DEVUELTO),
+    # A pre-entry forwarded (Reenvío): the destination's Confirmación is relayed to the
+    # office that sent it here, until it acknowledges it.
+    (S.ENTRADA, "confirmacion_reenviada"): (frozenset({E.REENVIADO}), E.REENVIADO),
+    (S.ENTRADA, "ack_confirmacion_reenviada"): (frozenset({E.REENVIADO}), E.REENVIADO),
 }
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -382,9 +387,12 @@ def backoff(intentos: int) -> timedelta:
 @contextmanager
 def _claimed(intercambio_id: int, now: datetime):
     """Hold the delivery of one exchange for this process, so that two workers never send the
-    same message at once. PostgreSQL: a session advisory lock (no write, no commit; released
-    at the end, or by the server if the worker dies). Elsewhere: a conditional UPDATE that
-    pushes the next attempt by ``CLAIM_TIMEOUT``."""
+    same message at once; yields the exchange loaded for building its message (with
+    ``OUTGOING_RELATED``), or None when another process holds it. PostgreSQL: a session
+    advisory lock (no write, no commit; released at the end, or by the server if the worker
+    dies), taken by the very query that loads the exchange (one round trip fewer, issue 18).
+    Elsewhere: a conditional UPDATE that pushes the next attempt by ``CLAIM_TIMEOUT``."""
+    outgoing = Intercambio.objects.select_related(*OUTGOING_RELATED)
     if connection.vendor != "postgresql":
         claimed = (
             Intercambio.objects.filter(pk=intercambio_id)
@@ -392,17 +400,19 @@ def _claimed(intercambio_id: int, now: datetime):
             .filter(Q(proximo_intento_at__isnull=True) | Q(proximo_intento_at__lte=now))
             .update(proximo_intento_at=now + CLAIM_TIMEOUT)
         )
-        yield bool(claimed)
+        yield outgoing.get(pk=intercambio_id) if claimed else None
         return
     key = [ADVISORY_NAMESPACE, intercambio_id % 2**31]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        locked = cursor.fetchone()[0]
-    if not locked:
-        yield False
+    intercambio = (
+        outgoing.annotate(_delivery_locked=RawSQL("pg_try_advisory_lock(%s, %s)", key))
+        .filter(pk=intercambio_id)
+        .first()
+    )
+    if intercambio is None or not intercambio._delivery_locked:
+        yield None
         return
     try:
-        yield True
+        yield intercambio
     finally:
         try:
             with connection.cursor() as cursor:
@@ -424,14 +434,14 @@ def intercambio_entregar(*, intercambio_id: int, now: datetime | None = None) ->
     backoff); the sweep publishes it again then. Returns whether it was sent.
     """
     now = now or timezone.now()
-    with _claimed(intercambio_id, now) as claimed:
-        if not claimed:
+    with _claimed(intercambio_id, now) as intercambio:
+        if intercambio is None:
             return False
-        return _entregar(intercambio_id, now)
+        return _entregar(intercambio, now)
 
 
-def _entregar(intercambio_id: int, now: datetime) -> bool:
-    intercambio = Intercambio.objects.select_related(*OUTGOING_RELATED).get(pk=intercambio_id)
+def _entregar(intercambio: Intercambio, now: datetime) -> bool:
+    intercambio_id = intercambio.pk
     due = intercambio.proximo_intento_at is None or intercambio.proximo_intento_at <= now
     if not intercambio.pendiente or (connection.vendor == "postgresql" and not due):
         return False
@@ -574,6 +584,10 @@ def _recibir_fichero(root, data: bytes) -> bytes:
         _refusar(root, origen=origen, destino=destino, identificador=identificador, exc=exc)
         return _error_reply(origen=destino, destino=origen, identificador=identificador, exc=exc)
 
+    try:  # the common case, a new exchange: stored without looking it up first
+        return _store_nuevo(fichero, oficina, data, notas=notas)
+    except IntegrityError:  # known under this identifier (REG-10): decided below
+        pass
     for _attempt in (1, 2):
         try:
             return _store_fichero(fichero, oficina, data, notas=notas)
@@ -689,8 +703,8 @@ def _refusar(
         )
 
 
-def _store_fichero(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) -> bytes:
-    ack = Control(
+def _ack_for(fichero) -> Control:
+    return Control(
         tipo=TipoMensaje.ACK,
         origen=fichero.destino,
         destino=fichero.origen,
@@ -698,6 +712,85 @@ def _store_fichero(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) 
         prueba=fichero.prueba,
         ficheros=tuple(a.identificador_fichero for a in fichero.anexos),
     )
+
+
+def _recibido(fichero, oficina: Oficina) -> dict:
+    """The columns of an incoming exchange, from its file."""
+    primero = fichero.interesados[0][0] if fichero.interesados else None
+    return {
+        "tipo_anotacion": fichero.tipo_anotacion,
+        "oficina": oficina,
+        "entidad_origen": fichero.origen,
+        "entidad_origen_nombre": fichero.origen_nombre[:120],
+        "entidad_destino": fichero.destino,
+        "entidad_destino_nombre": oficina.name_es[:120],
+        "entidad_inicio": fichero.inicio,
+        "unidad_destino_codigo": fichero.unidad_destino,
+        "numero_registro_origen": fichero.numero_registro,
+        "fecha_registro_origen": fichero.fecha_registro,
+        "resumen": fichero.resumen[:240],
+        "interesado": (f"{primero.display} ({primero.documento})" if primero else "")[:200],
+        "prueba": fichero.prueba,
+        "huella": fichero.huella,
+        "codigo_error": "",
+        "pendiente": "",
+    }
+
+
+def _fichero_name(fichero) -> str:
+    return f"registro/sir/entrada/{fichero.identificador}.xml"
+
+
+def _store_payload(data: bytes, name: str) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
+
+
+def _store_anexos(row: Intercambio, fichero) -> None:
+    IntercambioFichero.objects.bulk_create(
+        [
+            IntercambioFichero(
+                intercambio=row,
+                sentido=S.ENTRADA,
+                identificador_intercambio=fichero.identificador,
+                identificador_fichero=a.identificador_fichero,
+                secuencia=a.secuencia,
+                nombre=a.nombre[:80],
+                mime=a.mime[:80],
+                size=len(a.data),
+                sha256=a.sha256,
+            )
+            for a in fichero.anexos
+        ]
+    )
+
+
+def _store_nuevo(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) -> bytes:
+    """A new incoming exchange: its row is the transaction's FIRST statement, so an exchange
+    already known under this identifier fails it (unique constraint) before anything is
+    written or stored, and the caller decides as REG-10 says (:func:`_store_fichero`). Four
+    statements and the commit, no look-up (issue 18)."""
+    name = _fichero_name(fichero)
+    with transaction.atomic():
+        row = Intercambio(sentido=S.ENTRADA, identificador=fichero.identificador)
+        _move(
+            row,
+            "recibir",
+            mensaje=TipoMensaje.ACK,
+            detalle="; ".join(notas),
+            fichero=name,
+            **_recibido(fichero, oficina),
+        )
+        stored = _store_payload(data, name)  # no row of ours names it: an orphan at most
+        if stored != name:
+            Intercambio.objects.filter(pk=row.pk).update(fichero=stored)
+        _store_anexos(row, fichero)
+    return build_control(_ack_for(fichero))
+
+
+def _store_fichero(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) -> bytes:
+    ack = _ack_for(fichero)
     with transaction.atomic():
         row = (
             Intercambio.objects.select_for_update()
@@ -723,52 +816,18 @@ def _store_fichero(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) 
             )
         again = row is not None  # a file refused before, sent again corrected
         row = row or Intercambio(sentido=S.ENTRADA, identificador=fichero.identificador)
-        primero = fichero.interesados[0][0] if fichero.interesados else None
-        name = f"registro/sir/entrada/{fichero.identificador}.xml"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        stored = default_storage.save(name, ContentFile(data))
+        stored = _store_payload(data, _fichero_name(fichero))
         _move(
             row,
             "recibir",
             mensaje=TipoMensaje.ACK,
             detalle="; ".join(notas),
-            tipo_anotacion=fichero.tipo_anotacion,
-            oficina=oficina,
-            entidad_origen=fichero.origen,
-            entidad_origen_nombre=fichero.origen_nombre[:120],
-            entidad_destino=fichero.destino,
-            entidad_destino_nombre=oficina.name_es[:120],
-            entidad_inicio=fichero.inicio,
-            unidad_destino_codigo=fichero.unidad_destino,
-            numero_registro_origen=fichero.numero_registro,
-            fecha_registro_origen=fichero.fecha_registro,
-            resumen=fichero.resumen[:240],
-            interesado=(f"{primero.display} ({primero.documento})" if primero else "")[:200],
-            prueba=fichero.prueba,
             fichero=stored,
-            huella=fichero.huella,
-            codigo_error="",
-            pendiente="",
+            **_recibido(fichero, oficina),
         )
         if again:
             IntercambioFichero.objects.filter(intercambio=row).delete()
-        IntercambioFichero.objects.bulk_create(
-            [
-                IntercambioFichero(
-                    intercambio=row,
-                    sentido=S.ENTRADA,
-                    identificador_intercambio=fichero.identificador,
-                    identificador_fichero=a.identificador_fichero,
-                    secuencia=a.secuencia,
-                    nombre=a.nombre[:80],
-                    mime=a.mime[:80],
-                    size=len(a.data),
-                    sha256=a.sha256,
-                )
-                for a in fichero.anexos
-            ]
-        )
+        _store_anexos(row, fichero)
     return build_control(ack)
 
 
@@ -864,6 +923,8 @@ def _apply_control(row: Intercambio, control: Control, *, enviado: str = "") -> 
                     fecha_registro_destino=control.fecha_registro_destino,
                     detalle=control.numero_registro_destino,
                 )
+                if row.tipo_anotacion == TipoAnotacion.REENVIO:
+                    _relay_confirmacion(row, control)
             else:
                 _move(
                     row,
@@ -907,13 +968,40 @@ def _apply_control(row: Intercambio, control: Control, *, enviado: str = "") -> 
             row.save(update_fields=["pendiente", "ultimo_error", "intentos", "updated_at"])
             _event(row, "error_recibido", mensaje=tipo, detalle=detalle)
     elif tipo == TipoMensaje.ACK_CONFIRMACION and row.pendiente == Pendiente.CONFIRMACION:
-        _move(row, "ack_confirmacion", mensaje=tipo, pendiente="", detalle=enviado)
+        accion = "ack_confirmacion_reenviada" if row.estado == E.REENVIADO else "ack_confirmacion"
+        _move(row, accion, mensaje=tipo, pendiente="", detalle=enviado)
     elif tipo == TipoMensaje.ACK_RECHAZO and row.pendiente == Pendiente.RECHAZO:
         _move(row, "ack_rechazo", mensaje=tipo, pendiente="", detalle=enviado)
     else:
         row.save(update_fields=["intentos", "ultimo_error", "updated_at"])
         _event(row, "duplicado", mensaje=tipo, detalle=enviado)
     return None
+
+
+def _relay_confirmacion(salida: Intercambio, control: Control) -> None:
+    """The registry a pre-entry was forwarded to confirmed it: tell the office that sent it
+    here (the incoming exchange under the same identifier), with the final destination's
+    number and date, re-sent until acknowledged — so the first sender of a forwarding chain
+    learns where its entry was registered."""
+    entrada = (
+        Intercambio.objects.select_for_update()
+        .filter(sentido=S.ENTRADA, identificador=salida.identificador, estado=E.REENVIADO)
+        .first()
+    )
+    if entrada is None or entrada.pendiente == Pendiente.CONFIRMACION:
+        return
+    _move(
+        entrada,
+        "confirmacion_reenviada",
+        mensaje=TipoMensaje.CONFIRMACION,
+        pendiente=Pendiente.CONFIRMACION,
+        numero_registro_destino=control.numero_registro_destino,
+        fecha_registro_destino=control.fecha_registro_destino,
+        proximo_intento_at=timezone.now(),
+        detalle=f"{control.origen}: {control.numero_registro_destino}",
+    )
+    entrada_id = entrada.pk
+    transaction.on_commit(lambda: intercambio_enqueue(intercambio_id=entrada_id))
 
 
 # --- The clerk's decisions on an incoming exchange ----------------------------------------

@@ -121,3 +121,55 @@ def test_the_changelist_reads_entries_through_indexes(volume_admin, sede_volume)
     for name, query in queries.items():
         response = assert_page_uses_indexes(volume_admin, URL, data=query, tables=BIG)
         assert "2017/E/" in response.content.decode(), name
+
+
+def _plan_indexes(sql: str) -> set[str]:
+    from tests.support.query_plans import explain, plan_nodes
+
+    return {n.get("Index Name", "") for n in plan_nodes(explain(sql)[0]["Plan"])} - {""}
+
+
+def test_a_full_text_search_is_counted_and_paged_through_the_gin_index(volume_admin):
+    """Issue 10: the capped count of a full-text search reads the GIN index, unordered (not
+    the date index, evaluating the search on every entry it passes); when every match is
+    known, the page reads them by key. Frequent words (capped) and rare ones (not)."""
+    from tests.support.query_plans import analyze, page_queries
+
+    analyze("registro_asiento")
+    for term, capped in (("licencia obra", True), ("ruido Txurdinaga", False)):
+        response, selects = page_queries(volume_admin, URL, data={"q": term})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "2017/E/" in html
+        assert ("Más de 100" in html) is capped, term
+        count = next(sql for sql in selects if "@@" in sql and "LIMIT 101" in sql)
+        assert "ORDER BY" not in count, count
+        assert "registro_as_resumen_fts" in _plan_indexes(count), term
+        page = [sql for sql in selects if "registro_asiento" in sql and "LIMIT 50" in sql]
+        if not capped:  # the page by the keys the count found
+            assert len(page) == 1 and "@@" not in page[0], page
+            assert "registro_as_present_idx" not in _plan_indexes(page[0])
+        rows = response.context["cl"].result_list
+        dates = [(a.presented_at, a.pk) for a in rows]
+        assert dates == sorted(dates, reverse=True) and len(rows) == 50
+        assert all(
+            "ruido" in a.resumen.lower() and "txurdinaga" in a.resumen.lower()
+            for a in rows
+            if not capped
+        )
+
+
+def test_a_full_text_search_pages_by_key_keep_the_lists_order(volume_admin):
+    """The pages read by key follow one another newest first, without gaps or repeats."""
+    from registro.models import Asiento
+
+    pages = []
+    for number in (1, 2):
+        response = volume_admin.get(URL, {"q": "ruido Txurdinaga", "p": str(number)})
+        pages += [a.pk for a in response.context["cl"].result_list]
+    expected = list(
+        Asiento.objects.filter(resumen__icontains="ruido", resumen__contains="Txurdinaga")
+        .order_by("-presented_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert pages == expected[: len(pages)] and len(set(pages)) == len(pages) > 50

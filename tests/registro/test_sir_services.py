@@ -489,6 +489,62 @@ def test_forwarding_a_pre_entry_keeps_its_identifier_and_the_inicio(
     )
 
 
+def test_a_forwarded_entrys_confirmation_is_relayed_to_the_first_sender(
+    register, oficina_sede, clerk, transport, django_capture_on_commit_callbacks
+):
+    """REG-10 along a forwarding chain: REMOTE → us → O00007777. When O00007777 confirms,
+    we acknowledge it and send REMOTE a Confirmación with O00007777's number, until REMOTE
+    acknowledges it."""
+    services.mensaje_recibir(_incoming(register, oficina_sede))
+    entrada = Intercambio.objects.get(sentido=Sentido.ENTRADA)
+    with django_capture_on_commit_callbacks(execute=True):
+        salida = services.intercambio_reenviar(
+            intercambio=entrada, actor=clerk, entidad_destino="O00007777"
+        )
+    transport.down = True  # REMOTE is unreachable when the confirmation arrives
+    message = control(
+        TipoMensaje.CONFIRMACION,
+        origen="O00007777",
+        destino=oficina_sede.code,
+        identificador=salida.identificador,
+        numero_registro_destino="2026/E/00000321",
+        fecha_registro_destino="20261204120000+0100",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.mensaje_recibir(message)
+    assert read(reply)["Tipo_Mensaje"] == TipoMensaje.ACK_CONFIRMACION
+    salida.refresh_from_db()
+    entrada.refresh_from_db()
+    assert salida.estado == E.CONFIRMADO
+    assert entrada.estado == E.REENVIADO and entrada.pendiente == Pendiente.CONFIRMACION
+    assert entrada.numero_registro_destino == "2026/E/00000321"
+
+    transport.down = False  # the retry reaches REMOTE, which acknowledges
+    sent_before = len(transport.sent)
+    later = timezone.now() + timedelta(hours=1)
+    assert services.intercambio_entregar(intercambio_id=entrada.pk, now=later)
+    destino, data = transport.sent[sent_before]
+    assert_valid(data)
+    relayed = read(data)
+    assert destino == REMOTE
+    assert relayed["Tipo_Mensaje"] == TipoMensaje.CONFIRMACION
+    assert relayed["Codigo_Entidad_Registral_Origen"] == oficina_sede.code
+    assert relayed["Identificador_Intercambio"] == entrada.identificador
+    assert relayed["Numero_Registro_Entrada_Destino"] == "2026/E/00000321"
+    entrada.refresh_from_db()
+    assert entrada.pendiente == "" and entrada.estado == E.REENVIADO
+    history = list(entrada.eventos.order_by("pk").values_list("accion", flat=True))
+    # the first attempt met REMOTE down, the retry was acknowledged
+    assert history[-3:] == [
+        "confirmacion_reenviada",
+        "entrega_fallida",
+        "ack_confirmacion_reenviada",
+    ]
+    # The destination re-sends its confirmation (our ACK was lost): not relayed twice.
+    services.mensaje_recibir(message)
+    assert entrada.eventos.filter(accion="confirmacion_reenviada").count() == 1
+
+
 # --- The state machine --------------------------------------------------------------------
 
 

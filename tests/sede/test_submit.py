@@ -240,14 +240,20 @@ class TestAfterTheCommit:
         pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
         assert validate(pdf.content).result == VALID
 
-    def test_submitting_opens_the_case_file_in_the_procedures_unit(self, sin_firma, ciudadana):
-        """Design.md step 6: the filing opens its case file; the presentation names it."""
+    def test_submitting_opens_the_case_file_in_the_procedures_unit(
+        self, sin_firma, ciudadana, django_capture_on_commit_callbacks
+    ):
+        """Design.md step 6: the filing opens its case file once committed (eager here);
+        the presentation names it."""
         from expedientes.models import Expediente
 
         borrador = complete_instancia(new_draft(ciudadana, sin_firma))
-        presentacion = borrador_submit(
-            borrador=borrador, user=ciudadana, language="es", session_level=2
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            presentacion = borrador_submit(
+                borrador=borrador, user=ciudadana, language="es", session_level=2
+            )
+        presentacion.refresh_from_db()
         expediente = Expediente.objects.get(asiento_origen=presentacion.asiento)
         assert presentacion.expediente_ref == expediente.identificador
+        assert not presentacion.expediente_pendiente
         assert expediente.unidad == presentacion.asiento.unidad_destino

@@ -30,28 +30,27 @@ def _under_the_counter_lock(statements: list[str]) -> list[str]:
     return [sql for sql in statements[first:] if not sql.startswith(SAVEPOINT_OPS)]
 
 
-def test_only_the_counter_and_the_entry_are_written_under_the_counter_lock(sin_firma, ciudadana):
+def test_only_the_counter_and_the_entry_are_written_under_the_counter_lock(
+    sin_firma, ciudadana, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
+
+    from expedientes.models import Expediente
 
     # The year's counter exists (it is created once, by the year's first entry).
     Contador.objects.create(year=timezone.localdate().year, direction="E")
     borrador = complete_instancia(new_draft(ciudadana, sin_firma))
-    with CaptureQueriesContext(connection) as queries:
-        presentacion = borrador_submit(
-            borrador=borrador, user=ciudadana, language="es", session_level=2
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        with CaptureQueriesContext(connection) as queries:  # the filing's transaction
+            presentacion = borrador_submit(
+                borrador=borrador, user=ciudadana, language="es", session_level=2
+            )
+        assert not Expediente.objects.exists()
+    # ...and the case file, opened after the commit (design.md step 6).
+    assert Expediente.objects.get().asiento_origen_id == presentacion.asiento_id
     locked = _under_the_counter_lock([q["sql"] for q in queries.captured_queries])
     asiento_table = Asiento._meta.db_table
-    # Known remainder (reported): the case file is opened after the number, in the same
-    # transaction, because expedientes' opener needs the entry's effective instant and
-    # number; it takes no global hot row (its identifier comes from its own primary key).
-    first = next((i for i, sql in enumerate(locked) if "expedientes_" in sql), len(locked))
-    start = max(
-        (i for i, sql in enumerate(locked[:first]) if Asiento._meta.db_table in sql), default=0
-    )
-    locked, case_file = locked[: start + 1], locked[start + 1 :]
-    hot = (Contador._meta.db_table, AuditChainHead._meta.db_table)  # audit rows: inserts
-    assert not any(table in sql for sql in case_file for table in hot), case_file
+    assert not any("expedientes_" in sql for sql in locked), locked
     others = [
         sql
         for sql in locked[1:]
