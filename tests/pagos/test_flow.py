@@ -88,7 +88,7 @@ class TestPaymentStep:
 
 class TestPaidFiling:
     def test_pay_then_submit_registers_the_entry_with_the_payment_proof(
-        self, con_tasa, client_as, ciudadana
+        self, con_tasa, client_as, ciudadana, django_capture_on_commit_callbacks
     ):
         client = client_as(ciudadana)
         borrador = complete_instancia(new_draft(ciudadana, con_tasa))
@@ -96,7 +96,8 @@ class TestPaidFiling:
         assert "Pago confirmado" in back.content.decode()
         pago = Pago.objects.get()
         assert pago.estado == EstadoPago.AUTORIZADO and pago.referencia == str(borrador.public_id)
-        submitted = client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        with django_capture_on_commit_callbacks(execute=True):  # the case file opens on commit
+            submitted = client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
         assert submitted.status_code == 302 and "/presentacion/" in submitted["Location"]
         asiento = Asiento.objects.get()
         nombres = [d.nombre for d in asiento.documentos.order_by("orden")]
