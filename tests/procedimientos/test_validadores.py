@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,16 @@ from sede.filing.reglas import implements
 FAST = settings(max_examples=80, deadline=None)
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
-TODAY = timezone.localdate()  # the samples build their dates from the real today
+TODAY = timezone.localdate()  # the samples build their dates from the real today…
+
+
+@pytest.fixture(autouse=True)
+def _same_today():
+    """…so the engine must judge them on that same day, even when the run crosses midnight
+    in Bilbao (the samples are built at import, the checks run minutes later)."""
+    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def iso(days: int = 0, years: int = 0) -> str:
