@@ -35,7 +35,10 @@ class Flow:
             self.failures[f"{label} {self.page.url}"] = violations
 
     def next(self) -> None:
-        self.page.click('button.button[name="action"][value="next"]')
+        """Submit the step and wait for the page it leads to (the same step again, with its
+        errors, or the next one), so nothing reads the page it is leaving."""
+        with self.page.expect_navigation():
+            self.page.click('button.button[name="action"][value="next"]')
 
 
 @pytest.mark.django_db(transaction=True)
