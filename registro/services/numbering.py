@@ -2,6 +2,11 @@
 PostgreSQL, ONE statement that takes the number, the presentation instant and the chain
 hash on the counter row and inserts the entry row with them (``pg_number_and_insert``): the
 counter lock is held for that statement and the commit, nothing else.
+
+When the registration owns its transaction, the COMMIT travels in the same round trip as
+that statement (``commit=True``): the server releases the counter row the moment the entry
+is written, without waiting for the client to be scheduled again to send the COMMIT — on a
+busy machine that wait, not the statement, is what kept the row locked (issue 10).
 """
 
 from __future__ import annotations
@@ -59,40 +64,64 @@ def pg_insert_children(partes: list, docs: list) -> int:
 _ISO = "to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
 
 
+_INSTANT = "GREATEST(%(now)s::timestamptz, k.last_at + interval '1 microsecond')"
+
+
 @functools.cache
 def _pg_number_sql() -> tuple[list, str]:
-    """(entry fields, SQL) of the numbering statement. Parameters: the numero prefix
-    (``2026/E/``), the effective instant's ISO text (NULL: the presentation instant
-    itself), the content digest, the application's clock, the year, the direction; then
-    the entry's column values (the late ones left out; the effective instant or NULL)."""
+    """(entry fields, SQL) of the numbering statement, with named parameters: ``prefix``
+    (the numero's ``2026/E/``), ``effective`` (the effective instant's ISO text, NULL: the
+    presentation instant itself), ``digest`` (the content digest), ``now`` (the
+    application's clock), ``year``, ``direction``, ``tz`` and ``day`` (the local day the
+    calendar was asked about); then ``f_<attname>`` for each of the entry's columns but the
+    late ones (``f_effective_at``: the effective instant or NULL)."""
     fields = list(Asiento._meta.concrete_fields)
     counter, entry = Contador._meta.db_table, Asiento._meta.db_table
     late = {
         "seq": "c.last_seq",
         "presented_at": "c.last_at",
-        "effective_at": "COALESCE(%s::timestamptz, c.last_at)",
+        "effective_at": "COALESCE(%(f_effective_at)s::timestamptz, c.last_at)",
         "prev_hash": "c.prev_hash",
         "hash": "c.last_hash",
     }
-    values = [late.get(f.attname, "%s") for f in fields]
+    values = [late.get(f.attname, f"%(f_{f.attname})s") for f in fields]
     # SET (...) = (SELECT ...): the instant is the application's clock read just before
     # the statement, but never earlier than the previous entry's (evaluated on the locked
     # row, after waiting for any other holder): instants follow numbers (REG-4).
     sql = (
         f"WITH c AS (UPDATE {counter} AS k SET (last_seq, prev_hash, last_hash, last_at) = ("
         "SELECT k.last_seq + 1, k.last_hash, encode(sha256(convert_to("
-        "k.last_hash || E'\\n' || %s || lpad((k.last_seq + 1)::text, 8, '0') || E'\\n' || "
-        f"{_ISO.format(t='n.t')} || E'\\n' || COALESCE(%s, {_ISO.format(t='n.t')}) "
-        "|| E'\\n' || %s, 'UTF8')), 'hex'), n.t "
-        "FROM (SELECT GREATEST(%s::timestamptz, k.last_at + interval '1 microsecond') AS t) "
-        "AS n) "
-        "WHERE k.year = %s AND k.direction = %s "
+        "k.last_hash || E'\\n' || %(prefix)s || lpad((k.last_seq + 1)::text, 8, '0') || "
+        f"E'\\n' || {_ISO.format(t='n.t')} || E'\\n' || "
+        f"COALESCE(%(effective)s, {_ISO.format(t='n.t')}) "
+        "|| E'\\n' || %(digest)s, 'UTF8')), 'hex'), n.t "
+        f"FROM (SELECT {_INSTANT} AS t) AS n) "
+        # Nothing numbered (no row) when the instant falls on another local day than the
+        # one the calendar was asked about (midnight, or the new year, crossed since): the
+        # caller starts again.
+        "WHERE k.year = %(year)s AND k.direction = %(direction)s "
+        f"AND ({_INSTANT} AT TIME ZONE %(tz)s)::date = %(day)s "
         "RETURNING k.last_seq, k.prev_hash, k.last_hash, k.last_at) "
         f"INSERT INTO {entry} ({', '.join(f.column for f in fields)}) "
-        f"SELECT {', '.join(values)} FROM c "
-        "RETURNING seq, presented_at, effective_at, prev_hash, hash"
+        f"SELECT {', '.join(values)} FROM c"
     )
     return fields, sql
+
+
+_RETURNING = " RETURNING seq, presented_at, effective_at, prev_hash, hash"
+
+
+@functools.cache
+def _pg_commit_sql() -> str:
+    """The numbering statement, the COMMIT and the entry's late columns read back in a new
+    transaction (the one the caller's ``atomic`` block then commits), in ONE round trip.
+    An error stops the string where it happens: nothing after it runs."""
+    asiento = Asiento._meta.db_table
+    return (
+        _pg_number_sql()[1] + "; COMMIT; BEGIN; "
+        f"SELECT seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
+        "WHERE id = %(id)s"
+    )
 
 
 def pg_prepare_asiento(asiento: Asiento) -> list:
@@ -108,39 +137,96 @@ def pg_prepare_asiento(asiento: Asiento) -> list:
 LATE_FIELDS = ("seq", "presented_at", "effective_at", "prev_hash", "hash")
 
 
+@functools.cache
+def _early_names() -> tuple[str, ...]:
+    """The parameter names of ``pg_prepare_asiento``'s values, in its order."""
+    return tuple(f"f_{f.attname}" for f in _pg_number_sql()[0] if f.attname not in LATE_FIELDS)
+
+
+class NotNumberedError(Exception):
+    """The numbering statement numbered nothing: the entry's (year, direction) had no
+    counter, or the local day changed since the calendar was asked. Nothing was committed;
+    ``forget_counters`` and start again."""
+
+
+# The counters this process has seen exist, by database: created once per year and
+# direction, never deleted but by a test's flush or a rolled-back first entry — then the
+# numbering statement numbers nothing, the caller forgets and starts again.
+_counters: set[tuple[str, int, str]] = set()
+
+
+def ensure_counter(year: int, direction: str) -> None:
+    """The (year, direction) counter exists (one statement the first time in a process)."""
+    key = (connection.settings_dict["NAME"], year, direction)
+    if key not in _counters:
+        Contador.objects.bulk_create(
+            [Contador(year=year, direction=direction)], ignore_conflicts=True
+        )
+        _counters.add(key)
+
+
+def forget_counters() -> None:
+    _counters.clear()
+
+
 def pg_number_and_insert(
-    asiento: Asiento, params: list, *, digest: str, effective_at=None
+    asiento: Asiento,
+    params: list,
+    *,
+    digest: str,
+    day,
+    effective_at=None,
+    commit: bool = False,
 ) -> tuple[int, object, object, str, str]:
     """Under the lock, in ONE statement: the next number of the entry's (year, direction),
     its presentation instant, the chain hash, the counter's new head — and the entry row.
     ``effective_at`` is the effective instant when the calendar moves it (REG-2), else None
-    (the presentation instant). Returns (seq, presented_at, effective_at, prev_hash, hash).
-    """
-    from ..chain import _instant
+    (the presentation instant); ``day`` is the local day the calendar was asked about.
+    Returns (seq, presented_at, effective_at, prev_hash, hash).
 
-    fields, sql = _pg_number_sql()
-    prefix = f"{asiento.year}/{asiento.direction}/"
-    effective_iso = _instant(effective_at) if effective_at is not None else None
+    ``commit=True`` (only for the outermost transaction, with nothing left to write): the
+    COMMIT is sent with the statement; the entry is committed when this returns. Raises
+    ``NotNumberedError`` when nothing was numbered (then nothing was committed: the entry's
+    parties and documents, inserted before, reference an entry that does not exist, and the
+    deferred foreign keys refuse the COMMIT)."""
+    from django.conf import settings
+    from django.db import IntegrityError
     from django.utils import timezone
 
-    head = [prefix, effective_iso, digest, timezone.now(), asiento.year, asiento.direction]
-    row_params: list = []
-    values = iter(params)
-    for f in fields:
-        if f.attname == "effective_at":
-            row_params.append(effective_at)
-        elif f.attname not in LATE_FIELDS:
-            row_params.append(next(values))
+    from ..chain import _instant
+
+    sql = _pg_number_sql()[1]
+    prefix = f"{asiento.year}/{asiento.direction}/"
+    effective_iso = _instant(effective_at) if effective_at is not None else None
+    named = dict(zip(_early_names(), params, strict=True))
+    named["f_effective_at"] = effective_at
+    named.update(
+        {
+            "prefix": prefix,
+            "effective": effective_iso,
+            "digest": digest,
+            "now": timezone.now(),
+            "year": asiento.year,
+            "direction": asiento.direction,
+            "tz": settings.TIME_ZONE,
+            "day": day,
+            "id": asiento.pk,
+        }
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, head + row_params)
-        row = cursor.fetchone()
-        if row is None:  # first entry of the year in this direction
-            Contador.objects.bulk_create(
-                [Contador(year=asiento.year, direction=asiento.direction)], ignore_conflicts=True
-            )
-            cursor.execute(sql, head + row_params)
+        if not commit:
+            cursor.execute(sql + _RETURNING, named)
             row = cursor.fetchone()
-    return row
+            if row is None:
+                raise NotNumberedError
+            return row
+        try:
+            cursor.execute(_pg_commit_sql(), named)
+        except IntegrityError as exc:
+            if getattr(exc.__cause__, "pgcode", None) == "23503":  # foreign_key_violation
+                raise NotNumberedError from exc
+            raise
+        return cursor.fetchone()
 
 
 def take_number(year: int, direction: str) -> tuple[int, int, str]:

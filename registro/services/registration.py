@@ -25,7 +25,10 @@ from ..documentos import DocumentoNuevo, store
 from ..models import Asiento, AsientoDocumento, AsientoInteresado, Oficina, format_numero
 from . import receipts
 from .numbering import (
+    NotNumberedError,
+    ensure_counter,
     finish,
+    forget_counters,
     pg_insert_children,
     pg_number_and_insert,
     pg_prepare_asiento,
@@ -135,6 +138,9 @@ def asiento_register(
     # File bytes go to storage before the transaction (content-addressed, so a rollback
     # leaves nothing half-named and a retry reuses the same blob).
     stored = [store(doc) for doc in cleaned.documentos]
+    # The registration owns its transaction unless the caller already holds one: then the
+    # COMMIT can travel with the numbering statement (``pg_number_and_insert(commit=True)``).
+    owns = not transaction.get_connection().in_atomic_block
     for attempt in (1, 2):
         try:
             with transaction.atomic():
@@ -155,10 +161,14 @@ def asiento_register(
                     registrado_por=registrado_por,
                     idempotency_key=idempotency_key,
                     before_number=before_number,
+                    commit=owns,
                 )
-        except _YearChangedError:
+        except NotNumberedError:
+            # The first entry of a year in this direction (no counter yet), or midnight
+            # crossed since the calendar was asked: nothing was written; start again.
             if attempt == 2:
                 raise
+            forget_counters()
         except IntegrityError:
             if idempotency_key:
                 existing = Asiento.objects.filter(idempotency_key=idempotency_key).first()
@@ -166,12 +176,6 @@ def asiento_register(
                     return existing
             raise
     raise AssertionError("unreachable")
-
-
-class _YearChangedError(Exception):
-    """The new year began between preparing the entry and numbering it: start again, so
-    the number's year is the year of its presentation instant (the rollback returns the
-    number taken in the old year)."""
 
 
 def _register(
@@ -192,6 +196,7 @@ def _register(
     registrado_por,
     idempotency_key,
     before_number,
+    commit: bool,
 ) -> Asiento:
     provisional = timezone.now()
     provisional_effective = effective_instant(provisional)
@@ -256,6 +261,7 @@ def _register(
     digest = chain.asiento_digest(asiento, partes, docs)
     postgres = connection.vendor == "postgresql"
     if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
+        ensure_counter(asiento.year, asiento.direction)
         asiento.pk = pg_insert_children(partes, docs)
         insert_params = pg_prepare_asiento(asiento)
     else:
@@ -279,12 +285,10 @@ def _register(
             asiento,
             insert_params,
             digest=digest,
+            day=timezone.localdate(provisional),
             effective_at=provisional_effective if moved else None,
+            commit=commit,
         )
-        if timezone.localdate(presented_at) != timezone.localdate(provisional):
-            # Crossed midnight (or the new year) since the calendar was asked: start again
-            # (rare); the rollback of this attempt returns the number.
-            raise _YearChangedError
         asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
         asiento.prev_hash, asiento.hash = prev_hash, entry_hash
         asiento._state.adding = False
@@ -294,7 +298,7 @@ def _register(
         contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
         presented_at = timezone.now()
         if timezone.localtime(presented_at).year != asiento.year:
-            raise _YearChangedError
+            raise NotNumberedError  # the new year began since: the rollback returns the number
         if timezone.localdate(presented_at) == timezone.localdate(provisional):
             effective_at = provisional_effective if moved else presented_at
         else:  # crossed midnight since: ask the calendar again (rare)

@@ -1,0 +1,89 @@
+"""The registration that owns its transaction sends the COMMIT with the numbering statement
+(issue 10: the counter row is released by the server, not when the client is scheduled
+again). Its rare paths on PostgreSQL: no counter yet, and midnight crossed between
+preparing and numbering — nothing half-written, no number lost (REG-4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from registro.models import Asiento, AsientoDocumento, AsientoInteresado, Contador
+from registro.services import numbering
+from tests.registro.conftest import (  # noqa: F401 - fixtures used below
+    oficina_sede,
+    urbanismo,
+)
+from tests.registro.conftest import register as register  # noqa: F401
+
+pytestmark = pytest.mark.integration
+
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+@pytest.fixture
+def owned(transactional_db, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-band COMMIT is PostgreSQL's (set DATABASE_URL)")
+    assert not connection.in_atomic_block  # asiento_register opens the transaction
+    monkeypatch.setattr(
+        "registro.services.receipts.justificante_enqueue", lambda *, asiento_id: True
+    )
+
+
+def _no_orphans() -> None:
+    entries = set(Asiento.objects.values_list("pk", flat=True))
+    assert set(AsientoInteresado.objects.values_list("asiento_id", flat=True)) <= entries
+    assert set(AsientoDocumento.objects.values_list("asiento_id", flat=True)) <= entries
+
+
+def test_reg4_a_counter_this_process_believed_in_is_gone_the_entry_is_numbered_1(owned, register):
+    first = register()
+    assert first.numero.endswith("/00000001")
+    # The counter disappears (a restore, a test flush) while the process still knows it.
+    Asiento.objects.all().delete()
+    Contador.objects.all().delete()
+    assert numbering._counters, "the process remembers the counter it created"
+
+    again = register()
+
+    assert again.numero.endswith("/00000001")
+    assert Contador.objects.get(year=again.year, direction="E").last_seq == 1
+    assert Asiento.objects.count() == 1
+    _no_orphans()
+
+
+def test_reg4_midnight_crossed_before_numbering_starts_again_under_the_new_year(
+    owned, register, monkeypatch
+):
+    from django.utils import timezone
+
+    instants = iter(
+        [
+            datetime(2026, 12, 31, 23, 59, 59, 999000, tzinfo=MADRID),  # prepared
+            datetime(2027, 1, 1, 0, 0, 0, 1000, tzinfo=MADRID),  # numbered: a new year
+            datetime(2027, 1, 1, 0, 0, 0, 2000, tzinfo=MADRID),  # second attempt prepared
+            datetime(2027, 1, 1, 0, 0, 0, 3000, tzinfo=MADRID),  # second attempt numbered
+        ]
+    )
+    monkeypatch.setattr(timezone, "now", lambda: next(instants))
+
+    asiento = register()
+
+    assert asiento.numero == "2027/E/00000001"
+    assert asiento.presented_at == datetime(2027, 1, 1, 0, 0, 0, 3000, tzinfo=MADRID)
+    # The first attempt wrote nothing: no 2026 number taken, no orphaned party or document.
+    assert not Contador.objects.filter(year=2026, last_seq__gt=0).exists()
+    assert list(Asiento.objects.values_list("year", "seq")) == [(2027, 1)]
+    _no_orphans()
+
+
+def test_reg4_the_same_key_twice_in_owned_transactions_is_one_entry(owned, register):
+    a = register(idempotency_key="doble-clic")
+    b = register(idempotency_key="doble-clic")
+    assert a.pk == b.pk
+    assert Asiento.objects.count() == 1
+    _no_orphans()
