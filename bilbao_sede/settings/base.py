@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bilbao_sede.admin_site.SedeAdminConfig",  # django.contrib.admin, navigation cached
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
