@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bilbao_sede.admin_utils import LargeTableAdminMixin, nif_search
@@ -114,7 +115,14 @@ class AsientoAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
     own index), the pending receipts (partial index); direction and channel are large
     shares of the table, so the newest-first scan finds a page at once."""
 
-    list_display = ["numero_display", "presented_at", "effective_at", "canal", "resumen", "estado"]
+    list_display = [
+        "numero_display",
+        "presented_display",
+        "effective_display",
+        "canal",
+        "resumen",
+        "estado",
+    ]
     list_filter = [
         ("presented_at", admin.DateFieldListFilter),
         "direction",
@@ -133,6 +141,20 @@ class AsientoAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
     @admin.display(description=_("número"), ordering="seq")
     def numero_display(self, obj: Asiento) -> str:
         return obj.numero
+
+    # The instants as the registry book writes them (numbers, Bilbao time): the locale's
+    # long format costs a translated month name per cell, 100 cells a page.
+    @admin.display(description=_("fecha y hora de presentación"), ordering="presented_at")
+    def presented_display(self, obj: Asiento) -> str:
+        return _instant(obj.presented_at, "%d/%m/%Y %H:%M:%S")
+
+    @admin.display(description=_("fecha y hora efectiva"), ordering="effective_at")
+    def effective_display(self, obj: Asiento) -> str:
+        return _instant(obj.effective_at, "%d/%m/%Y %H:%M")
+
+
+def _instant(value, fmt: str) -> str:
+    return timezone.localtime(value).strftime(fmt) if value else "—"
 
 
 @admin.register(Contador)

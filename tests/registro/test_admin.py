@@ -173,3 +173,16 @@ def test_a_full_text_search_pages_by_key_keep_the_lists_order(volume_admin):
         .values_list("pk", flat=True)
     )
     assert pages == expected[: len(pages)] and len(set(pages)) == len(pages) > 50
+
+
+def test_the_changelist_writes_the_instants_in_bilbao_time(admin_client, register):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 3, 7, 18, 30, 5, tzinfo=ZoneInfo("Europe/Madrid"))):
+        register()  # a Saturday: effective the next working day at 00:00
+    page = admin_client.get(URL).content.decode()
+    assert "07/03/2026 18:30:05" in page
+    assert "09/03/2026 00:00" in page
