@@ -420,22 +420,6 @@ class Definition:
                     return step
         return None
 
-    def prefill(self, identity: Mapping[str, str]) -> dict:
-        """Initial data from the identified person (name, NIF, email)."""
-        data: dict = {}
-        props = self.schema.get("properties", {})
-        if "solicitante" in props:
-            sol = {
-                k: v
-                for k, v in identity.items()
-                if v and k in props["solicitante"].get("properties", {})
-            }
-            if sol:
-                data["solicitante"] = sol
-        if "notificacion" in props and identity.get("email"):
-            data["notificacion"] = {"canal": "electronica", "email": identity["email"]}
-        return data
-
     def summary(self, data: Any, lang: str) -> list[dict]:
         """The answers for the review page and the application PDF, step by step."""
         out = []

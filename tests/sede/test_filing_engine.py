@@ -245,9 +245,8 @@ class TestConditionsAndGroups:
         assert set(errors) == {"/miembros/1/fecha_nacimiento", "/miembros/1/parentesco"}
 
 
-def test_prefill_takes_email_and_summary_shows_labels():
+def test_summary_shows_labels():
     d = definition("instancia-general")
-    assert d.prefill({"email": "a@b.org"})["notificacion"]["email"] == "a@b.org"
     summary = d.summary({"solicitante": {"tipo_persona": "fisica", "nif": "12345678Z"}}, "eu")
     first = summary[0]["fieldsets"][0]["values"]
     assert ("Pertsona mota", "Persona física") in first or (
