@@ -103,13 +103,12 @@ class FilingScope:
 
 def filing_scope(user: User) -> FilingScope:
     """The user's ``FilingScope``, kept on the user object for the rest of the request."""
-    from apoderamientos.selectors import interesado_of_user, representados_of
+    from apoderamientos.selectors import interesado_and_representados
 
     cached = getattr(user, "_sede_filing_scope", None)
     if cached is not None:
         return cached
-    own = interesado_of_user(user)
-    represented = representados_of(own)
+    own, represented = interesado_and_representados(user)  # one query on PostgreSQL
     interesados = set(represented.everywhere)
     if own is not None:
         interesados.add(own.pk)
