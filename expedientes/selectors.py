@@ -406,16 +406,15 @@ class CitizenScope:
 
 
 def citizen_scope(user) -> CitizenScope:
-    from apoderamientos.decision import person_interesado
-    from apoderamientos.selectors import representados_of
+    from apoderamientos.selectors import interesado_and_representados
 
     cached = getattr(user, "_expedientes_citizen_scope", None)
     if cached is not None:
         return cached
-    own = person_interesado(user) if getattr(user, "is_authenticated", False) else None
+    # The person's interesado (by user, else by NIF) and whom it represents: one query.
+    own, represented = interesado_and_representados(user)
     scope = CitizenScope()
     if own is not None:
-        represented = representados_of(own)
         scope = CitizenScope(
             interesados=frozenset({own.pk, *represented.everywhere}),
             by_procedure=tuple(represented.procedure_groups()),

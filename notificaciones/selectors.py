@@ -35,14 +35,12 @@ class Alcance:
 
 
 def alcance_of(user) -> Alcance:
-    from apoderamientos.decision import person_interesado
-    from apoderamientos.selectors import representados_of
+    from apoderamientos.selectors import interesado_and_representados
 
     cached = getattr(user, "_notificaciones_alcance", None)
     if cached is not None:
         return cached
-    own = person_interesado(user)
-    represented = representados_of(own)
+    own, represented = interesado_and_representados(user)  # one query on PostgreSQL
     interesados = set(represented.everywhere) | ({own.pk} if own is not None else set())
     alcance = Alcance(
         interesados=frozenset(interesados),

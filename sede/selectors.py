@@ -103,13 +103,12 @@ class FilingScope:
 
 def filing_scope(user: User) -> FilingScope:
     """The user's ``FilingScope``, kept on the user object for the rest of the request."""
-    from apoderamientos.selectors import interesado_of_user, representados_of
+    from apoderamientos.selectors import interesado_and_representados
 
     cached = getattr(user, "_sede_filing_scope", None)
     if cached is not None:
         return cached
-    own = interesado_of_user(user)
-    represented = representados_of(own)
+    own, represented = interesado_and_representados(user)  # one query on PostgreSQL
     interesados = set(represented.everywhere)
     if own is not None:
         interesados.add(own.pk)
@@ -146,6 +145,27 @@ def presentacion_for_user(user: User, public_id) -> Presentacion:
 # --- Mi carpeta ------------------------------------------------------------------------
 
 MI_CARPETA_PAGE_SIZE = 10
+
+
+# The columns Mi carpeta's lists show (sede/templates/sede/mi_carpeta/*.html): only these
+# are read, so each section's query is a fraction of the SQL to build and of the rows to
+# turn into objects (Procedimiento alone has some forty columns).
+def _PERSON_COLUMNS(path: str) -> tuple[str, ...]:  # noqa: N802 - a constant of a path
+    """What ``Interesado.display_name`` reads."""
+    return tuple(
+        f"{path}__{name}" for name in ("tipo", "nombre", "apellido1", "apellido2", "razon_social")
+    )
+
+
+_TITLE = ("title_es", "title_eu")
+_SOLICITUD_COLUMNS = (
+    "public_id",
+    "submitted_at",
+    *(f"procedimiento__{c}" for c in _TITLE),
+    "asiento__year",
+    "asiento__direction",
+    "asiento__seq",
+)
 
 
 @dataclass
@@ -207,7 +227,9 @@ def presentaciones_page(
     else:
         qs = Presentacion.objects.filter(scope.rule(), keyset)
     rows = list(
-        qs.select_related("procedimiento", "asiento", "interesado").order_by(*ordering)[:limit]
+        qs.select_related("procedimiento", "asiento", "interesado")
+        .only(*_PERSON_COLUMNS("interesado"), *_SOLICITUD_COLUMNS)
+        .order_by(*ordering)[:limit]
     )
     next_cursor = _cursor_of(rows[page_size - 1]) if len(rows) > page_size else None
     return KeysetPage(rows=rows[:page_size], next_cursor=next_cursor, is_first=after is None)
@@ -220,6 +242,7 @@ def representaciones_of(user: User):
     return (
         Apoderamiento.objects.visible_to(_own_interesado(user))
         .select_related("apoderado")
+        .only("numero", "tipo", "estado", "valid_until", *_PERSON_COLUMNS("apoderado"))
         .prefetch_related("poderdantes")
         .order_by("-registered_at", "-pk")
     )
@@ -235,6 +258,14 @@ def expedientes_of(user: User):
             user, CitizenScope(interesados=scope.interesados, by_procedure=scope.by_procedure)
         )
         .select_related("procedimiento", "flujo")
+        .only(
+            "identificador",
+            "opened_at",
+            "estado",
+            "fase",
+            "flujo__fases",
+            *(f"procedimiento__{c}" for c in _TITLE),
+        )
         .order_by("-opened_at", "-pk")
     )
 
@@ -254,11 +285,27 @@ def pagos_of(user: User):
     """The payments the user made (pagos' own rule: one's own only)."""
     from pagos.selectors import pagos_of_user
 
-    return pagos_of_user(user).order_by("-created_at", "-pk")
+    return (
+        pagos_of_user(user)
+        .select_related(None)  # the list does not show the procedure
+        .only("public_id", "concept_es", "concept_eu", "amount_cents", "estado", "created_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _borradores_listed(user: User):
+    """The user's drafts with the columns Mi carpeta shows (not the answers)."""
+    return borradores_of(user).only(
+        "public_id",
+        "updated_at",
+        "expires_at",
+        *(f"procedimiento__{c}" for c in _TITLE),
+        *_PERSON_COLUMNS("on_behalf_of"),
+    )
 
 
 MI_CARPETA_SOURCES = {
-    "borradores": borradores_of,
+    "borradores": _borradores_listed,
     "expedientes": expedientes_of,
     "notificaciones": notificaciones_of,
     "apoderamientos": representaciones_of,

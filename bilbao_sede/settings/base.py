@@ -108,6 +108,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with the plain widgets written out in Python: the same HTML
+# without a template render per option and per attribute list (bilbao_sede/form_renderer.py).
+FORM_RENDERER = "bilbao_sede.form_renderer.FastWidgetRenderer"
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
