@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bilbao_sede.widgets import Select
 from identidad.constants import TipoPersona
 from identidad.models import Interesado, Unidad
 from identidad.validators import normalize_nif, validate_nif
@@ -40,7 +39,6 @@ class BookSearchForm(forms.Form):
         queryset=Unidad.objects.none(),
         required=False,
         empty_label=_("Todas"),
-        widget=Select,  # every unit of the council: rendered without a template per option
     )
     direction = forms.ChoiceField(
         label=_("Sentido"),
