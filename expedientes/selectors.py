@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from identidad.roles import Role
@@ -140,7 +141,10 @@ def _tray_merged(user, filters: TrayFilters, offset: int, limit: int):
         units = sorted(scope.unit_ids)
         if filters.unidad:
             units = [u for u in units if u == filters.unidad]
-        parts += [base.filter(unidad_id=u) for u in units]
+        # The unit as a bigint, the column's type: an integer literal is a cross-type
+        # comparison that the (unit, trigrams) GIN index of the word search cannot serve
+        # (migration 0006); the tray's btree index takes either.
+        parts += [base.filter(unidad_id=Cast(Value(u), BigIntegerField())) for u in units]
     sqls: list[str] = []
     params: list = []
     for part in parts:
