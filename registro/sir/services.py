@@ -509,7 +509,7 @@ def _load_outgoing(intercambio: Intercambio) -> Intercambio:
         return intercambio
     ids = {asiento.unidad_origen_id, asiento.unidad_destino_id} - {None}
     if ids:
-        unidades = Unidad.objects.in_bulk(ids)
+        unidades = Unidad.objects.order_by().in_bulk(ids)
         for name in ("unidad_origen", "unidad_destino"):
             pk = getattr(asiento, f"{name}_id")
             if pk in unidades:
