@@ -72,3 +72,41 @@ class SessionRefreshMiddleware:
             if now - int(session.get(self.KEY, 0)) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
+
+
+class MachineEndpointMiddleware:
+    """Machine-to-machine endpoints go straight to their view, past the browser machinery
+    they do not use: sessions, the SAML session, locale, CSRF, the user and its second
+    factor, messages, staff sessions, axes (staff logins) and the replica pin. Each such
+    view authenticates every request itself (the SIR inbound endpoint: the peer's Bearer
+    token, ``registro.sir.api.PeerToken``) and answers XML.
+
+    Placed right after ``SecurityMiddleware`` (HTTPS redirect, HSTS and nosniff still apply).
+    Kept here: host validation (``ALLOWED_HOSTS``, as ``CommonMiddleware`` would), the clear
+    503 when the database is unreachable, and the security headers of every answer.
+    """
+
+    PATHS = frozenset({"/api/registro/sir/mensajes/"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info not in self.PATHS:
+            return self.get_response(request)
+        from django.urls import resolve
+
+        request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
+        match = resolve(request.path_info)
+        request.resolver_match = match
+        try:
+            response = match.func(request, *match.args, **match.kwargs)
+            if callable(getattr(response, "render", None)):  # DRF's Response, as the handler
+                response = response.render()
+        except Exception as exc:
+            response = DatabaseUnavailableMiddleware.process_exception(None, request, exc)
+            if response is None:
+                raise
+        response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

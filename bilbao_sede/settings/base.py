@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bilbao_sede.health.HealthMiddleware",  # /healthz, /readyz: before host checks
     "django.middleware.security.SecurityMiddleware",
+    "bilbao_sede.middleware.MachineEndpointMiddleware",  # SIR inbound: its view, its token
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bilbao_sede.middleware.SessionRefreshMiddleware",  # idle expiry, one save a minute

@@ -25,6 +25,9 @@ from .constants import MAX_DESCRIPCION_MENSAJE, TipoMensaje
 FICHERO_ROOT = "Fichero_Intercambio_SICRES_4"
 CONTROL_ROOT = "De_Control"
 IDENTIFICADOR_RE = re.compile(r"^(?P<entidad>[A-Z0-9]{1,21})_(?P<yy>\d{2})_(?P<seq>\d{8})$")
+# What follows the Identificador_Intercambio in an Identificador_Fichero (one pattern, not
+# one compiled per message): ``_<NN>_<NNNN>[.ext]``.
+FICHERO_SUFFIX_RE = re.compile(r"_\d{2}_(\d{4})(\.[A-Za-z0-9]{1,5})?$")
 
 
 class InvalidMessageError(Exception):
@@ -289,11 +292,12 @@ def read_fichero(root: etree._Element) -> Fichero:
     seen: set[str] = set()
     for node in root.findall("De_Anexo"):
         identificador_fichero = node.findtext("Identificador_Fichero") or ""
-        seq = re.match(
-            rf"^{re.escape(identificador)}_\d{{2}}_(\d{{4}})(\.[A-Za-z0-9]{{1,5}})?$",
-            identificador_fichero,
-        )
-        if seq is None or identificador_fichero in seen:
+        seq = FICHERO_SUFFIX_RE.match(identificador_fichero, len(identificador))
+        if (
+            seq is None
+            or not identificador_fichero.startswith(identificador)
+            or identificador_fichero in seen
+        ):
             raise InvalidMessageError(
                 CodigoError.IDENTIFICADOR,
                 f"Identificador_Fichero {identificador_fichero[:50]!r} is not "

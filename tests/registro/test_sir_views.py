@@ -284,6 +284,38 @@ def test_the_inbound_endpoint_answers_503_without_the_xsds(client, settings, tmp
     assert response.status_code == 503
 
 
+def test_the_inbound_endpoint_skips_the_browser_machinery_not_its_checks(
+    client, settings, register, oficina_sede
+):
+    """Issue 18: the machine endpoint goes straight to its view (no session, CSRF, locale,
+    user), but the host is still validated, the token still required, and the answer still
+    carries the security headers."""
+    settings.REGISTRO_SIR_INBOUND_TOKEN = "s3cret-token"
+    data = remote_fichero(
+        register(), identificador=f"{REMOTE}_26_00000001", destino=oficina_sede.code
+    )
+    client.cookies["sessionid"] = "not-a-session"
+    response = client.post(
+        INBOUND, data, content_type="application/xml", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
+    assert response.status_code == 200
+    assert read(response.content)["Tipo_Mensaje"] == TipoMensaje.ACK
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
+    vary = response.get("Vary", "")
+    assert "Cookie" not in vary and "Accept-Language" not in vary  # no session, no locale
+    assert not response.cookies
+    other_host = client.post(
+        INBOUND,
+        data,
+        content_type="application/xml",
+        HTTP_AUTHORIZATION="Bearer s3cret-token",
+        HTTP_HOST="evil.example",
+    )
+    assert other_host.status_code == 400
+    assert Intercambio.objects.count() == 1
+
+
 def test_the_trays_speak_basque(client, clerk, incoming):
     client.force_login(clerk)
     page = client.get("/eu" + reverse("registro:sir_entrada")).content.decode()

@@ -38,6 +38,23 @@ def parse_peers(raw: str | dict) -> dict[str, dict[str, str]]:
 class LocalPeerBackend(SirBackend):
     def __init__(self) -> None:
         self.session = requests.Session()
+        # The environment (proxies, CA bundle) is read once per peer, not on every message:
+        # requests re-reads it per request (``trust_env``), a third of its cost here. Not
+        # trusting it per request also keeps a ~/.netrc from replacing the Bearer token.
+        self.session.trust_env = False
+        self._environment: dict[str, dict] = {}
+
+    def _settings(self, url: str) -> dict:
+        settings_ = self._environment.get(url)
+        if settings_ is None:
+            env = requests.Session()  # trust_env: what requests would read for this URL
+            merged = env.merge_environment_settings(url, {}, None, None, None)
+            settings_ = self._environment[url] = {
+                "proxies": merged["proxies"],
+                "verify": merged["verify"],
+                "cert": merged["cert"],
+            }
+        return settings_
 
     @cached_property
     def peers(self) -> dict[str, dict[str, str]]:
@@ -59,6 +76,7 @@ class LocalPeerBackend(SirBackend):
                     "Authorization": f"Bearer {peer['token']}",
                 },
                 timeout=(5, settings.REGISTRO_SIR_TIMEOUT),
+                **self._settings(peer["url"]),
             )
         except requests.RequestException as exc:
             raise TransporteError(f"{destino}: {exc.__class__.__name__}: {exc}"[:300]) from exc
