@@ -43,6 +43,7 @@ class TestSealedReceipt:
         text = "\n".join(pdf_pages_text(data))
         assert asiento.numero in text
         assert "Justificante de registro" in text
+        assert "{#" not in text and "#}" not in text  # no template comment printed
         assert hashlib.sha256(content).hexdigest() in text.replace(" ", "").replace("\n", "")
         version = DocumentoVersion.objects.get(pk=asiento.justificante_version_id)
         assert version.csv == asiento.justificante_csv
