@@ -43,6 +43,7 @@ class TestSealedReceipt:
         text = "\n".join(pdf_pages_text(data))
         assert asiento.numero in text
         assert "Justificante de registro" in text
+        assert "{#" not in text and "#}" not in text  # no template comment printed
         assert hashlib.sha256(content).hexdigest() in text.replace(" ", "").replace("\n", "")
         version = DocumentoVersion.objects.get(pk=asiento.justificante_version_id)
         assert version.csv == asiento.justificante_csv
@@ -67,6 +68,38 @@ class TestSealedReceipt:
         for page in pages:
             assert code in page.replace(" ", "") or code in page
             assert "/verificar/" in page
+
+    def test_reg5_the_qr_on_every_page_encodes_the_verification_url_with_sharp_modules(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        import io
+
+        import pikepdf
+        import qrcode
+        from pikepdf import PdfImage
+
+        from registro.justificante import csv_url
+
+        asiento = register_and_commit(register, django_capture_on_commit_callbacks)
+        qr = qrcode.QRCode(border=1)
+        qr.add_data(csv_url(asiento.justificante_csv, language=asiento.idioma))
+        qr.make(fit=True)
+        expected = qr.get_matrix()  # True = dark module, with the 1-module quiet zone
+        with pikepdf.open(io.BytesIO(sealed_receipt_bytes(asiento))) as pdf:
+            assert len(pdf.pages) >= 1
+            for page in pdf.pages:
+                images = list(page.get_images().values())
+                assert len(images) == 1
+                image = images[0]
+                # PDF/A forbids interpolation; without it the modules stay sharp when zoomed.
+                assert image.get("/Interpolate") is False
+                pixels = PdfImage(image).as_pil_image().convert("L")
+                assert pixels.size == (len(expected), len(expected))
+                drawn = [
+                    [pixels.getpixel((x, y)) < 128 for x in range(pixels.width)]
+                    for y in range(pixels.height)
+                ]
+                assert drawn == expected
 
     def test_reg5_the_receipt_is_in_the_filers_language(self, register):
         asiento = register(idioma="eu")
