@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
+from django.template.backends.django import DjangoTemplates as DjangoTemplatesBackend
 from django.template.base import render_value_in_context
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeData, mark_safe
@@ -149,7 +151,8 @@ class FastWidgetRenderer(DjangoTemplates):
         """The fast paths whose templates are Django's stock ones in this project."""
 
         def stock(name: str) -> bool:
-            origin = Path(self.engine.get_template(name).origin.name)
+            engine = cast(DjangoTemplatesBackend, self.engine).engine  # the template Engine
+            origin = Path(engine.get_template(name).origin.name)
             return origin.is_relative_to(_STOCK_DIR)
 
         out = {}
