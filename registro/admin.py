@@ -3,13 +3,13 @@
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bilbao_sede.admin_utils import LargeTableAdminMixin, nif_search
 
 from .models import Asiento, AsientoDocumento, AsientoInteresado, Contador, Intercambio, Oficina
 from .selectors import parse_numero
+from .templatetags.registro_fechas import fecha_hora, fecha_hora_minutos
 
 
 @admin.register(Oficina)
@@ -146,15 +146,11 @@ class AsientoAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
     # long format costs a translated month name per cell, 100 cells a page.
     @admin.display(description=_("fecha y hora de presentación"), ordering="presented_at")
     def presented_display(self, obj: Asiento) -> str:
-        return _instant(obj.presented_at, "%d/%m/%Y %H:%M:%S")
+        return fecha_hora(obj.presented_at) or "—"
 
     @admin.display(description=_("fecha y hora efectiva"), ordering="effective_at")
     def effective_display(self, obj: Asiento) -> str:
-        return _instant(obj.effective_at, "%d/%m/%Y %H:%M")
-
-
-def _instant(value, fmt: str) -> str:
-    return timezone.localtime(value).strftime(fmt) if value else "—"
+        return fecha_hora_minutos(obj.effective_at) or "—"
 
 
 @admin.register(Contador)
