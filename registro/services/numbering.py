@@ -157,12 +157,16 @@ _counters: set[tuple[str, int, str]] = set()
 
 def ensure_counter(year: int, direction: str) -> None:
     """The (year, direction) counter exists (one statement the first time in a process)."""
+    from django.db import transaction
+
     key = (connection.settings_dict["NAME"], year, direction)
     if key not in _counters:
         Contador.objects.bulk_create(
             [Contador(year=year, direction=direction)], ignore_conflicts=True
         )
-        _counters.add(key)
+        # Remembered once committed: a counter created by a transaction that rolls back
+        # must not be believed in by the other threads of this process.
+        transaction.on_commit(lambda: _counters.add(key))
 
 
 def forget_counters() -> None:
