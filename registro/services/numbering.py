@@ -3,10 +3,12 @@ PostgreSQL, ONE statement that takes the number, the presentation instant and th
 hash on the counter row and inserts the entry row with them (``pg_number_and_insert``): the
 counter lock is held for that statement and the commit, nothing else.
 
-When the registration owns its transaction, the COMMIT travels in the same round trip as
-that statement (``commit=True``): the server releases the counter row the moment the entry
-is written, without waiting for the client to be scheduled again to send the COMMIT — on a
-busy machine that wait, not the statement, is what kept the row locked (issue 10).
+When the registration owns its transaction, the whole of it travels in ONE round trip
+(``pg_register_one_trip``): BEGIN, the parties and documents, the numbering statement, the
+COMMIT and the entry read back. The server releases the counter row the moment the entry is
+written, without waiting for the client to be scheduled again to send the COMMIT — on a busy
+machine that wait, not the statement, is what kept the row locked (issue 10) — and the
+registration costs one round trip instead of four.
 """
 
 from __future__ import annotations
@@ -29,32 +31,51 @@ def _pg_columns(model) -> tuple[list, str]:
 
 
 @functools.cache
-def _pg_children_sql(n_partes: int, n_docs: int) -> str:
+def _pg_children_sql(n_partes: int, n_docs: int, named: bool = False) -> str:
+    """One statement: the entry's id drawn from its sequence, and its parties and documents
+    inserted under it. Positional parameters, or ``%(c<i>)s`` ones when ``named``."""
     asiento = Asiento._meta.db_table
     sql = [f"WITH i AS (SELECT nextval(pg_get_serial_sequence('{asiento}', 'id')) AS id)"]
+    index = 0
     for name, model, count in (
         ("p", AsientoInteresado, n_partes),
         ("d", AsientoDocumento, n_docs),
     ):
         if count:
             cols, one = _pg_columns(model)
+            rows = []
+            for _row in range(count):
+                if named:
+                    one = (
+                        "("
+                        + ", ".join(
+                            f"%(c{index + j})s::{f.db_type(connection)}" for j, f in enumerate(cols)
+                        )
+                        + ")"
+                    )
+                    index += len(cols)
+                rows.append(one)
             sql.append(
                 f", {name} AS (INSERT INTO {model._meta.db_table} "
                 f"(asiento_id, {', '.join(f.column for f in cols)}) "
-                f"SELECT i.id, v.* FROM i CROSS JOIN (VALUES {', '.join([one] * count)}) AS v)"
+                f"SELECT i.id, v.* FROM i CROSS JOIN (VALUES {', '.join(rows)}) AS v)"
             )
     sql.append(" SELECT id FROM i")
     return "".join(sql)
 
 
-def pg_insert_children(partes: list, docs: list) -> int:
+def _children_params(partes: list, docs: list) -> list:
     params: list = []
     for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
         cols = _pg_columns(model)[0]
         for row in rows:
             params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in cols]
+    return params
+
+
+def pg_insert_children(partes: list, docs: list) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(_pg_children_sql(len(partes), len(docs)), params)
+        cursor.execute(_pg_children_sql(len(partes), len(docs)), _children_params(partes, docs))
         return cursor.fetchone()[0]
 
 
@@ -111,16 +132,25 @@ def _pg_number_sql() -> tuple[list, str]:
 _RETURNING = " RETURNING seq, presented_at, effective_at, prev_hash, hash"
 
 
+_CURRENT_ID = "currval(pg_get_serial_sequence('{table}', 'id'))"
+
+
 @functools.cache
-def _pg_commit_sql() -> str:
-    """The numbering statement, the COMMIT and the entry's late columns read back in a new
-    transaction (the one the caller's ``atomic`` block then commits), in ONE round trip.
-    An error stops the string where it happens: nothing after it runs."""
+def _pg_one_trip_sql(n_partes: int, n_docs: int) -> str:
+    """A whole owned registration in ONE round trip, from autocommit: BEGIN, the parties and
+    documents under a new id (before any lock), the numbering statement for that id, COMMIT,
+    and the entry's late columns read back. The counter row is locked from the numbering
+    statement to the COMMIT, both on the server: no client round trip in between."""
     asiento = Asiento._meta.db_table
+    current = _CURRENT_ID.format(table=asiento)
     return (
-        _pg_number_sql()[1] + "; COMMIT; BEGIN; "
-        f"SELECT seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
-        "WHERE id = %(id)s"
+        "BEGIN; "
+        + _pg_children_sql(n_partes, n_docs, named=True)
+        + "; "
+        + _pg_number_sql()[1].replace("%(f_id)s", current)
+        + "; COMMIT; "
+        f"SELECT id, seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
+        f"WHERE id = (SELECT {current})"  # once, so the primary key's index serves it
     )
 
 
@@ -173,41 +203,19 @@ def forget_counters() -> None:
     _counters.clear()
 
 
-def pg_number_and_insert(
-    asiento: Asiento,
-    params: list,
-    *,
-    digest: str,
-    day,
-    effective_at=None,
-    commit: bool = False,
-) -> tuple[int, object, object, str, str]:
-    """Under the lock, in ONE statement: the next number of the entry's (year, direction),
-    its presentation instant, the chain hash, the counter's new head — and the entry row.
-    ``effective_at`` is the effective instant when the calendar moves it (REG-2), else None
-    (the presentation instant); ``day`` is the local day the calendar was asked about.
-    Returns (seq, presented_at, effective_at, prev_hash, hash).
-
-    ``commit=True`` (only for the outermost transaction, with nothing left to write): the
-    COMMIT is sent with the statement; the entry is committed when this returns. Raises
-    ``NotNumberedError`` when nothing was numbered (then nothing was committed: the entry's
-    parties and documents, inserted before, reference an entry that does not exist, and the
-    deferred foreign keys refuse the COMMIT)."""
+def _numbering_params(asiento: Asiento, params: list, *, digest: str, day, effective_at) -> dict:
+    """The named parameters of ``_pg_number_sql`` (see there)."""
     from django.conf import settings
-    from django.db import IntegrityError
     from django.utils import timezone
 
     from ..chain import _instant
 
-    sql = _pg_number_sql()[1]
-    prefix = f"{asiento.year}/{asiento.direction}/"
-    effective_iso = _instant(effective_at) if effective_at is not None else None
     named = dict(zip(_early_names(), params, strict=True))
     named["f_effective_at"] = effective_at
     named.update(
         {
-            "prefix": prefix,
-            "effective": effective_iso,
+            "prefix": f"{asiento.year}/{asiento.direction}/",
+            "effective": _instant(effective_at) if effective_at is not None else None,
             "digest": digest,
             "now": timezone.now(),
             "year": asiento.year,
@@ -217,20 +225,71 @@ def pg_number_and_insert(
             "id": asiento.pk,
         }
     )
+    return named
+
+
+def pg_number_and_insert(
+    asiento: Asiento,
+    params: list,
+    *,
+    digest: str,
+    day,
+    effective_at=None,
+) -> tuple[int, object, object, str, str]:
+    """Under the lock, in ONE statement: the next number of the entry's (year, direction),
+    its presentation instant, the chain hash, the counter's new head — and the entry row,
+    in the caller's transaction. ``effective_at`` is the effective instant when the calendar
+    moves it (REG-2), else None (the presentation instant); ``day`` is the local day the
+    calendar was asked about. Returns (seq, presented_at, effective_at, prev_hash, hash).
+    Raises ``NotNumberedError`` when nothing was numbered."""
+    named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
     with connection.cursor() as cursor:
-        if not commit:
-            cursor.execute(sql + _RETURNING, named)
+        cursor.execute(_pg_number_sql()[1] + _RETURNING, named)
+        row = cursor.fetchone()
+    if row is None:
+        raise NotNumberedError
+    return row
+
+
+def pg_register_one_trip(
+    asiento: Asiento,
+    params: list,
+    partes: list,
+    docs: list,
+    *,
+    digest: str,
+    day,
+    effective_at=None,
+) -> tuple[int, int, object, object, str, str]:
+    """The owned registration's writes in ONE round trip (``_pg_one_trip_sql``); the
+    connection must be in autocommit (no transaction open). Returns (id, seq, presented_at,
+    effective_at, prev_hash, hash) of the committed entry. On any error nothing is committed
+    and the connection is back in autocommit; ``NotNumberedError`` as in
+    ``pg_number_and_insert``, ``IntegrityError`` for a repeated idempotency key."""
+    from django.db import IntegrityError
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
+    named.update({f"c{i}": value for i, value in enumerate(_children_params(partes, docs))})
+    sql = _pg_one_trip_sql(len(partes), len(docs))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, named)
             row = cursor.fetchone()
-            if row is None:
-                raise NotNumberedError
-            return row
-        try:
-            cursor.execute(_pg_commit_sql(), named)
-        except IntegrityError as exc:
-            if getattr(exc.__cause__, "pgcode", None) == "23503":  # foreign_key_violation
-                raise NotNumberedError from exc
-            raise
-        return cursor.fetchone()
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "pgcode", None) == "23503":  # foreign_key_violation
+            raise NotNumberedError from exc
+        raise
+    finally:
+        raw = connection.connection
+        if raw is not None and raw.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+            # An error before the COMMIT left our BEGIN's transaction open (aborted). In
+            # autocommit psycopg2's rollback() sends nothing: say it.
+            with raw.cursor() as rollback:
+                rollback.execute("ROLLBACK")
+    if row is None:
+        raise NotNumberedError
+    return row
 
 
 def take_number(year: int, direction: str) -> tuple[int, int, str]:

@@ -32,6 +32,7 @@ from .numbering import (
     pg_insert_children,
     pg_number_and_insert,
     pg_prepare_asiento,
+    pg_register_one_trip,
     take_number,
 )
 from .validation import Cleaned, validate_registration
@@ -138,31 +139,39 @@ def asiento_register(
     # File bytes go to storage before the transaction (content-addressed, so a rollback
     # leaves nothing half-named and a retry reuses the same blob).
     stored = [store(doc) for doc in cleaned.documentos]
-    # The registration owns its transaction unless the caller already holds one: then the
-    # COMMIT can travel with the numbering statement (``pg_number_and_insert(commit=True)``).
-    owns = not transaction.get_connection().in_atomic_block
+    # On PostgreSQL, a registration that owns its transaction (the caller holds none and
+    # has no bookkeeping of its own to write) sends all its writes, the COMMIT included, in
+    # ONE round trip (``pg_register_one_trip``); otherwise it writes in an atomic block.
+    one_trip = (
+        connection.vendor == "postgresql"
+        and before_number is None
+        and not transaction.get_connection().in_atomic_block
+    )
+    fields = {
+        "cleaned": cleaned,
+        "stored": stored,
+        "unidad_origen": unidad_origen,
+        "unidad_destino": unidad_destino,
+        "resumen": resumen,
+        "expone": expone or "",
+        "solicita": solicita or "",
+        "procedimiento": procedimiento,
+        "formulario": formulario,
+        "representacion_id": representacion_id,
+        "representacion_data": representacion_data,
+        "documentacion_fisica": documentacion_fisica,
+        "idioma": idioma,
+        "registrado_por": registrado_por,
+        "idempotency_key": idempotency_key,
+    }
     for attempt in (1, 2):
         try:
+            if one_trip:
+                asiento = _register(**fields, before_number=None, one_trip=True)
+                receipts.justificante_enqueue(asiento_id=asiento.pk)  # committed already
+                return asiento
             with transaction.atomic():
-                return _register(
-                    cleaned=cleaned,
-                    stored=stored,
-                    unidad_origen=unidad_origen,
-                    unidad_destino=unidad_destino,
-                    resumen=resumen,
-                    expone=expone or "",
-                    solicita=solicita or "",
-                    procedimiento=procedimiento,
-                    formulario=formulario,
-                    representacion_id=representacion_id,
-                    representacion_data=representacion_data,
-                    documentacion_fisica=documentacion_fisica,
-                    idioma=idioma,
-                    registrado_por=registrado_por,
-                    idempotency_key=idempotency_key,
-                    before_number=before_number,
-                    commit=owns,
-                )
+                return _register(**fields, before_number=before_number, one_trip=False)
         except NotNumberedError:
             # The first entry of a year in this direction (no counter yet), or midnight
             # crossed since the calendar was asked: nothing was written; start again.
@@ -196,8 +205,11 @@ def _register(
     registrado_por,
     idempotency_key,
     before_number,
-    commit: bool,
+    one_trip: bool,
 ) -> Asiento:
+    """The entry's rows. ``one_trip`` (PostgreSQL, from autocommit): written and committed
+    in one round trip, the receipt left to the caller to publish; otherwise written in the
+    caller's transaction, the receipt published when it commits."""
     provisional = timezone.now()
     provisional_effective = effective_instant(provisional)
     asiento = Asiento(
@@ -260,6 +272,23 @@ def _register(
     ]
     digest = chain.asiento_digest(asiento, partes, docs)
     postgres = connection.vendor == "postgresql"
+    if one_trip:
+        ensure_counter(asiento.year, asiento.direction)
+        # Children first, under an id drawn from the sequence (FKs are deferred), then the
+        # number under the counter lock, the COMMIT, and the late columns read back.
+        moved = provisional_effective != provisional
+        asiento_id, *late = pg_register_one_trip(
+            asiento,
+            pg_prepare_asiento(asiento),
+            partes,
+            docs,
+            digest=digest,
+            day=timezone.localdate(provisional),
+            effective_at=provisional_effective if moved else None,
+        )
+        asiento.pk = asiento_id
+        _numbered(asiento, late, partes, docs)
+        return asiento
     if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
         ensure_counter(asiento.year, asiento.direction)
         asiento.pk = pg_insert_children(partes, docs)
@@ -281,19 +310,14 @@ def _register(
         # ONE statement under the counter lock: number, instant, chain hash, new head and
         # the entry row. A repeated idempotency key fails here; the rollback gives the
         # number back.
-        seq, presented_at, effective_at, prev_hash, entry_hash = pg_number_and_insert(
+        late = pg_number_and_insert(
             asiento,
             insert_params,
             digest=digest,
             day=timezone.localdate(provisional),
             effective_at=provisional_effective if moved else None,
-            commit=commit,
         )
-        asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
-        asiento.prev_hash, asiento.hash = prev_hash, entry_hash
-        asiento._state.adding = False
-        for row in (*partes, *docs):
-            row.asiento = asiento
+        _numbered(asiento, late, partes, docs)
     else:
         contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
         presented_at = timezone.now()
@@ -316,3 +340,13 @@ def _register(
     asiento_id = asiento.pk
     transaction.on_commit(lambda: receipts.justificante_enqueue(asiento_id=asiento_id))
     return asiento
+
+
+def _numbered(asiento: Asiento, late, partes: list, docs: list) -> None:
+    """The entry as stored: its late columns (number, instants, chain hashes) set."""
+    seq, presented_at, effective_at, prev_hash, entry_hash = late
+    asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
+    asiento.prev_hash, asiento.hash = prev_hash, entry_hash
+    asiento._state.adding = False
+    for row in (*partes, *docs):
+        row.asiento = asiento

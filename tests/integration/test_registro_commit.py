@@ -87,3 +87,55 @@ def test_reg4_the_same_key_twice_in_owned_transactions_is_one_entry(owned, regis
     assert a.pk == b.pk
     assert Asiento.objects.count() == 1
     _no_orphans()
+
+
+def test_reg4_an_owned_registration_is_one_round_trip_and_leaves_autocommit(owned, register):
+    from django.test.utils import CaptureQueriesContext
+
+    register()  # the counter of the year exists and this process knows it
+    with CaptureQueriesContext(connection) as queries:
+        asiento = register()
+    assert len(queries) == 1, [q["sql"][:60] for q in queries.captured_queries]
+    assert queries[0]["sql"].startswith("BEGIN; ") and "; COMMIT; " in queries[0]["sql"]
+    assert asiento.numero.endswith("/00000002")
+    stored = Asiento.objects.get(pk=asiento.pk)
+    assert (stored.seq, stored.hash, stored.presented_at) == (2, asiento.hash, asiento.presented_at)
+    assert [p.asiento_id for p in stored.partes.all()] == [asiento.pk]
+    assert connection.get_autocommit() and not connection.in_atomic_block
+
+
+def test_reg4_a_refused_one_trip_rolls_back_and_the_connection_goes_on(owned, register):
+    from django.db import IntegrityError
+
+    first = register(idempotency_key="una-vez")
+    args, kwargs = _one_trip_args(first)
+    # The repeated key fails inside the batch, after its BEGIN: nothing is kept, and the
+    # connection is not left in the aborted transaction.
+    with pytest.raises(IntegrityError):
+        numbering.pg_register_one_trip(*args, **kwargs)
+    assert connection.connection.get_transaction_status() == 0  # idle
+    assert Asiento.objects.count() == 1
+    assert AsientoInteresado.objects.count() == 1
+    assert register().seq == 2  # and no number was lost
+
+
+def _one_trip_args(existing):
+    """The one-trip arguments of an entry with ``existing``'s idempotency key."""
+    from django.utils import timezone
+
+    from registro import chain
+    from registro.models import Asiento as Model
+
+    copy = Model.objects.get(pk=existing.pk)
+    copy.pk = None
+    partes = [
+        AsientoInteresado(
+            interesado_id=p.interesado_id, rol=p.rol, orden=p.orden, nif=p.nif, nombre=p.nombre
+        )
+        for p in existing.partes.all()
+    ]
+    digest = chain.asiento_digest(copy, partes, [])
+    return (copy, numbering.pg_prepare_asiento(copy), partes, []), {
+        "digest": digest,
+        "day": timezone.localdate(),
+    }
