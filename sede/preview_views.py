@@ -22,9 +22,9 @@ from identidad.workspace import staff_permission_required
 from procedimientos.constants import PERMISO_GESTION_CATALOGO
 from procedimientos.formularios.selectors import formulario_for_builder
 
+from .filing.blocks import bind_fields, group_counts, step_blocks
 from .filing.engine import Definition, get
 from .filing.navigation import lang_of
-from .filing_views import _bind, _blocks, _group_counts
 from .forms import AdjuntoForm, StepForm
 
 editor_required = staff_permission_required(PERMISO_GESTION_CATALOGO)
@@ -101,7 +101,7 @@ def formulario_preview(request, pk: int, step_id: str = ""):
     counts = None
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        counts = _group_counts(definition, current, request.POST)
+        counts = group_counts(definition, current, request.POST)
         if action.startswith("add:") and action[4:] in counts:
             counts[action[4:]] += 1
         data, coerce_errors = definition.parse_step(
@@ -128,7 +128,7 @@ def formulario_preview(request, pk: int, step_id: str = ""):
                     return redirect("sede:formulario_preview_end", pk=formulario.pk)
                 return redirect(_step_url(formulario, nxt.id))
             post = request.POST
-    blocks, specs = _blocks(definition, current, data, lang, counts)
+    blocks, specs = step_blocks(definition, current, data, lang, counts)
     form = StepForm(specs, lang=lang, data_json=data, post=post)
     if errors:
         form.set_errors(errors)
@@ -136,7 +136,7 @@ def formulario_preview(request, pk: int, step_id: str = ""):
         others = [m for p, ms in errors.items() if p not in known for m in ms]
         if others:
             form._errors["__all__"] = form.error_class(others)
-    _bind(blocks, form, definition, lang)
+    bind_fields(blocks, form, definition, lang)
     return render(
         request,
         "sede/filing/step.html",

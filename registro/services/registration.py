@@ -277,7 +277,7 @@ def _register(
         # Children first, under an id drawn from the sequence (FKs are deferred), then the
         # number under the counter lock, the COMMIT, and the late columns read back.
         moved = provisional_effective != provisional
-        asiento_id, *late = pg_register_one_trip(
+        asiento_id, *written = pg_register_one_trip(
             asiento,
             pg_prepare_asiento(asiento),
             partes,
@@ -287,7 +287,7 @@ def _register(
             effective_at=provisional_effective if moved else None,
         )
         asiento.pk = asiento_id
-        _numbered(asiento, late, partes, docs)
+        _numbered(asiento, written, partes, docs)
         return asiento
     if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
         ensure_counter(asiento.year, asiento.direction)
