@@ -38,6 +38,7 @@ Every changelist built on this is checked in the PostgreSQL suite with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
@@ -95,12 +96,19 @@ class LargeTableAdminMixin:
     """See the module docstring. Set ``exact_searches`` and/or ``fulltext_fields``."""
 
     paginator = CappedCountPaginator
+    # Django's page with the rows written in Python (bilbao_sede/admin_list.py).
+    change_list_template: ClassVar[Any] = "admin/large_table/change_list.html"
     list_per_page = 50  # half Django's 100: the page's cost is mostly rendering its rows
     show_full_result_count = False
     date_hierarchy = None
     exact_searches: Sequence[ExactSearch] = ()
     fulltext_fields: Sequence[str] = ()
     fulltext_config = FULLTEXT_CONFIG
+
+    def get_changelist(self, request, **kwargs):
+        from bilbao_sede.admin_list import LargeTableChangeList
+
+        return LargeTableChangeList
 
     def get_search_fields(self, request):
         # Only to show the search box; get_search_results decides how to search.
