@@ -132,6 +132,7 @@ class AsientoAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
     ]
     exact_searches = [numero_search, nif_search(AsientoInteresado, "asiento_id")]
     fulltext_fields = ["resumen"]
+    fulltext_bucketed = True  # registro/migrations/0010
     search_help_text = _(
         "Número de asiento (2026/E/00000042), NIF de una parte o palabras del resumen."
     )

@@ -67,3 +67,56 @@ def test_the_admin_index_links_only_what_the_user_may_open(client):
     page = client.get("/admin/").content.decode()
     assert "/admin/registro/asiento/" in page
     assert "/admin/registro/contador/" not in page
+
+
+def _sidebar(html: str) -> str:
+    start = html.index('<button class="sticky toggle-nav-sidebar"')
+    return html[start : html.index("</nav>", start) + len("</nav>")]
+
+
+def _djangos_sidebar(request) -> str:
+    from django.template.loader import get_template
+
+    context = {"request": request, "available_apps": admin.site.get_app_list(request)}
+    return get_template("admin/nav_sidebar.html").render(context)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/registro/asiento/", "/admin/password_change/", "/admin/identidad/user/{pk}/change/"],
+)
+def test_the_kept_sidebar_is_djangos_for_each_page(client, path):
+    """The sidebar rendered once and kept is what Django's template writes for that page:
+    the current app and model marked (aria-current), the user's models only."""
+    root = User.objects.create_superuser("root", password="x")
+    client.force_login(root)
+    for _ in range(2):  # the second page is served from the kept HTML
+        response = client.get(path.format(pk=root.pk))
+        assert response.status_code == 200
+        request = response.wsgi_request
+        request.user = root
+        assert _sidebar(response.content.decode()) == _djangos_sidebar(request).strip()
+    page = _sidebar(response.content.decode())
+    model = "/admin/registro/asiento/" if "asiento" in path else "/admin/identidad/user/"
+    if "password" not in path:
+        assert f'<a href="{model}" aria-current="page">' in page
+    else:
+        assert 'aria-current="page"' not in page and "current-app" not in page
+    assert 'id="nav-sidebar"' not in client.get("/admin/registro/").content.decode()
+
+
+def test_the_sidebar_of_a_clerk_is_not_the_superusers(client):
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_asiento"))
+    root = User.objects.create_superuser("root", password="x")
+    client.force_login(root)
+    assert "/admin/registro/contador/" in _sidebar(
+        client.get("/admin/registro/asiento/").content.decode()
+    )
+    client.force_login(clerk)
+    page = _sidebar(client.get("/admin/registro/asiento/").content.decode())
+    assert "/admin/registro/asiento/" in page and "/admin/registro/contador/" not in page
+    with translation.override("eu"):
+        request = RequestFactory().get("/admin/registro/asiento/")
+        request.user = clerk
+        assert admin.site.nav_sidebar(request, admin.site.get_app_list(request)) != page

@@ -186,3 +186,37 @@ def test_the_changelist_writes_the_instants_in_bilbao_time(admin_client, registe
     page = admin_client.get(URL).content.decode()
     assert "07/03/2026 18:30:05" in page
     assert "09/03/2026 00:00" in page
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("django").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="the bucketed full-text index is PostgreSQL's",
+)
+def test_a_frequent_words_count_stops_at_the_newest_buckets(admin_client, register, monkeypatch):
+    """Issue 10: more than ``cap`` matches among the newest two buckets of 20,000 keys is
+    "more than cap" without reading every match; fewer there, the count goes on over the
+    whole index (older matches count too) and stays exact up to the cap."""
+    from django.db import connection
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+
+    def words_queries():
+        with CaptureQueriesContext(connection) as queries:
+            html = admin_client.get(URL, {"q": "licencia obra"}).content.decode()
+        return html, [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+
+    old = [register() for _ in range(2)]  # bucket 0
+    with connection.cursor() as cursor:  # the next entry three buckets later
+        cursor.execute("SELECT setval(pg_get_serial_sequence('registro_asiento', 'id'), 60000)")
+    newest = register()
+    html, queries = words_queries()
+    assert "Más de 2 asientos" in html  # 1 match in the newest buckets, 3 in all
+    counting = [sql for sql in queries if "LIMIT 3" in sql]
+    assert len(counting) == 2 and "#b3" in counting[0] and "#b2" in counting[0], counting
+    assert "#b3" not in counting[1]  # then every match (the keys, for the page)
+    register(), register()  # now 3 in the newest buckets: the count stops there
+    html, queries = words_queries()
+    assert "Más de 2 asientos" in html and newest.numero in html
+    assert old[0].numero in html  # the page: newest first, down to the oldest
+    counting = [sql for sql in queries if "LIMIT 3" in sql]
+    assert len(counting) == 1 and "#b3" in counting[0], counting
