@@ -13,8 +13,10 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(task, *args) -> None:
+    from bilbao_sede.celery import publish
+
     try:
-        task.delay(*args)
+        publish(task, *args)
     except Exception:  # noqa: BLE001 - broker down, or a worker error in eager mode
         logger.warning(
             "publish of %s%s failed; the sweep will retry", task.name, args, exc_info=True

@@ -24,9 +24,11 @@ def justificante_enqueue(*, asiento_id: int) -> bool:
     result subscription (the task's result is the entry itself), so a dead broker costs the
     citizen's request a refused connection, not a retry loop."""
     try:
+        from bilbao_sede.celery import publish
+
         from ..tasks import justificante_issue_task
 
-        justificante_issue_task.apply_async((asiento_id,), retry=False)
+        publish(justificante_issue_task, asiento_id)
     except Exception:  # noqa: BLE001 - broker down, worker error in eager mode...
         logger.exception("Receipt of asiento %s left pending for the sweep", asiento_id)
         return False

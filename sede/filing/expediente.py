@@ -39,9 +39,11 @@ def expediente_enqueue(*, presentacion_id: int) -> bool:
     """Publish the opening of the case file; never raise (the entry is registered whatever
     happens: the sweep opens what could not be published or failed). Published or not."""
     try:
+        from bilbao_sede.celery import publish
+
         from ..tasks import presentacion_expediente_open_task
 
-        presentacion_expediente_open_task.apply_async((presentacion_id,), retry=False)
+        publish(presentacion_expediente_open_task, presentacion_id)
     except Exception:  # noqa: BLE001 - broker down, an error of the eager task...
         logger.exception("Case file of presentation %s left for the sweep", presentacion_id)
         return False

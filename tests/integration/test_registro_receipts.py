@@ -52,7 +52,8 @@ def test_reg5_with_the_broker_down_the_entry_is_kept_and_the_sweep_seals_it_late
         raise OperationalError("[Errno 111] Connection refused")
 
     with monkeypatch.context() as down:
-        down.setattr(tasks.justificante_issue_task, "apply_async", broker_down)
+        # Every publish goes through the app's producer pool: the broker refuses it there.
+        down.setattr(tasks.justificante_issue_task.app, "producer_or_acquire", broker_down)
         asiento = register()
     assert asiento.numero.endswith("/E/00000001")
     assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE

@@ -1,0 +1,53 @@
+"""``bilbao_sede.celery.publish``: the outboxes' lean publish sends, on the real broker, the
+message ``apply_async`` sends (same headers, properties and body but the task id), to the
+queue the router chooses — so any worker takes it as it takes apply_async's (issue 10)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bilbao_sede.celery import app as celery_app
+from bilbao_sede.celery import publish
+from registro.tasks import justificante_issue_task
+
+pytestmark = pytest.mark.integration
+
+QUEUE = "test-publish-shape"
+
+
+@pytest.fixture
+def private_queue(broker_url):
+    keys = ("task_always_eager", "broker_url", "task_default_queue")
+    previous = {k: celery_app.conf[k] for k in keys}
+    celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=QUEUE)
+    celery_app.amqp.__dict__.pop("queues", None)  # rebuilt with the private default queue
+    try:
+        with celery_app.connection_for_write() as conn:
+            client = conn.default_channel.client
+            client.delete(QUEUE)
+            yield client
+            client.delete(QUEUE)
+    finally:
+        celery_app.conf.update(previous)
+        celery_app.amqp.__dict__.pop("queues", None)
+
+
+def _messages(client) -> list[dict]:
+    return [json.loads(raw) for raw in reversed(client.lrange(QUEUE, 0, -1))]
+
+
+def test_publish_sends_what_apply_async_sends_but_the_id(private_queue):
+    justificante_issue_task.apply_async((42,), retry=False)
+    publish(justificante_issue_task, 42)
+
+    sent, lean = _messages(private_queue)
+    for message in (sent, lean):
+        message["headers"].pop("id"), message["headers"].pop("root_id")
+        message["properties"].pop("correlation_id"), message["properties"].pop("delivery_tag")
+    assert lean["headers"] == sent["headers"]
+    assert lean["properties"] == sent["properties"]
+    assert lean["body"] == sent["body"]
+    assert lean["headers"]["task"] == "registro.tasks.justificante_issue_task"
+    assert lean["properties"]["delivery_info"]["routing_key"] == QUEUE
