@@ -107,6 +107,22 @@ class TestSealedReceipt:
         assert "Erregistro-egiaztagiria" in text
         assert asiento.numero in text
 
+    def test_reg5_a_receipt_rendered_before_its_seal_says_it_is_a_provisional_copy(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        """The copy offered while the worker seals says so and never claims a seal; the
+        sealed receipt claims it and is not marked provisional."""
+        asiento = register()
+        provisional = " ".join(" ".join(pdf_pages_text(render_receipt_pdf(asiento))).split())
+        assert "Copia provisional sin sello" in provisional
+        assert "sellado con el sello electrónico" not in provisional
+        eu = " ".join(" ".join(pdf_pages_text(render_receipt_pdf(register(idioma="eu")))).split())
+        assert "Behin-behineko kopia, zigilurik gabe" in eu
+        sealed = register_and_commit(register, django_capture_on_commit_callbacks)
+        text = " ".join(" ".join(pdf_pages_text(sealed_receipt_bytes(sealed))).split())
+        assert "sellado con el sello electrónico" in text
+        assert "provisional" not in text
+
     def test_issuing_twice_keeps_one_sealed_receipt(self, sello, register):
         asiento = register()
         first = justificante_issue(asiento_id=asiento.pk)
