@@ -526,8 +526,9 @@ def receipt(request, public_id):
 
 @login_required
 def receipt_pdf(request, public_id):
-    """REG-5: the sealed receipt — sealed now if the worker has not got to it yet (the
-    task then finds it done); a provisional copy, marked as such, only if it cannot be."""
+    """REG-5: the sealed receipt — sealed now if no worker has got to it yet (the task
+    then finds it done); a provisional copy, marked as such, while a worker is sealing it
+    or if it cannot be sealed."""
     from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
     from registro.services import justificante_for_filer
 

@@ -4,7 +4,6 @@ issue the sealed receipt idempotently."""
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -134,32 +133,21 @@ def justificante_issue(*, asiento_id: int) -> Asiento:
         raise
 
 
-# How long a filer's download waits for a worker that is sealing that very receipt.
-RECEIPT_WAIT_SECONDS = 2.0
-_WAIT_STEP_SECONDS = 0.05
-
-
-def justificante_for_filer(*, asiento: Asiento, wait: float = RECEIPT_WAIT_SECONDS) -> Asiento:
+def justificante_for_filer(*, asiento: Asiento) -> Asiento:
     """The entry with its sealed receipt for the filer who asks for it before the worker
     got to it (REG-5): the same work the task does (:func:`justificante_issue`), done now
-    and once — the task then finds it sealed and does nothing. When a worker is sealing it
-    at this moment, wait for that one (up to ``wait`` seconds) rather than seal twice.
+    and once — the task then finds it sealed and does nothing.
 
-    Never raises for the receipt's sake: if sealing fails (the error is recorded on the
-    entry, as the worker's would be) or the wait runs out, the entry is returned still
-    pending — the caller then offers the provisional copy, and the worker or the sweep
-    seals it."""
+    Never raises for the receipt's sake: if a worker is sealing it at this very moment (it
+    holds the claim), or sealing fails (the error is recorded on the entry, as the worker's
+    would be), the entry is returned still pending — the caller then offers the provisional
+    copy, marked as such, and the worker or the sweep seals it."""
     if asiento.is_sealed:
         return asiento
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            current = justificante_issue(asiento_id=asiento.pk)
-        except Asiento.DoesNotExist:
-            raise
-        except Exception:  # noqa: BLE001 - the seal, the storage...: the provisional copy
-            logger.exception("Receipt of asiento %s not sealed on demand", asiento.pk)
-            return asiento
-        if current.is_sealed or time.monotonic() >= deadline:
-            return current
-        time.sleep(_WAIT_STEP_SECONDS)  # another worker holds the claim: it is sealing it
+    try:
+        return justificante_issue(asiento_id=asiento.pk)
+    except Asiento.DoesNotExist:
+        raise
+    except Exception:  # noqa: BLE001 - the seal, the storage...: the provisional copy
+        logger.exception("Receipt of asiento %s not sealed on demand", asiento.pk)
+        return asiento
