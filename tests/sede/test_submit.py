@@ -270,6 +270,26 @@ class TestAfterTheCommit:
         again = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
         assert again.content == pdf.content
 
+    def test_reg5_while_a_worker_is_sealing_it_the_download_is_the_provisional_copy(
+        self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """A worker holds the receipt's claim: the download does not seal it a second time
+        (nor wait): the provisional copy, and the entry left to that worker."""
+        from registro.services import receipts
+        from tests.registro.support import pdf_pages_text
+
+        monkeypatch.setattr(receipts, "_claim_receipt_work", lambda asiento_id: False)
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        with django_capture_on_commit_callbacks():
+            client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        presentacion = Presentacion.objects.get()
+        pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        text = " ".join(" ".join(pdf_pages_text(pdf.content)).split())
+        assert "Copia provisional sin sello" in text
+        asiento = Asiento.objects.get()
+        assert not asiento.is_sealed and not asiento.justificante_error
+
     def test_reg5_if_it_cannot_be_sealed_now_the_download_is_the_marked_provisional_copy(
         self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks, monkeypatch
     ):
