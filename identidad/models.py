@@ -41,13 +41,19 @@ class Unidad(models.Model):
         ordering = ["name_es"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.dir3})"
+        return self.label_of(name_es=self.name_es, name_eu=self.name_eu, dir3=self.dir3)
 
     @property
     def name(self) -> str:
         if get_language() == "eu" and self.name_eu:
             return self.name_eu
         return self.name_es
+
+    @staticmethod
+    def label_of(*, name_es: str, name_eu: str, dir3: str) -> str:
+        """``str(unidad)`` from its columns (lists that read rows, not instances)."""
+        name = name_eu if get_language() == "eu" and name_eu else name_es
+        return f"{name} ({dir3})"
 
 
 class User(AbstractUser):

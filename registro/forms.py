@@ -20,6 +20,24 @@ def _unidades():
     return Unidad.objects.filter(active=True).order_by("name_es")
 
 
+class _UnidadChoices(forms.models.ModelChoiceIterator):
+    """The units' options read as plain rows: the same values and labels as the stock
+    iterator's (``Unidad.__str__`` in the active language), without building a model
+    instance per unit through a server-side cursor — the registry book's filter lists
+    every active unit of the council on every page a clerk turns."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "name_es", "name_eu", "dir3")
+        for pk, name_es, name_eu, dir3 in rows:
+            yield (pk, Unidad.label_of(name_es=name_es, name_eu=name_eu, dir3=dir3))
+
+
+class UnidadChoiceField(forms.ModelChoiceField):
+    iterator = _UnidadChoices
+
+
 class BookSearchForm(forms.Form):
     numero = forms.CharField(
         label=_("Número de registro"),
@@ -34,7 +52,7 @@ class BookSearchForm(forms.Form):
         label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     nif = forms.CharField(label=_("NIF de un interesado"), required=False, max_length=20)
-    unidad = forms.ModelChoiceField(
+    unidad = UnidadChoiceField(
         label=_("Unidad"),
         queryset=Unidad.objects.none(),
         required=False,

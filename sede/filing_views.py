@@ -429,11 +429,14 @@ def receipt(request, public_id):
 
 @login_required
 def receipt_pdf(request, public_id):
-    """REG-5: the sealed receipt when ready, else a provisional one rendered now."""
+    """REG-5: the sealed receipt — sealed now if no worker has got to it yet (the task
+    then finds it done); a provisional copy, marked as such, while a worker is sealing it
+    or if it cannot be sealed."""
     from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
+    from registro.services import justificante_for_filer
 
     presentacion = _presentacion(request, public_id)
-    asiento = presentacion.asiento
+    asiento = justificante_for_filer(asiento=presentacion.asiento)
     pdf = sealed_receipt_bytes(asiento) if asiento.is_sealed else None
     if pdf is None:
         pdf = render_receipt_pdf(asiento)

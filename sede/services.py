@@ -275,11 +275,11 @@ def adjunto_remove(*, borrador: Borrador, adjunto_id: int) -> None:
 # --- Validation of the whole application ------------------------------------------------
 
 
-def _render(borrador: Borrador, firma: dict | None = None) -> bytes:
+def _render(borrador: Borrador, firma: dict | None = None, adjuntos: list | None = None) -> bytes:
     return render_solicitud_pdf(
         borrador=borrador,
         definition=definition_of(borrador),
-        adjuntos=list(borrador.adjuntos.all()),
+        adjuntos=list(borrador.adjuntos.all()) if adjuntos is None else adjuntos,
         firma=firma,
     )
 
@@ -358,6 +358,7 @@ def borrador_submit(
             except RepresentacionDenegada as exc:
                 raise FilingRefused(str(exc.decision.reason)) from exc
 
+        adjuntos = list(borrador.adjuntos.all())  # listed in the PDF, then registered
         # CAT-5: the signature, when the procedure requires one.
         firma_detail: dict = {}
         if procedimiento.signature_required:
@@ -374,7 +375,7 @@ def borrador_submit(
                     "consentimiento": representacion.consentimiento_id if representacion else None,
                     "at": timezone.now().isoformat(),
                 }
-                solicitud = seal(_render(borrador, firma_detail))
+                solicitud = seal(_render(borrador, firma_detail, adjuntos))
             elif firma_method == MetodoFirma.CLAVE_CONCERTADA:
                 minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
                 if session_level < minimum:
@@ -393,7 +394,7 @@ def borrador_submit(
                     "level": session_level,
                     "at": timezone.now().isoformat(),
                 }
-                solicitud = seal(_render(borrador, firma_detail))
+                solicitud = seal(_render(borrador, firma_detail, adjuntos))
             elif firma_method == MetodoFirma.CERTIFICADO and signed_pdf is not None:
                 firma_detail = check_signed_solicitud(
                     borrador=borrador, user=user, signed=signed_pdf
@@ -403,7 +404,7 @@ def borrador_submit(
                 raise FilingRefused(_("Este trámite exige firmar la solicitud."))
         else:
             firma_method = MetodoFirma.NINGUNA
-            solicitud = _render(borrador)
+            solicitud = _render(borrador, adjuntos=adjuntos)
 
         data = borrador.data
         asunto = str(data.get("asunto") or "").strip()
@@ -419,7 +420,7 @@ def borrador_submit(
                 tipo_anexo=TipoAnexo.FORMULARIO,
             )
         ]
-        for adjunto in borrador.adjuntos.all():
+        for adjunto in adjuntos:
             with default_storage.open(adjunto.file, "rb") as fh:
                 documentos.append(
                     DocumentoNuevo(nombre=adjunto.nombre, content=fh.read(), mime=adjunto.mime)

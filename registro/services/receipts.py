@@ -133,3 +133,23 @@ def justificante_issue(*, asiento_id: int) -> Asiento:
             justificante_attempts=F("justificante_attempts") + 1,
         )
         raise
+
+
+def justificante_for_filer(*, asiento: Asiento) -> Asiento:
+    """The entry with its sealed receipt for the filer who asks for it before the worker
+    got to it (REG-5): the same work the task does (:func:`justificante_issue`), done now
+    and once — the task then finds it sealed and does nothing.
+
+    Never raises for the receipt's sake: if a worker is sealing it at this very moment (it
+    holds the claim), or sealing fails (the error is recorded on the entry, as the worker's
+    would be), the entry is returned still pending — the caller then offers the provisional
+    copy, marked as such, and the worker or the sweep seals it."""
+    if asiento.is_sealed:
+        return asiento
+    try:
+        return justificante_issue(asiento_id=asiento.pk)
+    except Asiento.DoesNotExist:
+        raise
+    except Exception:  # noqa: BLE001 - the seal, the storage...: the provisional copy
+        logger.exception("Receipt of asiento %s not sealed on demand", asiento.pk)
+        return asiento

@@ -107,6 +107,52 @@ class TestSealedReceipt:
         assert "Erregistro-egiaztagiria" in text
         assert asiento.numero in text
 
+    def test_the_receipt_of_an_ordinary_filing_is_one_page(self, register, urbanismo):
+        """An application and one attachment, as the sede files them, on a procedure with
+        its term and silence notes, moved to the next working day: one page, in Spanish
+        and Basque, provisional or with its CSV footer (a second page held only the closing
+        lines, and cost a page of layout to every receipt)."""
+        from procedimientos.models import Materia, Procedimiento
+
+        materia, _ = Materia.objects.get_or_create(slug="general", defaults={"name_es": "General"})
+        procedimiento = Procedimiento.objects.create(
+            code="instancia-general",
+            sia_code="2000002",
+            title_es="Instancia general",
+            materia=materia,
+            unit=urbanismo,
+        )
+        for idioma in ("es", "eu"):
+            asiento = register(
+                idioma=idioma,
+                procedimiento=procedimiento,
+                documentos=[
+                    DocumentoNuevo(nombre=f"solicitud-{n}.pdf", content=make_pdf_bytes(str(n)))
+                    for n in range(2)
+                ],
+            )
+            asiento.effective_at = asiento.presented_at + timedelta(days=2)  # the long note
+            for csv in ("", "ABCDEFGHJKLMNPQRSTUV"):
+                pages = pdf_pages_text(render_receipt_pdf(asiento, csv=csv))
+                assert len(pages) == 1, (idioma, csv, pages)
+                assert "1 / 1" in pages[0] or "1/1" in pages[0].replace(" ", "")
+
+    def test_reg5_a_receipt_rendered_before_its_seal_says_it_is_a_provisional_copy(
+        self, sello, register, django_capture_on_commit_callbacks
+    ):
+        """The copy offered while the worker seals says so and never claims a seal; the
+        sealed receipt claims it and is not marked provisional."""
+        asiento = register()
+        provisional = " ".join(" ".join(pdf_pages_text(render_receipt_pdf(asiento))).split())
+        assert "Copia provisional sin sello" in provisional
+        assert "sellado con el sello electrónico" not in provisional
+        eu = " ".join(" ".join(pdf_pages_text(render_receipt_pdf(register(idioma="eu")))).split())
+        assert "Behin-behineko kopia, zigilurik gabe" in eu
+        sealed = register_and_commit(register, django_capture_on_commit_callbacks)
+        text = " ".join(" ".join(pdf_pages_text(sealed_receipt_bytes(sealed))).split())
+        assert "sellado con el sello electrónico" in text
+        assert "provisional" not in text
+
     def test_issuing_twice_keeps_one_sealed_receipt(self, sello, register):
         asiento = register()
         first = justificante_issue(asiento_id=asiento.pk)

@@ -246,3 +246,38 @@ def test_reg3_the_receipt_tells_the_filer_the_registry_and_effective_instants(
     assert "07/03/2026 18:30:05" in body
     assert "09/03/2026 00:00:00" in body
     assert "se entiende presentado a las 00:00 del primer día hábil siguiente" in body
+
+
+@pytest.mark.parametrize("language", ["es", "eu"])
+@pytest.mark.parametrize("data", [None, {"unidad": "__urbanismo__"}, {"unidad": "999999"}])
+def test_the_books_unit_filter_renders_as_the_stock_model_choice_field(urbanismo, language, data):
+    """The book's unit select reads rows, not instances: the same HTML as Django's own
+    ModelChoiceField (values, labels in the active language, the selected one), and the
+    same cleaning."""
+    from django import forms
+    from django.utils import translation
+
+    from identidad.models import Unidad
+    from registro.forms import BookSearchForm
+
+    Unidad.objects.create(dir3="LA0000777", name_es="Cultura", name_eu="Kultura")
+    Unidad.objects.create(dir3="LA0000778", name_es="Hacienda", name_eu="", active=True)
+    Unidad.objects.create(dir3="LA0000779", name_es="Cerrada", active=False)
+    if data and data["unidad"] == "__urbanismo__":
+        data = {"unidad": str(urbanismo.pk)}
+
+    class Stock(BookSearchForm):
+        unidad = forms.ModelChoiceField(
+            label=BookSearchForm.base_fields["unidad"].label,
+            queryset=Unidad.objects.none(),
+            required=False,
+            empty_label=BookSearchForm.base_fields["unidad"].empty_label,
+        )
+
+    with translation.override(language):
+        ours, stock = BookSearchForm(data), Stock(data)
+        assert str(ours["unidad"]) == str(stock["unidad"])
+        assert "Cerrada" not in str(ours["unidad"])
+        if data:
+            assert ours.is_valid() == stock.is_valid()
+            assert ours.cleaned_data.get("unidad") == stock.cleaned_data.get("unidad")

@@ -240,6 +240,79 @@ class TestAfterTheCommit:
         pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
         assert validate(pdf.content).result == VALID
 
+    def test_reg5_a_download_before_the_worker_seals_the_receipt_there_and_then(
+        self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks
+    ):
+        """REG-5: the filer who downloads the receipt before the worker got to it gets the
+        sealed one (not a provisional copy); the worker's task then finds it done: one
+        document, one CSV."""
+        from firma.models import Documento
+        from firma.validation import VALID, validate
+        from registro.justificante import receipt_filename
+
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        with django_capture_on_commit_callbacks() as pending:  # the worker: not yet
+            client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        presentacion = Presentacion.objects.get()
+        assert not Asiento.objects.get().is_sealed
+        pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        assert pdf.status_code == 200
+        assert validate(pdf.content).result == VALID
+        asiento = Asiento.objects.get()
+        assert asiento.is_sealed
+        csv = asiento.justificante_csv
+        for callback in pending:  # now the worker's task
+            callback()
+        asiento.refresh_from_db()
+        assert asiento.justificante_csv == csv
+        assert Documento.objects.filter(name=receipt_filename(asiento)).count() == 1
+        again = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        assert again.content == pdf.content
+
+    def test_reg5_while_a_worker_is_sealing_it_the_download_is_the_provisional_copy(
+        self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """A worker holds the receipt's claim: the download does not seal it a second time
+        (nor wait): the provisional copy, and the entry left to that worker."""
+        from registro.services import receipts
+        from tests.registro.support import pdf_pages_text
+
+        monkeypatch.setattr(receipts, "_claim_receipt_work", lambda asiento_id: False)
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        with django_capture_on_commit_callbacks():
+            client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        presentacion = Presentacion.objects.get()
+        pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        text = " ".join(" ".join(pdf_pages_text(pdf.content)).split())
+        assert "Copia provisional sin sello" in text
+        asiento = Asiento.objects.get()
+        assert not asiento.is_sealed and not asiento.justificante_error
+
+    def test_reg5_if_it_cannot_be_sealed_now_the_download_is_the_marked_provisional_copy(
+        self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from registro import justificante
+        from tests.registro.support import pdf_pages_text
+
+        def seal_down(asiento):
+            raise RuntimeError("seal unavailable")
+
+        monkeypatch.setattr(justificante, "issue_sealed_receipt", seal_down)
+        client = client_as(ciudadana)
+        borrador = complete_instancia(new_draft(ciudadana, sin_firma))
+        with django_capture_on_commit_callbacks():
+            client.post(reverse("sede:filing_submit", args=[borrador.public_id]))
+        presentacion = Presentacion.objects.get()
+        pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        text = " ".join(" ".join(pdf_pages_text(pdf.content)).split())
+        assert "Copia provisional sin sello" in text
+        asiento = Asiento.objects.get()
+        assert not asiento.is_sealed
+        assert "seal unavailable" in asiento.justificante_error  # the sweep will retry
+
     def test_submitting_opens_the_case_file_in_the_procedures_unit(
         self, sin_firma, ciudadana, django_capture_on_commit_callbacks
     ):
