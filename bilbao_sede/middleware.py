@@ -83,7 +83,8 @@ class MachineEndpointMiddleware:
 
     Placed right after ``SecurityMiddleware`` (HTTPS redirect, HSTS and nosniff still apply).
     Kept here: host validation (``ALLOWED_HOSTS``, as ``CommonMiddleware`` would), the clear
-    503 when the database is unreachable, and the security headers of every answer.
+    503 when the database is unreachable, the security headers of every answer and its
+    ``Content-Length`` (as ``CommonMiddleware`` would).
     """
 
     PATHS = frozenset({"/api/registro/sir/mensajes/"})
@@ -109,4 +110,8 @@ class MachineEndpointMiddleware:
                 raise
         response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if not response.streaming and not response.has_header("Content-Length"):
+            # As CommonMiddleware would: without it the server sends the answer chunked,
+            # which both ends pay for on every message.
+            response.headers["Content-Length"] = str(len(response.content))
         return response
