@@ -100,8 +100,14 @@ class MachineEndpointMiddleware:
         request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
         match = resolve(request.path_info)
         request.resolver_match = match
+        # A view may answer its common request itself, past its framework (``machine_post``:
+        # the SIR endpoint answers a peer's POST without DRF's request machinery); anything
+        # else goes to the view.
+        machine_post = getattr(getattr(match.func, "view_class", None), "machine_post", None)
         try:
-            response = match.func(request, *match.args, **match.kwargs)
+            response = machine_post(request) if machine_post is not None else None
+            if response is None:
+                response = match.func(request, *match.args, **match.kwargs)
             if callable(getattr(response, "render", None)):  # DRF's Response, as the handler
                 response = response.render()
         except Exception as exc:
