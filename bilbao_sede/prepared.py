@@ -17,6 +17,9 @@ queryset that transforms its values (``__contains`` escapes them, ``None`` becom
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +32,39 @@ from django.db.transaction import TransactionManagementError
 
 # Parameter markers: values no caller passes (the queryset is built once with them).
 MARKERS = tuple(-(2**62) - i for i in range(16))
+
+# The statements prepared on each PostgreSQL connection (by the driver's connection object:
+# a new connection prepares them again).
+_ON_SERVER: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def on_server(connection, sql: str) -> str:
+    """``sql`` (with Django's ``%s`` placeholders) as the ``EXECUTE`` of a statement that
+    PostgreSQL parsed and planned once for this connection (``PREPARE``, sent the first time):
+    the server then skips parsing and, after a few runs, planning — for a join of four
+    tables, planning cost more than running it. The same ``sql`` elsewhere (another
+    database, or behind PgBouncer in transaction pooling, where a session's prepared
+    statements are not there for the next transaction)."""
+    from django.conf import settings
+
+    if connection.vendor != "postgresql" or getattr(settings, "DATABASE_PGBOUNCER", False):
+        return sql
+    name = "bs_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+    placeholders = [m.group() for m in _PLACEHOLDER.finditer(sql)]
+    count = placeholders.count("%s")
+    connection.ensure_connection()
+    raw = connection.connection
+    prepared = _ON_SERVER.get(raw)
+    if prepared is None:
+        prepared = _ON_SERVER[raw] = set()
+    if name not in prepared:
+        numbers = itertools.count(1)
+        text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {text}")
+        prepared.add(name)  # a session's prepared statement outlives a rollback
+    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
 @dataclass
@@ -109,8 +145,9 @@ class Prepared:
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = value
+        sql = on_server(connection, compiled.sql)
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         objects = []
         model, start, end, init_list = (

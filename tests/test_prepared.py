@@ -83,3 +83,36 @@ def test_select_for_update_outside_a_transaction_is_refused():
         prepared(unit.pk)  # compiled inside one
     with pytest.raises(TransactionManagementError):
         prepared(unit.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings):
+    from django.db import connection
+
+    from bilbao_sede.prepared import on_server
+
+    if connection.vendor != "postgresql":
+        assert on_server(connection, "SELECT %s") == "SELECT %s"
+        return
+    sql = "SELECT %s::int + 1, '%%'"
+
+    def prepared_here() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%::int + 1%"],
+            )
+            return cursor.fetchone()[0]
+
+    execute = on_server(connection, sql)
+    assert execute.startswith("EXECUTE bs_") and execute.endswith("(%s)")
+    with connection.cursor() as cursor:
+        cursor.execute(execute, [41])
+        assert cursor.fetchone() == (42, "%")
+    assert on_server(connection, sql) == execute and prepared_here() == 1  # not again
+    connection.close()  # a new connection prepares it again
+    with connection.cursor() as cursor:
+        cursor.execute(on_server(connection, sql), [1])
+        assert cursor.fetchone() == (2, "%")
+    settings.DATABASE_PGBOUNCER = True  # no session statements behind PgBouncer
+    assert on_server(connection, sql) == sql

@@ -18,6 +18,7 @@ import functools
 
 from django.db import connection, transaction
 
+from bilbao_sede.prepared import on_server
 from identidad.models import AuditEntry
 
 from .models import Intercambio, IntercambioEvento, IntercambioFichero
@@ -75,8 +76,9 @@ def _dependant_values(
 def _execute(sql: str, params: list):
     if connection.in_atomic_block:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(on_server(connection, sql), params)
             return cursor.fetchone()
+    sql = on_server(connection, sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -127,13 +129,16 @@ def _move_sql(names: tuple[str, ...], increment: tuple[str, ...], release: bool)
     statement = "WITH " + ", ".join(parts)
     if not release:
         return statement + " SELECT count(*) FROM u"
-    # Its own transaction, committed without waiting for the WAL flush, then the delivery
-    # lock released — after the COMMIT, so that nobody claims the exchange and still reads
-    # it as owed — and whether the change was written (kept in a session setting across the
-    # COMMIT), in one round trip. An error stops the string where it happens.
+    return f"{statement} SELECT set_config('{MOVED_SETTING}', count(*)::text, false) FROM u"
+
+
+def _released_sql(statement: str) -> str:
+    """The change in its own transaction, committed without waiting for the WAL flush, then
+    the delivery lock released — after the COMMIT, so that nobody claims the exchange and
+    still reads it as owed — and whether the change was written (kept in a session setting
+    across the COMMIT), in one round trip. An error stops the string where it happens."""
     return (
-        "SET LOCAL synchronous_commit TO OFF; "
-        f"{statement} SELECT set_config('{MOVED_SETTING}', count(*)::text, false) FROM u; "
+        f"SET LOCAL synchronous_commit TO OFF; {statement}; "
         f"COMMIT; SELECT current_setting('{MOVED_SETTING}'), pg_advisory_unlock(%s, %s)"
     )
 
@@ -169,7 +174,8 @@ def move_if(
     params += _dependant_values(evento, audit, [])
     if release is None or connection.in_atomic_block:
         return bool(_execute(_move_sql(names, increment, False), params)[0]), False
+    sql = _released_sql(on_server(connection, _move_sql(names, increment, True)))
     with connection.cursor() as cursor:
-        cursor.execute(_move_sql(names, increment, True), [*params, *release])
+        cursor.execute(sql, [*params, *release])
         moved, released = cursor.fetchone()
     return moved == "1", bool(released)
