@@ -1,6 +1,9 @@
 """Cross-cutting HTTP middleware."""
 
+import functools
+
 from django.conf import settings
+from django.urls import get_urlconf
 
 
 class ContentSecurityPolicyMiddleware:
@@ -74,6 +77,15 @@ class SessionRefreshMiddleware:
         return response
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str, root_urlconf: str, urlconf: str | None):
+    """A machine endpoint's view, found once per URLconf (its path is fixed; resolving it
+    walked the whole URLconf on every message)."""
+    from django.urls import resolve
+
+    return resolve(path, urlconf)
+
+
 class MachineEndpointMiddleware:
     """Machine-to-machine endpoints go straight to their view, past the browser machinery
     they do not use: sessions, the SAML session, locale, CSRF, the user and its second
@@ -95,10 +107,8 @@ class MachineEndpointMiddleware:
     def __call__(self, request):
         if request.path_info not in self.PATHS:
             return self.get_response(request)
-        from django.urls import resolve
-
         request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
-        match = resolve(request.path_info)
+        match = _resolved(request.path_info, settings.ROOT_URLCONF, get_urlconf())
         request.resolver_match = match
         # A view may answer its common request itself, past its framework (``machine_post``:
         # the SIR endpoint answers a peer's POST without DRF's request machinery); anything
