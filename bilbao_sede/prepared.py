@@ -17,6 +17,7 @@ queryset that transforms its values (``__contains`` escapes them, ``None`` becom
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -50,21 +51,28 @@ def on_server(connection, sql: str) -> str:
 
     if connection.vendor != "postgresql" or getattr(settings, "DATABASE_PGBOUNCER", False):
         return sql
-    name = "bs_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
-    placeholders = [m.group() for m in _PLACEHOLDER.finditer(sql)]
-    count = placeholders.count("%s")
+    name, prepare, execute = _statement(sql)
     connection.ensure_connection()
     raw = connection.connection
     prepared = _ON_SERVER.get(raw)
     if prepared is None:
         prepared = _ON_SERVER[raw] = set()
     if name not in prepared:
-        numbers = itertools.count(1)
-        text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
         with connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {text}")
+            cursor.execute(prepare)
         prepared.add(name)  # a session's prepared statement outlives a rollback
-    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    return execute
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(sql: str) -> tuple[str, str, str]:
+    """(name, PREPARE, EXECUTE with ``%s`` placeholders) of ``sql``."""
+    name = "bs_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+    numbers = itertools.count(1)
+    text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
+    count = next(numbers) - 1
+    execute = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    return name, f"PREPARE {name} AS {text}", execute
 
 
 @dataclass
