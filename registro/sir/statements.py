@@ -134,12 +134,15 @@ def _move_sql(names: tuple[str, ...], increment: tuple[str, ...], release: bool)
 
 def _released_sql(statement: str) -> str:
     """The change in its own transaction, committed without waiting for the WAL flush, then
-    the delivery lock released — after the COMMIT, so that nobody claims the exchange and
-    still reads it as owed — and whether the change was written (kept in a session setting
-    across the COMMIT), in one round trip. An error stops the string where it happens."""
+    — when it was written — the delivery lock released (after the COMMIT, so that nobody
+    claims the exchange and still reads it as owed), and whether it was written (kept in a
+    session setting across the COMMIT), in one round trip. An error stops the string where
+    it happens. Not written: the lock stays with its holder, whose general path decides."""
     return (
         f"SET LOCAL synchronous_commit TO OFF; {statement}; "
-        f"COMMIT; SELECT current_setting('{MOVED_SETTING}'), pg_advisory_unlock(%s, %s)"
+        f"COMMIT; SELECT current_setting('{MOVED_SETTING}'), "
+        f"CASE WHEN current_setting('{MOVED_SETTING}') = '1' "
+        "THEN pg_advisory_unlock(%s, %s) ELSE false END"
     )
 
 
