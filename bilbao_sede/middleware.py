@@ -1,6 +1,9 @@
 """Cross-cutting HTTP middleware."""
 
+import functools
+
 from django.conf import settings
+from django.urls import get_urlconf
 
 
 class ContentSecurityPolicyMiddleware:
@@ -74,6 +77,15 @@ class SessionRefreshMiddleware:
         return response
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str, root_urlconf: str, urlconf: str | None):
+    """A machine endpoint's view, found once per URLconf (its path is fixed; resolving it
+    walked the whole URLconf on every message)."""
+    from django.urls import resolve
+
+    return resolve(path, urlconf)
+
+
 class MachineEndpointMiddleware:
     """Machine-to-machine endpoints go straight to their view, past the browser machinery
     they do not use: sessions, the SAML session, locale, CSRF, the user and its second
@@ -83,7 +95,8 @@ class MachineEndpointMiddleware:
 
     Placed right after ``SecurityMiddleware`` (HTTPS redirect, HSTS and nosniff still apply).
     Kept here: host validation (``ALLOWED_HOSTS``, as ``CommonMiddleware`` would), the clear
-    503 when the database is unreachable, and the security headers of every answer.
+    503 when the database is unreachable, the security headers of every answer and its
+    ``Content-Length`` (as ``CommonMiddleware`` would).
     """
 
     PATHS = frozenset({"/api/registro/sir/mensajes/"})
@@ -94,13 +107,17 @@ class MachineEndpointMiddleware:
     def __call__(self, request):
         if request.path_info not in self.PATHS:
             return self.get_response(request)
-        from django.urls import resolve
-
         request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
-        match = resolve(request.path_info)
+        match = _resolved(request.path_info, settings.ROOT_URLCONF, get_urlconf())
         request.resolver_match = match
+        # A view may answer its common request itself, past its framework (``machine_post``:
+        # the SIR endpoint answers a peer's POST without DRF's request machinery); anything
+        # else goes to the view.
+        machine_post = getattr(getattr(match.func, "view_class", None), "machine_post", None)
         try:
-            response = match.func(request, *match.args, **match.kwargs)
+            response = machine_post(request) if machine_post is not None else None
+            if response is None:
+                response = match.func(request, *match.args, **match.kwargs)
             if callable(getattr(response, "render", None)):  # DRF's Response, as the handler
                 response = response.render()
         except Exception as exc:
@@ -109,4 +126,8 @@ class MachineEndpointMiddleware:
                 raise
         response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if not response.streaming and not response.has_header("Content-Length"):
+            # As CommonMiddleware would: without it the server sends the answer chunked,
+            # which both ends pay for on every message.
+            response.headers["Content-Length"] = str(len(response.content))
         return response

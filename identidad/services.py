@@ -31,14 +31,42 @@ def audit_record(
     :func:`audit_chain_pending` (a periodic task, and the first step of every verification),
     so a citizen's or clerk's request never queues behind the chain head.
     """
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        result=result,
+        detail=detail,
+        ip=ip,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    result: str = ResultadoAuditoria.OK,
+    detail: dict | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """The row :func:`audit_record` inserts, unsaved: for a caller that writes it in a
+    statement of its own together with the change it audits (``registro.sir.statements``).
+    ``obj`` may be unsaved (its type is named; its id is then the caller's to fill)."""
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
-        object_id = object_id or str(obj.pk)
+        object_id = object_id or ("" if obj.pk is None else str(obj.pk))
     if actor is not None and actor.is_authenticated:
         actor_repr = f"{actor.get_username()} ({actor.nif})" if actor.nif else actor.get_username()
     else:
         actor, actor_repr = None, "anónimo"
-    entry = AuditEntry(
+    return AuditEntry(
         created_at=timezone.now(),
         actor=actor,
         actor_repr=actor_repr,
@@ -49,8 +77,6 @@ def audit_record(
         detail=detail or {},
         ip=ip,
     )
-    entry.save(force_insert=True)
-    return entry
 
 
 AUDIT_CHAIN_BATCH = 2000

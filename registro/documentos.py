@@ -14,6 +14,10 @@ from uploads import IMAGE_TYPES, Limits, check_file_size, check_upload, clean_na
 
 from .constants import MIN_SCAN_PPI, TipoAnexo, ValidezDocumento
 
+# The code lists a document is checked against, once (``Choices.values`` builds a list).
+TIPOS_ANEXO = frozenset(TipoAnexo.values)
+VALIDECES = frozenset(ValidezDocumento.values)
+
 
 @dataclass(frozen=True)
 class DocumentoNuevo:
@@ -130,9 +134,9 @@ def prepare(
     nombre = clean_name(doc.nombre, max_length=255)
     if not nombre:
         raise ValueError(_("Falta el nombre del documento."))
-    if doc.tipo_anexo not in TipoAnexo.values:
+    if doc.tipo_anexo not in TIPOS_ANEXO:
         raise ValueError(_("Tipo de anexo no válido."))
-    if doc.validez not in ValidezDocumento.values:
+    if doc.validez not in VALIDECES:
         raise ValueError(_("Validez del documento no válida."))
     data = read_content(doc.content, nombre=nombre, limits=limits)
     checked = check_upload(

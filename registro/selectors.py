@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from bilbao_sede.prepared import Prepared
 from identidad.models import User
 from identidad.roles import Role
 from identidad.scope import staff_scope
@@ -16,6 +17,39 @@ from .constants import Direccion, TipoOficina
 from .models import Asiento, AsientoDocumento, AsientoInteresado, Oficina
 
 BOOK_PAGE_SIZE = 50
+
+# The parties and documents of one entry as its SICRES 4.0 file reads them, on every
+# delivery to another registry: compiled once per process (``bilbao_sede.prepared``).
+# Unordered: sorted in Python (an ORDER BY made Django hash every selected column while
+# compiling).
+_PARTES = Prepared(
+    lambda asiento: (
+        AsientoInteresado.objects.select_related("interesado").filter(asiento_id=asiento).order_by()
+    )
+)
+_DOCUMENTOS = Prepared(
+    lambda asiento: AsientoDocumento.objects.filter(asiento_id=asiento).order_by()
+)
+
+
+def _by_orden(row) -> tuple[int, int]:
+    return (row.orden, row.pk)
+
+
+def asiento_partes(asiento: Asiento) -> list[AsientoInteresado]:
+    """The entry's parties with their interesados, in their order."""
+    partes = sorted(_PARTES(asiento.pk), key=_by_orden)
+    for parte in partes:
+        AsientoInteresado.asiento.field.set_cached_value(parte, asiento)
+    return partes
+
+
+def asiento_documentos(asiento: Asiento) -> list[AsientoDocumento]:
+    """The entry's documents, in their order."""
+    documentos = sorted(_DOCUMENTOS(asiento.pk), key=_by_orden)
+    for documento in documentos:
+        AsientoDocumento.asiento.field.set_cached_value(documento, asiento)
+    return documentos
 
 
 @dataclass(frozen=True)

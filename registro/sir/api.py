@@ -16,7 +16,7 @@ import hmac
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -46,19 +46,27 @@ class SicresXmlParser(BaseParser):
     media_type = "application/xml"
 
     def parse(self, stream, media_type=None, parser_context=None) -> bytes:
-        limit = settings.REGISTRO_SIR_MAX_MESSAGE_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise ParseError(_("El mensaje supera el tamaño máximo admitido."))
-        data = stream.read(limit + 1) if stream is not None else b""
-        if len(data) > limit:
-            raise ParseError(_("El mensaje supera el tamaño máximo admitido."))
-        return data
+        return read_message(stream, declared)
+
+
+def read_message(stream, declared: str | None) -> bytes:
+    """The body, refused (``ParseError``) over ``REGISTRO_SIR_MAX_MESSAGE_BYTES``."""
+    limit = settings.REGISTRO_SIR_MAX_MESSAGE_BYTES
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ParseError(_("El mensaje supera el tamaño máximo admitido."))
+    data = stream.read(limit + 1) if stream is not None else b""
+    if len(data) > limit:
+        raise ParseError(_("El mensaje supera el tamaño máximo admitido."))
+    return data
 
 
 class TextXmlParser(SicresXmlParser):
     media_type = "text/xml"
+
+
+XML_MEDIA_TYPES = frozenset({SicresXmlParser.media_type, TextXmlParser.media_type})
 
 
 class PeerToken(permissions.BasePermission):
@@ -97,14 +105,44 @@ class SirMensajesApi(APIView):
         data = request.data
         if not isinstance(data, bytes) or not data:
             raise ParseError(_("Envíe el mensaje SICRES 4.0 como application/xml."))
+        return self.answer(data)
+
+    @classmethod
+    def machine_post(cls, request) -> HttpResponse | None:
+        """The common request — a POST of XML with the right token — answered without DRF's
+        per-request machinery (request wrapper, content negotiation, parser and permission
+        objects): the same checks and the same answer (``MachineEndpointMiddleware``, issue
+        18). None for anything else, which the view itself answers (404, 403, 405, 415...)."""
+        if request.method != "POST" or request.content_type not in XML_MEDIA_TYPES:
+            return None
+        try:
+            if not PeerToken().has_permission(request, None):
+                return None
+        except Http404:
+            return None
+        try:
+            data = read_message(request, request.META.get("CONTENT_LENGTH"))
+            if not data:
+                raise ParseError(_("Envíe el mensaje SICRES 4.0 como application/xml."))
+            return cls.answer(data)
+        except ParseError as exc:
+            return JsonResponse(
+                {"detail": exc.detail},
+                status=status.HTTP_400_BAD_REQUEST,
+                json_dumps_params={"ensure_ascii": False},
+            )
+
+    @staticmethod
+    def answer(data: bytes) -> HttpResponse:
         try:
             reply = services.mensaje_recibir(data)
         except InvalidMessageError as exc:
             raise ParseError(exc.detalle) from exc
         except XsdUnavailableError:
-            return Response(
+            return JsonResponse(
                 {"detail": _("El registro no puede validar mensajes ahora; reintente.")},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                json_dumps_params={"ensure_ascii": False},
             )
         if reply is None:
             return HttpResponse(status=204)

@@ -284,7 +284,21 @@ def test_reg10_an_incoming_file_is_acknowledged_and_waits_as_a_pre_entry(
     assert row.estado == E.RECIBIDO and row.asiento is None
     assert row.oficina == oficina_sede
     assert default_storage.exists(row.fichero.name)
+    with default_storage.open(row.fichero.name, "rb") as fh:
+        assert fh.read() == data  # the file as received
     assert Asiento.objects.count() == before  # a pre-entry is not an entry
+    # The exchange, its event, its audit row and its files, written together
+    (evento,) = row.eventos.all()
+    assert (evento.accion, evento.estado_anterior, evento.estado) == ("recibir", "", E.RECIBIDO)
+    assert evento.mensaje == TipoMensaje.ACK
+    audit = AuditEntry.objects.get(action="registro.sir.recibir")
+    assert (audit.object_type, audit.object_id) == ("registro.intercambio", str(row.pk))
+    assert audit.detail["identificador"] == row.identificador
+    assert audit.detail["estado"] == E.RECIBIDO
+    (fichero,) = row.ficheros.all()
+    assert fichero.identificador_fichero == answer["Identificador_Fichero"]
+    assert fichero.sha256 == read_fichero(parse_xml(data)).anexos[0].sha256
+    assert row.created_at is not None and row.updated_at is not None
 
 
 def test_confirming_a_pre_entry_registers_a_numbered_entry_and_sends_the_confirmation(
@@ -393,7 +407,11 @@ def test_reg10_an_identical_retransmission_is_acknowledged_not_stored_twice(regi
     second = services.mensaje_recibir(data)
     assert read(first) == read(second)
     assert Intercambio.objects.filter(sentido=Sentido.ENTRADA).count() == 1
-    assert Intercambio.objects.get().eventos.filter(accion="duplicado").count() == 1
+    row = Intercambio.objects.get()
+    assert row.eventos.filter(accion="duplicado").count() == 1
+    # The retransmission's copy was not kept beside the first one's
+    folder = row.fichero.name.rpartition("/")[0]
+    assert default_storage.listdir(folder)[1] == [row.fichero.name.rpartition("/")[2]]
 
 
 def test_reg10_another_file_under_a_used_identifier_is_refused(register, oficina_sede):

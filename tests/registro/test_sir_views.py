@@ -340,3 +340,31 @@ def test_deciding_on_an_exchange_we_sent_is_refused_not_a_500(client, clerk, out
     assert response.status_code == 400
     outgoing.refresh_from_db()
     assert outgoing.estado == before
+
+
+def test_a_peers_message_is_answered_without_drfs_request_machinery(
+    client, settings, register, oficina_sede, monkeypatch
+):
+    """Issue 18: a POST of XML with the token is answered by ``machine_post`` (the same checks
+    and answer, without DRF's per-request objects); anything else still goes to the view."""
+    from registro.sir.api import SirMensajesApi
+
+    settings.REGISTRO_SIR_INBOUND_TOKEN = "s3cret-token"
+    data = remote_fichero(
+        register(), identificador=f"{REMOTE}_26_00000001", destino=oficina_sede.code
+    )
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("DRF's dispatch was used")
+
+    monkeypatch.setattr(SirMensajesApi, "initial", not_here)
+    response = client.post(
+        INBOUND, data, content_type="text/xml", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
+    assert response.status_code == 200 and response["Content-Length"] == str(len(response.content))
+    assert read(response.content)["Tipo_Mensaje"] == TipoMensaje.ACK
+    monkeypatch.undo()
+    wrong_type = client.post(
+        INBOUND, data, content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
+    assert wrong_type.status_code == 415  # the view's own answer
