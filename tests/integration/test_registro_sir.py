@@ -48,7 +48,10 @@ def peer_db_url(django_db_blocker) -> str:
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         pytest.skip("the two-instance SIR test needs PostgreSQL (DATABASE_URL=postgres://...)")
-    name = urlsplit(base).path.lstrip("/") + "_peer"
+    # One peer database per pytest-xdist worker: two workers' peers sharing one would wipe
+    # each other's exchanges (``reset_exchanges``) in the middle of a test.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = urlsplit(base).path.lstrip("/") + "_peer" + (f"_{worker}" if worker else "")
     ensure_database(base, name)
     return database_url(base, name)
 
