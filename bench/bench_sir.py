@@ -11,6 +11,10 @@ pre-entry and answers ACK; the sender records the ACK (exchange ``enviado``).
 Baseline, same run, same peer server, same client processes: POST the same XML bytes to a bare
 endpoint of the peer (``bench/sir_bare_wsgi.py``) that only stores the body in a table.
 
+Both ends run as in production (DEBUG off). BENCH_ROUNDS (3) rounds, baseline and exchanges
+interleaved so that the load of a shared machine weighs on both alike; the medians and the
+median of the per-round ratios are reported.
+
 Figure: exchanges processed per second; RESULT ratio = exchanges/s ÷ bare posts/s (target
 ≥ 0.3). Needs PostgreSQL: DATABASE_URL=postgres://.../<name>; creates <name>_bench and
 <name>_bench_peer.
@@ -23,6 +27,8 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -65,11 +71,12 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 PEER_WORKERS = int(os.environ.get("BENCH_PEER_WORKERS", "2"))
 OUR_CODE = "O00099999"
 WARMUP = 2 * PEER_WORKERS  # exchanges delivered before the timing (imports, connections)
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # interleaved; the median ratio is reported
 
 
 def _prepare() -> list[int]:
-    """EXCHANGES numbered entries, each recorded as an outgoing exchange to the peer (no
-    route while preparing, so nothing is delivered yet)."""
+    """ROUNDS × EXCHANGES (+ WARMUP) numbered entries, each recorded as an outgoing exchange
+    to the peer (no route while preparing, so nothing is delivered yet)."""
     from identidad.constants import TipoUnidad
     from identidad.models import Unidad
     from identidad.services import interesado_get_or_create
@@ -90,7 +97,7 @@ def _prepare() -> list[int]:
     )
     interesado = interesado_get_or_create(nif="12345678Z", nombre="Miren", apellido1="Etxeberria")
     ids = []
-    for i in range(EXCHANGES + WARMUP):
+    for i in range(ROUNDS * EXCHANGES + WARMUP):
         asiento = asiento_register(
             direction="E",
             oficina=oficina,
@@ -174,7 +181,7 @@ def main() -> None:
     settings.DATABASES["default"]["TEST"]["NAME"] = f"{BASE_NAME}_bench"
     peer_name = f"{BASE_NAME}_bench_peer"
     ensure_database(BASE_URL, peer_name)
-    setup_test_environment()
+    setup_test_environment(debug=False)  # both ends as in production: DEBUG off
     old = setup_databases(verbosity=0, interactive=False)
     workdir = Path(tempfile.mkdtemp(prefix="bench-sir-"))
     settings.MEDIA_ROOT = str(workdir / "media")
@@ -186,6 +193,7 @@ def main() -> None:
         workdir=workdir,
         workers=PEER_WORKERS,
         wsgi="bench.sir_bare_wsgi:application",
+        extra_env={"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64)},
     )
     try:
         peer.prepare()
@@ -200,26 +208,39 @@ def main() -> None:
         settings.REGISTRO_SIR_PEERS = "{}"
         ids = _prepare()
         warm, ids = ids[:WARMUP], ids[WARMUP:]
-        bodies = _messages(ids)
-        size = sum(len(b) for b in bodies) // len(bodies)
+        shares = [ids[r * EXCHANGES : (r + 1) * EXCHANGES] for r in range(ROUNDS)]
+        bodies = [_messages(share) for share in shares]
+        size = sum(len(b) for b in bodies[0]) // len(bodies[0])
         settings.REGISTRO_SIR_PEERS = json.dumps(
             {PEER_CODE: {"url": peer.inbound, "token": PEER_TOKEN}}
         )
         bare_url = f"{peer.url}/bench/bare/"
         # Warm both paths (imports, connections, XSD loading) outside the timings.
-        for body in bodies[:WARMUP]:
+        for body in bodies[0][:WARMUP]:
             requests.post(bare_url, data=body, timeout=60)
-        peer.sql("TRUNCATE bench_sir_bare")
         from django.utils import timezone
 
         from registro.sir.services import intercambio_entregar
 
         for pk in warm:
             assert intercambio_entregar(intercambio_id=pk, now=timezone.now())
-        baseline, stored = _run(
-            _bare_client, [(bare_url, bodies[i::CLIENTS]) for i in range(CLIENTS)]
+        print(
+            f"exchanges: {EXCHANGES} a round ({size} bytes each), rounds: {ROUNDS}, "
+            f"clients: {CLIENTS}, peer workers: {PEER_WORKERS}"
         )
-        value, delivered = _run(_deliver_client, [ids[i::CLIENTS] for i in range(CLIENTS)])
+        rounds = []
+        for r in range(ROUNDS):  # interleaved: the machine's load weighs on both alike
+            peer.sql("TRUNCATE bench_sir_bare")
+            baseline, stored = _run(
+                _bare_client, [(bare_url, bodies[r][i::CLIENTS]) for i in range(CLIENTS)]
+            )
+            value, delivered = _run(
+                _deliver_client, [shares[r][i::CLIENTS] for i in range(CLIENTS)]
+            )
+            if stored != EXCHANGES or delivered != EXCHANGES:
+                raise SystemExit("some posts or exchanges failed: the figure would be wrong")
+            rounds.append((value, baseline))
+            print(f"  round {r + 1}: SIR exchanges {value:6.1f}/s  bare posts {baseline:6.1f}/s")
         from registro.models import Intercambio
 
         acked = Intercambio.objects.filter(pk__in=ids, estado="enviado").count()
@@ -227,21 +248,19 @@ def main() -> None:
             "SELECT count(*) FROM registro_intercambio WHERE sentido = 'entrada' "
             "AND estado = 'recibido'"
         )[0][0]
+        value = statistics.median(v for v, _b in rounds)
+        baseline = statistics.median(b for _v, b in rounds)
+        ratio = statistics.median(v / b for v, b in rounds)
+        print(f"bare endpoint (store only): median {baseline:.1f} posts/s")
         print(
-            f"exchanges: {EXCHANGES} ({size} bytes each), clients: {CLIENTS}, "
-            f"peer workers: {PEER_WORKERS}"
+            f"SIR exchanges (send → XSD → peer validates, stores, ACK → recorded): median "
+            f"{value:.1f}/s ({acked} acknowledged, {received} pre-entries at the peer)"
         )
-        print(f"bare endpoint (store only): {baseline:.1f} posts/s ({stored} stored)")
-        print(
-            f"SIR exchanges (send → XSD → peer validates, stores, ACK → recorded): "
-            f"{value:.1f}/s ({delivered} delivered, {acked} acknowledged, {received} pre-entries "
-            "at the peer)"
-        )
-        if acked != EXCHANGES or received != EXCHANGES + WARMUP or stored != EXCHANGES:
+        if acked != ROUNDS * EXCHANGES or received != ROUNDS * EXCHANGES + WARMUP:
             raise SystemExit("some exchanges were not completed: the figure would be wrong")
         print(
             f"RESULT sir_exchanges value={value:.1f} baseline={baseline:.1f} "
-            f"ratio={value / baseline:.2f}"
+            f"ratio={ratio:.2f} rounds={ROUNDS}"
         )
     finally:
         peer.stop()
