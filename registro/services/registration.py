@@ -272,11 +272,11 @@ def _register(
     ]
     digest = chain.asiento_digest(asiento, partes, docs)
     postgres = connection.vendor == "postgresql"
+    moved = provisional_effective != provisional  # REG-2: a non-working day moves it
     if one_trip:
         ensure_counter(asiento.year, asiento.direction)
         # Children first, under an id drawn from the sequence (FKs are deferred), then the
         # number under the counter lock, the COMMIT, and the late columns read back.
-        moved = provisional_effective != provisional
         asiento_id, *written = pg_register_one_trip(
             asiento,
             pg_prepare_asiento(asiento),
@@ -305,7 +305,6 @@ def _register(
         before_number(asiento)
 
     # --- Last: the number. Nothing slow from here to the commit (recipes: PostgreSQL). ---
-    moved = provisional_effective != provisional
     if postgres:
         # ONE statement under the counter lock: number, instant, chain hash, new head and
         # the entry row. A repeated idempotency key fails here; the rollback gives the
