@@ -8,8 +8,9 @@ are prepared and recorded as outgoing exchanges; then CLIENTS processes deliver 
 peer parses and validates it, checks the annex hash and the upload policy, stores the
 pre-entry and answers ACK; the sender records the ACK (exchange ``enviado``).
 
-Baseline, same run, same peer server, same client processes: POST the same XML bytes to a bare
-endpoint of the peer (``bench/sir_bare_wsgi.py``) that only stores the body in a table.
+Baseline, same run, same peer server, same client processes, same HTTP client as the
+exchanges' transport (``registro.sir.backends.local.HttpPoster``): POST the same XML bytes to a
+bare endpoint of the peer (``bench/sir_bare_wsgi.py``) that only stores the body in a table.
 
 Both ends run as in production (DEBUG off). BENCH_ROUNDS (3) rounds, baseline and exchanges
 interleaved so that the load of a shared machine weighs on both alike; the medians and the
@@ -142,16 +143,19 @@ def _deliver_client(index: int, work: list, barrier, results) -> None:
 
 
 def _bare_client(index: int, work: list, barrier, results) -> None:
+    """The same HTTP client as the exchanges' transport (``LocalPeerBackend``), so that the
+    ratio compares the registry's work, not two ways of posting."""
+    from registro.sir.backends.local import HttpPoster
+
     url, bodies = work
-    session = requests.Session()
+    http = HttpPoster()
+    headers = {"Content-Type": "application/xml; charset=utf-8"}
     barrier.wait()
     began = time.perf_counter()
     ok = 0
     for body in bodies:
-        response = session.post(
-            url, data=body, headers={"Content-Type": "application/xml"}, timeout=60
-        )
-        ok += response.status_code == 200
+        status, _answer = http.post(url, body, headers, timeout=60)
+        ok += status == 200
     results.put((time.perf_counter() - began, ok))
 
 
