@@ -24,12 +24,14 @@ import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
+
+_M = TypeVar("_M", bound=Model)
 
 # Parameter markers: values no caller passes (the queryset is built once with them).
 MARKERS = tuple(-(2**62) - i for i in range(16))
@@ -179,3 +181,78 @@ class Prepared:
                 setattr(obj, name, row[pos])
             objects.append(obj)
         return objects
+
+
+# --- Rows of another table in the same statement ------------------------------------------
+#
+# A statement returns one shape of row; the rows of a child table can come with it as a JSON
+# array (``json_agg(row_to_json(t))`` in a subquery, e.g. ``registro.selectors``) and are
+# turned here into the instances a query of that table would have built: one round trip
+# instead of one per table.
+
+# Fields whose JSON value is text (or a number) to parse: row_to_json writes timestamps,
+# dates, times, decimals, uuids and intervals as strings. The other fields arrive as loaded.
+_PARSED = frozenset(
+    {
+        "DateTimeField",
+        "DateField",
+        "TimeField",
+        "DecimalField",
+        "UUIDField",
+        "DurationField",
+        "FloatField",
+    }
+)
+_PLAIN = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "BooleanField",
+        "CharField",
+        "FileField",
+        "ForeignKey",
+        "OneToOneField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "TextField",
+        "URLField",
+        "JSONField",
+        "GenericIPAddressField",
+    }
+)
+
+
+@functools.cache
+def _json_plan(model: type[Model]) -> tuple[list[str], list[tuple[Any, Any]]]:
+    """(attnames, [(column, field to parse or None)]) of ``model``'s concrete fields; refuses
+    a field whose database value needs a converter of its own (binary, a custom field)."""
+    attnames, plan = [], []
+    for field in model._meta.concrete_fields:
+        kind = field.get_internal_type()
+        custom = hasattr(field, "from_db_value") and not (
+            kind == "JSONField" and getattr(field, "decoder", None) is None
+        )
+        if custom or (kind not in _PARSED and kind not in _PLAIN):
+            raise ValueError(f"{model.__name__}.{field.name}: {kind} cannot be read from JSON")
+        attnames.append(field.attname)
+        plan.append((field.column, field if kind in _PARSED else None))
+    return attnames, plan
+
+
+def from_json_row(model: type[_M], data: dict, db: str = DEFAULT_DB_ALIAS) -> _M:
+    """The instance of ``model`` that loading ``data`` — PostgreSQL's ``row_to_json`` of one
+    of its rows — would have built (``from_db``, each value as the driver would give it)."""
+    attnames, plan = _json_plan(model)
+    values = []
+    for column, field in plan:
+        value = data[column]
+        if field is not None and value is not None:
+            value = field.to_python(value)
+        values.append(value)
+    return model.from_db(db, attnames, values)

@@ -107,9 +107,14 @@ def build_fichero(
     include_content: bool = True,
     prueba: bool = False,
     tipo_anotacion: str = "02",
+    partes: list | None = None,
+    documentos: list | None = None,
+    nombre_usuario: str | None = None,
 ) -> bytes:
     """The ``Fichero_Intercambio_SICRES_4`` XML of ``asiento`` (UTF-8 bytes). Deterministic:
-    the same entry and identifier always give the same bytes (a re-send is identical)."""
+    the same entry and identifier always give the same bytes (a re-send is identical).
+    ``partes``, ``documentos`` and ``nombre_usuario`` (the registering user's username): the
+    entry's, when the caller read them already (else read here)."""
     root = etree.Element("Fichero_Intercambio_SICRES_4")
     oficina = asiento.oficina
 
@@ -145,7 +150,7 @@ def build_fichero(
             max_length=120,
         )
 
-    partes = asiento_partes(asiento)
+    partes = asiento_partes(asiento) if partes is None else partes
     representantes = [p for p in partes if p.rol == RolInteresado.REPRESENTANTE]
     for index, parte in enumerate(p for p in partes if p.rol == RolInteresado.INTERESADO):
         segment = _sub(root, "De_Interesado")
@@ -172,7 +177,7 @@ def build_fichero(
         ],
     )
 
-    documentos = asiento_documentos(asiento)
+    documentos = asiento_documentos(asiento) if documentos is None else documentos
     for orden, documento in enumerate(documentos, start=1):
         anexo = _sub(root, "De_Anexo")
         _sub(anexo, "Nombre_Fichero_Anexado", documento.nombre, max_length=80)
@@ -199,7 +204,9 @@ def build_fichero(
     control = _sub(root, "De_Internos_Control")
     _sub(control, "Identificador_Intercambio", identificador, max_length=33)
     if asiento.registrado_por_id:
-        _sub(control, "Nombre_Usuario", asiento.registrado_por.get_username(), max_length=80)
+        if nombre_usuario is None:
+            nombre_usuario = asiento.registrado_por.get_username()
+        _sub(control, "Nombre_Usuario", nombre_usuario, max_length=80)
     _sub(control, "Aplicacion_Version_Emisora", APPLICATION, max_length=20)
     _sub(control, "Tipo_Anotacion", tipo_anotacion)
     _sub(control, "Documentacion_Fisica", asiento.documentacion_fisica)

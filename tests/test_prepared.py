@@ -4,14 +4,14 @@ itself returns (select_related, annotations, converters), for every call's value
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.db.transaction import TransactionManagementError
 
-from bilbao_sede.prepared import Prepared
+from bilbao_sede.prepared import Prepared, from_json_row
 from identidad.constants import TipoUnidad
-from identidad.models import AuditEntry, Unidad
+from identidad.models import AuditEntry, Interesado, Unidad
 from identidad.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,27 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings):
         assert cursor.fetchone() == (2, "%")
     settings.DATABASE_PGBOUNCER = True  # no session statements behind PgBouncer
     assert on_server(connection, sql) == sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row_to_json is PostgreSQL's")
+def test_rows_read_as_json_are_the_instances_the_orm_loads():
+    """``from_json_row``: a row that came as ``row_to_json`` (a child table's rows in the
+    same statement) is the instance a query would have built — timestamps, JSON, nulls."""
+    audit_record(actor=None, action="x.y", object_type="t", object_id="7", detail={"a": [1, "ñ"]})
+    interesado = Interesado.objects.create(nif="12345678Z", nombre="Miren", apellido1="E")
+    for model, pk in ((AuditEntry, AuditEntry.objects.get().pk), (Interesado, interesado.pk)):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT row_to_json(t) FROM {model._meta.db_table} t WHERE id = %s", [pk]
+            )
+            (data,) = cursor.fetchone()
+        got, expected = from_json_row(model, data), model.objects.get(pk=pk)
+        assert _state(got) == _state(expected)
+        assert got._state.adding is False and got._state.db == "default"
+
+
+def test_a_model_with_a_field_json_cannot_carry_is_refused():
+    from expedientes.models import IndiceElectronico
+
+    with pytest.raises(ValueError, match="BinaryField"):
+        from_json_row(IndiceElectronico, {})

@@ -9,12 +9,14 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
 from identidad.models import AuditEntry
 from registro.constants import Canal, Direccion
+from registro.documentos import DocumentoNuevo
 from registro.models import Asiento, ContadorIntercambio, Intercambio, IntercambioEvento
 from registro.sicres import build_fichero
 from registro.sir import services
@@ -774,3 +776,52 @@ def test_reg10_an_annex_whose_signature_is_broken_is_an_error(register, oficina_
     assert answer["Tipo_Mensaje"] == TipoMensaje.ERROR
     assert answer["Codigo_Error"] == CodigoError.FIRMA
     assert not Intercambio.objects.filter(estado=E.RECIBIDO).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # a delivery runs outside any transaction
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the claim reads the parties and documents with it on PostgreSQL",
+)
+def test_the_delivery_reads_its_entry_in_one_statement_and_sends_the_same_file(
+    register, clerk, representante, transport, monkeypatch
+):
+    """Issue 18: the claim brings the entry's parties, documents and registering user (JSON
+    subqueries, a join): the delivery is two statements, the claim and the ACK's record
+    (which releases the lock), and the file is byte for byte the one that reading them
+    separately builds."""
+    asiento = register(
+        representante=representante.interesado,
+        representacion={"id": 3, "via": "apoderamiento", "reason": "Poder 2026/7"},
+        documentos=[
+            DocumentoNuevo(nombre="uno.pdf", content=make_pdf_bytes("uno")),
+            DocumentoNuevo(nombre="dos.pdf", content=make_pdf_bytes("dos")),
+        ],
+    )
+    monkeypatch.setattr(services, "intercambio_enqueue", lambda *, intercambio_id: True)
+    warm = register()  # the statements are prepared on the connection by a first delivery
+    for entry in (warm, asiento):
+        intercambio = services.intercambio_enviar(asiento=entry, entidad_destino=DEST, actor=clerk)
+    services.intercambio_entregar(intercambio_id=intercambio.pk - 1)
+    transport.sent = []
+    with CaptureQueriesContext(connection) as queries:
+        assert services.intercambio_entregar(intercambio_id=intercambio.pk)
+    assert len(queries) == 2, [q["sql"][:80] for q in queries]
+    ((_destino, data),) = transport.sent
+    intercambio.refresh_from_db()
+    assert intercambio.estado == E.ENVIADO
+    expected = build_fichero(
+        Asiento.objects.get(pk=asiento.pk),
+        identificador=intercambio.identificador,
+        entidad_destino=intercambio.entidad_destino,
+        entidad_destino_nombre=intercambio.entidad_destino_nombre,
+        prueba=intercambio.prueba,
+        tipo_anotacion=intercambio.tipo_anotacion,
+    )
+    assert data == expected
+    root = etree.fromstring(data)
+    assert root.findtext("De_Interesado/Datos_Representante/Datos_Identificacion/Nombre")
+    assert [a.findtext("Nombre_Fichero_Anexado") for a in root.iter("De_Anexo")] == [
+        "uno.pdf",
+        "dos.pdf",
+    ]
