@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from bilbao_sede.prepared import on_server
 from identidad.models import AuditEntry
 
+from ..models import Oficina
 from .models import Intercambio, IntercambioEvento, IntercambioFichero
 
 
@@ -84,13 +85,19 @@ def _execute(sql: str, params: list):
         return cursor.fetchone()
 
 
+class OficinaChangedError(Exception):
+    """The registry office the row names is no longer active under that code and name:
+    nothing was written (``insert_exchange``'s guard)."""
+
+
 @functools.cache
 def _insert_sql(n_ficheros: int) -> str:
-    _fields, cols, _row = _columns(Intercambio)
-    placeholders = ", ".join(["%s"] * len(_fields))
-    table = Intercambio._meta.db_table
+    _fields, cols, row = _columns(Intercambio)
+    table, oficinas = Intercambio._meta.db_table, Oficina._meta.db_table
     parts = [
-        f"i AS (INSERT INTO {table} ({cols}) VALUES ({placeholders}) RETURNING id)",
+        f"i AS (INSERT INTO {table} ({cols}) SELECT v.* FROM (VALUES {row}) AS v "
+        f"WHERE EXISTS (SELECT 1 FROM {oficinas} o WHERE o.id = %s AND o.code = %s "
+        "AND o.active AND o.name_es = %s) RETURNING id)",
         *_dependants("i", n_ficheros),
     ]
     return "WITH " + ", ".join(parts) + " SELECT id FROM i"
@@ -103,11 +110,20 @@ def insert_exchange(
     ficheros: list[IntercambioFichero],
 ) -> int:
     """Insert a new exchange with its first event, its audit row and its files; returns
-    its id (also set on ``row``). ``IntegrityError`` when the exchange is known (unique
-    constraint): then nothing was written."""
+    its id (also set on ``row``). Written only while the registry office it names (``row.
+    oficina``, as the caller read it, perhaps a while ago) is still active with that code
+    and name: else ``OficinaChangedError`` and nothing was written. ``IntegrityError`` when
+    the exchange is known (unique constraint): then nothing was written either."""
+    oficina = row.oficina
+    if oficina is None:
+        raise ValueError("an incoming exchange names the office that receives it")
     params = _values(row, _columns(Intercambio)[0])
+    params += [oficina.pk, oficina.code, oficina.name_es]
     params += _dependant_values(evento, audit, ficheros)
-    row.pk = _execute(_insert_sql(len(ficheros)), params)[0]
+    inserted = _execute(_insert_sql(len(ficheros)), params)
+    if inserted is None:
+        raise OficinaChangedError(oficina.code)
+    row.pk = inserted[0]
     row._state.adding = False
     row._state.db = connection.alias
     return row.pk

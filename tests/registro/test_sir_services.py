@@ -825,3 +825,38 @@ def test_the_delivery_reads_its_entry_in_one_statement_and_sends_the_same_file(
         "uno.pdf",
         "dos.pdf",
     ]
+
+
+def test_an_office_deactivated_or_renamed_after_it_was_read_is_read_again(register, oficina_sede):
+    """Issue 18: on PostgreSQL the process remembers the active offices it read, and the
+    insert of a new exchange checks in the same statement that its office is still active
+    with that code and name: a deactivated office refuses the next file (DESTINO), a renamed
+    one stores it under its new name, as reading it every time did."""
+    from registro.models import Oficina
+
+    assert read(services.mensaje_recibir(_incoming(register, oficina_sede, 1)))["Tipo_Mensaje"] == (
+        TipoMensaje.ACK
+    )
+    # Changed behind this process's back (no signal, no save()):
+    Oficina.objects.filter(pk=oficina_sede.pk).update(name_es="Oficina renombrada")
+    assert read(services.mensaje_recibir(_incoming(register, oficina_sede, 2)))["Tipo_Mensaje"] == (
+        TipoMensaje.ACK
+    )
+    second = Intercambio.objects.get(identificador=f"{REMOTE}_26_00000002")
+    assert second.entidad_destino_nombre == "Oficina renombrada"
+    Oficina.objects.filter(pk=oficina_sede.pk).update(active=False)
+    answer = read(services.mensaje_recibir(_incoming(register, oficina_sede, 3)))
+    assert answer["Codigo_Error"] == CodigoError.DESTINO
+    third = Intercambio.objects.get(identificador=f"{REMOTE}_26_00000003")
+    assert third.estado == E.ERROR and not third.fichero
+    assert not third.ficheros.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_a_new_file_to_a_known_office_is_stored_by_one_statement(register, oficina_sede):
+    services.mensaje_recibir(_incoming(register, oficina_sede, 1))  # reads the office
+    data = _incoming(register, oficina_sede, 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert read(services.mensaje_recibir(data))["Tipo_Mensaje"] == TipoMensaje.ACK
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 1, statements
