@@ -116,3 +116,12 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings):
         assert cursor.fetchone() == (2, "%")
     settings.DATABASE_PGBOUNCER = True  # no session statements behind PgBouncer
     assert on_server(connection, sql) == sql
+
+
+def test_source_of_shows_an_execute_as_the_sql_it_runs():
+    from bilbao_sede.prepared import _statement, source_of
+
+    name, _prepare, execute = _statement("SELECT %s::int AS answer")
+    shown = source_of(execute.replace("%s", "42"))
+    assert shown == f"/* {name} */ SELECT %s::int AS answer /* with */(42)"
+    assert source_of("SELECT 1") == "SELECT 1"
