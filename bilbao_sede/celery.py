@@ -1,5 +1,6 @@
 """Celery application: configured from Django settings (``CELERY_*``), tasks autodiscovered."""
 
+import contextlib
 import os
 import threading
 
@@ -41,10 +42,9 @@ def _producer(task_app) -> tuple:
 def _forget_producer() -> None:
     held, _held.held = _held.held, None
     if held is not None:
-        try:
+        # A broken connection is dropped whatever it says on the way out.
+        with contextlib.suppress(Exception):
             held[1].connection.release()
-        except Exception:  # noqa: BLE001 - a broken connection is dropped whatever it says
-            pass
 
 
 def publish(task, *args) -> None:
