@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from bilbao_sede.prepared import on_server
 
@@ -79,11 +79,12 @@ def _pg_children_sql(n_partes: int, n_docs: int) -> str:
 
 
 def _children_params(partes: list, docs: list) -> list:
+    pg = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
     params: list = []
     for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
         cols = _pg_columns(model)
         for row in rows:
-            params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in cols]
+            params += [f.get_db_prep_save(f.pre_save(row, True), pg) for f in cols]
     return params
 
 
@@ -177,8 +178,9 @@ def _pg_one_trip(n_partes: int, n_docs: int, named: dict) -> tuple[str, list]:
 def pg_prepare_asiento(asiento: Asiento) -> list:
     """The entry row's column values, prepared BEFORE the lock is taken."""
     fields, _sql = _pg_number_sql()
+    pg = connections[DEFAULT_DB_ALIAS]
     return [
-        f.get_db_prep_save(f.pre_save(asiento, True), connection)
+        f.get_db_prep_save(f.pre_save(asiento, True), pg)
         for f in fields
         if f.attname not in LATE_FIELDS
     ]
