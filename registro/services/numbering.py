@@ -162,16 +162,17 @@ def _pg_one_trip(n_partes: int, n_docs: int, named: dict) -> tuple[str, list]:
     documents under a new id (before any lock), the numbering statement for that id, COMMIT,
     and the entry's late columns read back. The counter row is locked from the numbering
     statement to the COMMIT, both on the server: no client round trip in between. The two
-    statements are prepared once per connection (``_statement``): the text sent is two
-    ``EXECUTE``s."""
+    statements (and the read-back) are prepared once per connection (``_statement``): the
+    text sent is ``EXECUTE``s."""
     asiento = Asiento._meta.db_table
     children, children_params = _statement(_pg_children_sql(n_partes, n_docs), named)
     number, number_params = _statement(_pg_number_sql(one_trip=True)[1], named)
-    sql = (
-        f"BEGIN; {children}; {number}; COMMIT; "
+    read_back, _none = _statement(
         f"SELECT id, seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
-        f"WHERE id = (SELECT {_CURRENT_ID.format(table=asiento)})"  # once: the pk's index
+        f"WHERE id = (SELECT {_CURRENT_ID.format(table=asiento)})",  # once: the pk's index
+        named,
     )
+    sql = f"BEGIN; {children}; {number}; COMMIT; {read_back}"
     return sql, children_params + number_params
 
 

@@ -151,11 +151,11 @@ def _sent(register) -> list[str]:
 
 def test_the_registration_statements_are_prepared_once_per_connection(owned, register):
     """Issue 10: the server parses and plans the registration's statements once per
-    connection; each registration then sends two EXECUTEs in its one round trip."""
+    connection; each registration then sends three EXECUTEs in its one round trip."""
     register()  # this connection prepares them
     (sent,) = _sent(register)
-    assert sent.startswith("BEGIN; EXECUTE bs_") and "; COMMIT; SELECT" in sent
-    assert sent.count("EXECUTE bs_") == 2 and "INSERT INTO" not in sent
+    assert sent.startswith("BEGIN; EXECUTE bs_") and "; COMMIT; EXECUTE bs_" in sent
+    assert sent.count("EXECUTE bs_") == 3 and "INSERT INTO" not in sent
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
