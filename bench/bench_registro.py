@@ -430,6 +430,9 @@ def main() -> None:
 
     media = tempfile.mkdtemp(prefix="bench-registro-")
     settings.MEDIA_ROOT = media
+    # As in production: DEBUG off while measuring (DEBUG=true only lets the settings load
+    # without a SECRET_KEY; on, every query would also be logged in memory).
+    settings.DEBUG = False
     postgres = connection.vendor == "postgresql"
     if not postgres:
         _main_sqlite()

@@ -40,6 +40,9 @@ MARKERS = tuple(-(2**62) - i for i in range(16))
 # a new connection prepares them again).
 _ON_SERVER: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 _PLACEHOLDER = re.compile(r"%[s%]")
+# The SQL each statement name was prepared from (``source_of``).
+_SOURCES: dict[str, str] = {}
+_EXECUTE = re.compile(r"EXECUTE (bs_[0-9a-f]{24})\b")
 
 
 def on_server(connection, sql: str) -> str:
@@ -74,7 +77,19 @@ def _statement(sql: str) -> tuple[str, str, str]:
     text = _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
     count = next(numbers) - 1
     execute = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    _SOURCES[name] = sql
     return name, f"PREPARE {name} AS {text}", execute
+
+
+def source_of(sql: str) -> str:
+    """``sql`` as captured (``CaptureQueriesContext``, logs) with each ``EXECUTE`` of a
+    statement prepared here shown as the SQL it runs (its parameters as placeholders)."""
+
+    def shown(match: re.Match) -> str:
+        name = match.group(1)
+        return f"/* {name} */ {_SOURCES.get(name, '?')} /* with */"
+
+    return _EXECUTE.sub(shown, sql)
 
 
 @dataclass

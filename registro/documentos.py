@@ -184,10 +184,9 @@ def prepare(
 def store(doc: DocumentoPreparado) -> str:
     """Save the bytes under their SHA-256 (content-addressed) and return the storage name."""
     name = f"registro/{doc.sha256[:2]}/{doc.sha256}"
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(doc.data))
-        if saved != name:  # a concurrent identical upload won the race: keep theirs
-            default_storage.delete(saved)
+    saved = default_storage.save(name, ContentFile(doc.data))
+    if saved != name:  # the same bytes were stored before (the storage renamed ours): keep those
+        default_storage.delete(saved)
     return name
 
 

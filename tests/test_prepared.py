@@ -140,3 +140,12 @@ def test_a_model_with_a_field_json_cannot_carry_is_refused():
 
     with pytest.raises(ValueError, match="BinaryField"):
         from_json_row(IndiceElectronico, {})
+
+
+def test_source_of_shows_an_execute_as_the_sql_it_runs():
+    from bilbao_sede.prepared import _statement, source_of
+
+    name, _prepare, execute = _statement("SELECT %s::int AS answer")
+    shown = source_of(execute.replace("%s", "42"))
+    assert shown == f"/* {name} */ SELECT %s::int AS answer /* with */(42)"
+    assert source_of("SELECT 1") == "SELECT 1"

@@ -14,26 +14,42 @@ registration costs one round trip instead of four.
 from __future__ import annotations
 
 import functools
+import re
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from bilbao_sede.prepared import on_server
 
 from ..models import Asiento, AsientoDocumento, AsientoInteresado, Contador
 
-
-@functools.cache
-def _pg_columns(model) -> tuple[list, str]:
-    """The child model's inserted fields and one typed VALUES row for them."""
-    from django.db import connections
-
-    pg = connections["default"]
-    cols = [f for f in model._meta.concrete_fields if f.name not in ("id", "asiento")]
-    return cols, "(" + ", ".join(f"%s::{f.db_type(pg)}" for f in cols) + ")"
+_NAMED = re.compile(r"%\((\w+)\)s")
 
 
 @functools.cache
-def _pg_children_sql(n_partes: int, n_docs: int, named: bool = False) -> str:
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql``'s ``%(name)s`` parameters as ``%s`` ones, and the names in their order (a
+    name written twice is passed twice)."""
+    return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
+
+
+def _statement(sql: str, named: dict) -> tuple[str, list]:
+    """(SQL, parameters) to run ``sql`` (every parameter typed by a cast): on PostgreSQL the
+    ``EXECUTE`` of the statement prepared once per connection (``bilbao_sede.prepared``),
+    so the server parses and plans the registration's statements once, not every time."""
+    positional, names = _positional(sql)
+    return on_server(connection, positional), [named[name] for name in names]
+
+
+@functools.cache
+def _pg_columns(model) -> list:
+    """The child model's inserted fields."""
+    return [f for f in model._meta.concrete_fields if f.name not in ("id", "asiento")]
+
+
+@functools.cache
+def _pg_children_sql(n_partes: int, n_docs: int) -> str:
     """One statement: the entry's id drawn from its sequence, and its parties and documents
-    inserted under it. Positional parameters, or ``%(c<i>)s`` ones when ``named``."""
+    inserted under it; typed parameters ``%(c<i>)s`` in ``_children_params``' order."""
     asiento = Asiento._meta.db_table
     sql = [f"WITH i AS (SELECT nextval(pg_get_serial_sequence('{asiento}', 'id')) AS id)"]
     index = 0
@@ -42,19 +58,17 @@ def _pg_children_sql(n_partes: int, n_docs: int, named: bool = False) -> str:
         ("d", AsientoDocumento, n_docs),
     ):
         if count:
-            cols, one = _pg_columns(model)
+            cols = _pg_columns(model)
             rows = []
             for _row in range(count):
-                if named:
-                    one = (
-                        "("
-                        + ", ".join(
-                            f"%(c{index + j})s::{f.db_type(connection)}" for j, f in enumerate(cols)
-                        )
-                        + ")"
+                rows.append(
+                    "("
+                    + ", ".join(
+                        f"%(c{index + j})s::{f.db_type(connection)}" for j, f in enumerate(cols)
                     )
-                    index += len(cols)
-                rows.append(one)
+                    + ")"
+                )
+                index += len(cols)
             sql.append(
                 f", {name} AS (INSERT INTO {model._meta.db_table} "
                 f"(asiento_id, {', '.join(f.column for f in cols)}) "
@@ -65,17 +79,25 @@ def _pg_children_sql(n_partes: int, n_docs: int, named: bool = False) -> str:
 
 
 def _children_params(partes: list, docs: list) -> list:
+    pg = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
     params: list = []
     for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
-        cols = _pg_columns(model)[0]
+        cols = _pg_columns(model)
         for row in rows:
-            params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in cols]
+            params += [f.get_db_prep_save(f.pre_save(row, True), pg) for f in cols]
     return params
 
 
+def _children_named(partes: list, docs: list) -> dict:
+    return {f"c{i}": value for i, value in enumerate(_children_params(partes, docs))}
+
+
 def pg_insert_children(partes: list, docs: list) -> int:
+    sql, params = _statement(
+        _pg_children_sql(len(partes), len(docs)), _children_named(partes, docs)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_pg_children_sql(len(partes), len(docs)), _children_params(partes, docs))
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 
@@ -87,9 +109,11 @@ _ISO = "to_char({t} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:
 
 _INSTANT = "GREATEST(%(now)s::timestamptz, k.last_at + interval '1 microsecond')"
 
+_CURRENT_ID = "currval(pg_get_serial_sequence('{table}', 'id'))"
+
 
 @functools.cache
-def _pg_number_sql() -> tuple[list, str]:
+def _pg_number_sql(one_trip: bool = False) -> tuple[list, str]:
     """(entry fields, SQL) of the numbering statement, with named parameters: ``prefix``
     (the numero's ``2026/E/``), ``effective`` (the effective instant's ISO text, NULL: the
     presentation instant itself), ``digest`` (the content digest), ``now`` (the
@@ -105,60 +129,59 @@ def _pg_number_sql() -> tuple[list, str]:
         "prev_hash": "c.prev_hash",
         "hash": "c.last_hash",
     }
-    values = [late.get(f.attname, f"%(f_{f.attname})s") for f in fields]
+    values = [late.get(f.attname, f"%(f_{f.attname})s::{f.db_type(connection)}") for f in fields]
+    if one_trip:
+        values[fields.index(Asiento._meta.pk)] = _CURRENT_ID.format(table=entry)
     # SET (...) = (SELECT ...): the instant is the application's clock read just before
     # the statement, but never earlier than the previous entry's (evaluated on the locked
     # row, after waiting for any other holder): instants follow numbers (REG-4).
     sql = (
         f"WITH c AS (UPDATE {counter} AS k SET (last_seq, prev_hash, last_hash, last_at) = ("
         "SELECT k.last_seq + 1, k.last_hash, encode(sha256(convert_to("
-        "k.last_hash || E'\\n' || %(prefix)s || lpad((k.last_seq + 1)::text, 8, '0') || "
+        "k.last_hash || E'\\n' || %(prefix)s::text || lpad((k.last_seq + 1)::text, 8, '0') || "
         f"E'\\n' || {_ISO.format(t='n.t')} || E'\\n' || "
-        f"COALESCE(%(effective)s, {_ISO.format(t='n.t')}) "
-        "|| E'\\n' || %(digest)s, 'UTF8')), 'hex'), n.t "
+        f"COALESCE(%(effective)s::text, {_ISO.format(t='n.t')}) "
+        "|| E'\\n' || %(digest)s::text, 'UTF8')), 'hex'), n.t "
         f"FROM (SELECT {_INSTANT} AS t) AS n) "
         # Nothing numbered (no row) when the instant falls on another local day than the
         # one the calendar was asked about (midnight, or the new year, crossed since): the
         # caller starts again.
-        "WHERE k.year = %(year)s AND k.direction = %(direction)s "
-        f"AND ({_INSTANT} AT TIME ZONE %(tz)s)::date = %(day)s "
+        "WHERE k.year = %(year)s::integer AND k.direction = %(direction)s::text "
+        f"AND ({_INSTANT} AT TIME ZONE %(tz)s::text)::date = %(day)s::date "
         "RETURNING k.last_seq, k.prev_hash, k.last_hash, k.last_at) "
         f"INSERT INTO {entry} ({', '.join(f.column for f in fields)}) "
         f"SELECT {', '.join(values)} FROM c"
     )
+    if not one_trip:
+        sql += " RETURNING seq, presented_at, effective_at, prev_hash, hash"
     return fields, sql
 
 
-_RETURNING = " RETURNING seq, presented_at, effective_at, prev_hash, hash"
-
-
-_CURRENT_ID = "currval(pg_get_serial_sequence('{table}', 'id'))"
-
-
-@functools.cache
-def _pg_one_trip_sql(n_partes: int, n_docs: int) -> str:
+def _pg_one_trip(n_partes: int, n_docs: int, named: dict) -> tuple[str, list]:
     """A whole owned registration in ONE round trip, from autocommit: BEGIN, the parties and
     documents under a new id (before any lock), the numbering statement for that id, COMMIT,
     and the entry's late columns read back. The counter row is locked from the numbering
-    statement to the COMMIT, both on the server: no client round trip in between."""
+    statement to the COMMIT, both on the server: no client round trip in between. The two
+    statements (and the read-back) are prepared once per connection (``_statement``): the
+    text sent is ``EXECUTE``s."""
     asiento = Asiento._meta.db_table
-    current = _CURRENT_ID.format(table=asiento)
-    return (
-        "BEGIN; "
-        + _pg_children_sql(n_partes, n_docs, named=True)
-        + "; "
-        + _pg_number_sql()[1].replace("%(f_id)s", current)
-        + "; COMMIT; "
+    children, children_params = _statement(_pg_children_sql(n_partes, n_docs), named)
+    number, number_params = _statement(_pg_number_sql(one_trip=True)[1], named)
+    read_back, _none = _statement(
         f"SELECT id, seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
-        f"WHERE id = (SELECT {current})"  # once, so the primary key's index serves it
+        f"WHERE id = (SELECT {_CURRENT_ID.format(table=asiento)})",  # once: the pk's index
+        named,
     )
+    sql = f"BEGIN; {children}; {number}; COMMIT; {read_back}"
+    return sql, children_params + number_params
 
 
 def pg_prepare_asiento(asiento: Asiento) -> list:
     """The entry row's column values, prepared BEFORE the lock is taken."""
     fields, _sql = _pg_number_sql()
+    pg = connections[DEFAULT_DB_ALIAS]
     return [
-        f.get_db_prep_save(f.pre_save(asiento, True), connection)
+        f.get_db_prep_save(f.pre_save(asiento, True), pg)
         for f in fields
         if f.attname not in LATE_FIELDS
     ]
@@ -243,8 +266,9 @@ def pg_number_and_insert(
     calendar was asked about. Returns (seq, presented_at, effective_at, prev_hash, hash).
     Raises ``NotNumberedError`` when nothing was numbered."""
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
+    sql, positional = _statement(_pg_number_sql()[1], named)
     with connection.cursor() as cursor:
-        cursor.execute(_pg_number_sql()[1] + _RETURNING, named)
+        cursor.execute(sql, positional)
         row = cursor.fetchone()
     if row is None:
         raise NotNumberedError
@@ -270,11 +294,11 @@ def pg_register_one_trip(
     from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
-    named.update({f"c{i}": value for i, value in enumerate(_children_params(partes, docs))})
-    sql = _pg_one_trip_sql(len(partes), len(docs))
+    named.update(_children_named(partes, docs))
     try:
+        sql, positional = _pg_one_trip(len(partes), len(docs), named)
         with connection.cursor() as cursor:
-            cursor.execute(sql, named)
+            cursor.execute(sql, positional)
             row = cursor.fetchone()
     except IntegrityError as exc:
         if getattr(exc.__cause__, "pgcode", None) == "23503":  # foreign_key_violation

@@ -51,3 +51,35 @@ def test_publish_sends_what_apply_async_sends_but_the_id(private_queue):
     assert lean["body"] == sent["body"]
     assert lean["headers"]["task"] == "registro.tasks.justificante_issue_task"
     assert lean["properties"]["delivery_info"]["routing_key"] == QUEUE
+
+
+def test_publish_keeps_one_producer_per_thread_and_connects_again_after_a_failure(
+    private_queue, monkeypatch
+):
+    import threading
+
+    from bilbao_sede import celery
+
+    publish(justificante_issue_task, 1)
+    held = celery._held.held
+    publish(justificante_issue_task, 2)
+    assert celery._held.held is held  # the same connection, not one from the pool each time
+
+    other = []
+    thread = threading.Thread(
+        target=lambda: (publish(justificante_issue_task, 3), other.append(celery._held.held))
+    )
+    thread.start()
+    thread.join()
+    assert other[0] is not held and other[0][1] is not held[1]  # a thread has its own
+
+    def refused(*args, **kwargs):
+        raise ConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(held[1], "publish", refused)
+    with pytest.raises(ConnectionError):
+        publish(justificante_issue_task, 4)
+    assert celery._held.held is None  # forgotten: the next publish connects again
+    monkeypatch.undo()
+    publish(justificante_issue_task, 5)
+    assert len(_messages(private_queue)) == 4  # 1, 2, 3 and 5

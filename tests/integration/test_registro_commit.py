@@ -139,3 +139,40 @@ def _one_trip_args(existing):
         "digest": digest,
         "day": timezone.localdate(),
     }
+
+
+def _sent(register) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        register()
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_registration_statements_are_prepared_once_per_connection(owned, register):
+    """Issue 10: the server parses and plans the registration's statements once per
+    connection; each registration then sends three EXECUTEs in its one round trip."""
+    register()  # this connection prepares them
+    (sent,) = _sent(register)
+    assert sent.startswith("BEGIN; EXECUTE bs_") and "; COMMIT; EXECUTE bs_" in sent
+    assert sent.count("EXECUTE bs_") == 3 and "INSERT INTO" not in sent
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%UPDATE registro_contador%"],
+        )
+        assert cursor.fetchone()[0] == 1
+    connection.close()  # a new connection prepares them again, and numbers on
+    entry = register()
+    assert entry.seq == 3 and Asiento.objects.count() == 3
+    _no_orphans()
+
+
+def test_behind_pgbouncer_the_registration_sends_its_plain_statements(owned, register, settings):
+    """Transaction pooling: a session's prepared statements are not there for the next
+    transaction, so nothing is prepared (DATABASE_PGBOUNCER)."""
+    settings.DATABASE_PGBOUNCER = True
+    register()  # the year's counter is created
+    (sent,) = _sent(register)
+    assert "EXECUTE" not in sent and "UPDATE registro_contador" in sent
+    assert register().seq == 3

@@ -4,6 +4,7 @@ by the sweep — no receipt is lost."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -42,20 +43,20 @@ def test_reg5_the_worker_seals_the_receipt_after_the_commit(worker_pki, celery_w
 
 
 def test_reg5_with_the_broker_down_the_entry_is_kept_and_the_sweep_seals_it_later(
-    worker_pki, celery_worker, register, monkeypatch
+    worker_pki, celery_worker, register, broker_url
 ):
-    from kombu.exceptions import OperationalError
+    from tests.integration.conftest import free_port, use_broker
 
-    from registro import tasks
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("[Errno 111] Connection refused")
-
-    with monkeypatch.context() as down:
-        # Every publish goes through the app's producer pool: the broker refuses it there.
-        down.setattr(tasks.justificante_issue_task.app, "producer_or_acquire", broker_down)
+    first = register()  # this thread's publisher is connected to the live broker...
+    celery_worker(lambda: sealed(first.pk), timeout=120)
+    use_broker(f"redis://127.0.0.1:{free_port()}/0")  # ...then nothing listens there
+    try:
+        began = time.monotonic()
         asiento = register()
-    assert asiento.numero.endswith("/E/00000001")
+        assert time.monotonic() - began < 3  # refused at once, no retry loop
+    finally:
+        use_broker(broker_url)
+    assert asiento.numero.endswith("/E/00000002")
     assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
 
     # Broker back: the periodic sweep (a few minutes later) publishes it.

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bilbao_sede.prepared import source_of
 from identidad.models import AuditChainHead, AuditEntry
 from registro.models import Asiento, Contador
 from sede.constants import EstadoBorrador
@@ -24,8 +25,10 @@ SAVEPOINT_OPS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
 def _under_the_counter_lock(statements: list[str]) -> list[str]:
-    """The statements from the counter's UPDATE to the end of the transaction."""
+    """The statements from the counter's UPDATE to the end of the transaction (a prepared
+    statement's EXECUTE read as the SQL it runs; its PREPARE, sent before, runs nothing)."""
     counter = Contador._meta.db_table
+    statements = [source_of(sql) for sql in statements if not sql.startswith("PREPARE ")]
     first = next(i for i, sql in enumerate(statements) if f"UPDATE {counter}" in sql)
     return [sql for sql in statements[first:] if not sql.startswith(SAVEPOINT_OPS)]
 
