@@ -17,4 +17,5 @@ RUN DEBUG=false SECRET_KEY=collectstatic-build-step-only-never-used-at-run-time-
 RUN useradd --system sede && mkdir -p /app/var && chown -R sede /app/var
 USER sede
 EXPOSE 8000
-CMD ["gunicorn", "bilbao_sede.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Sync workers, one per core (docs/operations.md "Sizing the web role").
+CMD ["gunicorn", "bilbao_sede.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

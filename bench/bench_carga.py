@@ -25,7 +25,15 @@ requests/s per CPU at p95 < 300 ms).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bilbao_sede \\
      CELERY_BROKER_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/bench_carga.py
-Options: --citizens 6 --filings 2 --staff 2 --workers 3 (gunicorn) --small 1000 --large 1000000
+Options: --citizens 6 --filings 6 --staff 2 --workers <cores> (gunicorn) --small 1000
+--large 1000000
+(6 filings each: ~600 timed requests per phase; with 2, ~200 requests made the p95 swing by
+±150 ms from run to run). ``--only small|large`` runs one phase; ``--profile DIR`` records each
+request's server CPU by step (and a cProfile of ``--profile-paths``) through
+``bench/carga_wsgi.py`` — such a run's figures are not comparable. Each phase also reports
+the CPU seconds of each role over the timed window (``cpu_s``: gunicorn, the Celery worker,
+this database's PostgreSQL backends, the load generator itself, and the whole machine —
+other sessions on it included).
 """
 
 from __future__ import annotations
@@ -200,6 +208,78 @@ def _step_of(method: str, url: str) -> str:
     return f"{method} {path}"
 
 
+def _pids_under(root: int) -> list[int]:
+    """``root`` and its descendants (gunicorn's master and workers, Celery's pool)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+        found += frontier
+    return found
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each live process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _database_backends() -> list[int]:
+    """The PostgreSQL backends serving this phase's database (same host: /proc sees them)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [row[0] for row in cur.fetchall()]
+
+
+def _machine_busy() -> float:
+    """Busy CPU seconds of the whole machine (every session on it, not only ours)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds spent by each role over the timed window: gunicorn, the Celery worker,
+    PostgreSQL (this database's backends, sampled at the start and the end), the load
+    generator (this process) and the machine as a whole."""
+
+    def __init__(self, roles: dict[str, int]) -> None:
+        self.roles = roles
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        snap = {role: _cpu_seconds(_pids_under(pid)) for role, pid in self.roles.items()}
+        snap["postgresql"] = _cpu_seconds(_database_backends())
+        snap["client"] = {0: time.process_time()}
+        snap["machine"] = {0: _machine_busy()}
+        return snap
+
+    @staticmethod
+    def spent(before, after) -> dict[str, float]:
+        spent = {
+            role: round(sum(v - before[role].get(pid, 0.0) for pid, v in after[role].items()), 2)
+            for role in after
+        }
+        # Other sessions on this shared machine: when large, the run's figures are not fair.
+        ours = sum(v for role, v in spent.items() if role != "machine")
+        spent["others"] = round(max(0.0, spent["machine"] - ours), 2)
+        return spent
+
+
 def _citizen(base_url: str, key: str, nif: str, name: str, filings: int, rec: Recorder, pdf):
     import requests
 
@@ -331,6 +411,30 @@ def _wait_http(url: str, timeout: float = 90) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f}s")
 
 
+def _profile_summary(directory) -> dict:
+    """Server CPU per step over the timed window (``--profile``): n, mean, p50, p95 in ms,
+    and the wall time for comparison."""
+    from bench.harness import pct
+
+    cpu: dict[str, list[float]] = {}
+    wall: dict[str, list[float]] = {}
+    for path in Path(directory).glob("requests-*.jsonl"):
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            cpu.setdefault(row["step"], []).append(row["cpu"])
+            wall.setdefault(row["step"], []).append(row["wall"])
+    return {
+        step: {
+            "n": len(v),
+            "cpu_mean": round(sum(v) / len(v), 1),
+            "cpu_p50": round(pct(v, 0.5), 1),
+            "cpu_p95": round(pct(v, 0.95), 1),
+            "wall_p95": round(pct(wall[step], 0.95), 1),
+        }
+        for step, v in sorted(cpu.items(), key=lambda kv: -sum(kv[1]))
+    }
+
+
 def run_phase(args) -> dict:
     """In a child process whose environment is production's (set by the parent)."""
     import django
@@ -366,7 +470,9 @@ def run_phase(args) -> dict:
             PYTHON,
             "-m",
             "gunicorn",
-            "bilbao_sede.wsgi",
+            "bench.carga_wsgi:application"
+            if os.environ.get("BENCH_PROFILE_DIR")
+            else "bilbao_sede.wsgi",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
@@ -434,6 +540,13 @@ def run_phase(args) -> dict:
             results.append(_citizen(base_url, key, nif, name, args.filings, rec, make_pdf))
 
         citizen_threads = [threading.Thread(target=citizen, args=c) for c in citizens]
+        profiling = os.environ.get("BENCH_PROFILE_DIR")
+        if profiling:  # the wrapper records from now on (not the warm-up)
+            for old in Path(profiling).glob("*"):
+                old.unlink()
+            (Path(profiling) / "on").touch()
+        meter = CpuMeter({"gunicorn": gunicorn.pid, "celery": worker.pid})
+        cpu_before = meter.sample()
         load_began = time.perf_counter()
         for t in staff_threads + citizen_threads:
             t.start()
@@ -443,6 +556,9 @@ def run_phase(args) -> dict:
         for t in staff_threads:
             t.join()
         wall = time.perf_counter() - load_began
+        cpu_spent = meter.spent(cpu_before, meter.sample())
+        if profiling:
+            (Path(profiling) / "on").unlink()
 
         # Every filing of the run: exactly one sealed receipt (the worker may still be busy).
         new = Presentacion.objects.filter(pk__gt=first_new).select_related("asiento")
@@ -452,7 +568,8 @@ def run_phase(args) -> dict:
             pending = [p for p in new.all() if not p.asiento.is_sealed]
             if not pending:
                 break
-            time.sleep(1)
+            time.sleep(0.2)
+        sealed_after = time.perf_counter() - load_began - wall
         problems = []
         filings = list(new.all())
         if len(filings) != expected:
@@ -484,6 +601,11 @@ def run_phase(args) -> dict:
                 for step, v in sorted(rec.by_step.items())
             },
             "filings": len(filings),
+            # CPU seconds over the timed window, by role (the Celery worker keeps sealing
+            # after it: see "sealed_after_s").
+            "cpu_s": cpu_spent,
+            "sealed_after_s": round(sealed_after, 1),
+            "profile": _profile_summary(profiling) if profiling else None,
         }
     finally:
         for process in (gunicorn, worker):
@@ -506,6 +628,11 @@ def phase(args, *, database_url: str, rows: int, created: bool) -> dict:
     env["BENCH_WORKDIR"] = str(workdir)
     if created:
         env["BENCH_CREATED_DB"] = "1"
+    if args.profile:
+        profile_dir = Path(args.profile).resolve() / f"{rows}"
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        env["BENCH_PROFILE_DIR"] = str(profile_dir)
+        env["BENCH_PROFILE_PATHS"] = args.profile_paths
     argv = [
         PYTHON,
         __file__,
@@ -549,12 +676,33 @@ def main() -> None:
     parser.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--citizens", type=int, default=int(os.environ.get("BENCH_CITIZENS", 6)))
-    parser.add_argument("--filings", type=int, default=int(os.environ.get("BENCH_FILINGS", 2)))
+    parser.add_argument("--filings", type=int, default=int(os.environ.get("BENCH_FILINGS", 6)))
     parser.add_argument("--staff", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BENCH_WEB_WORKERS", os.cpu_count() or 2)),
+        help="gunicorn sync workers (docs/operations.md: one per core on a shared host)",
+    )
     parser.add_argument("--small", type=int, default=int(os.environ.get("BENCH_SMALL_ROWS", 1000)))
     parser.add_argument("--large", type=int, default=int(os.environ.get("BENCH_ROWS", 1_000_000)))
     parser.add_argument("--timeout", type=int, default=3600)
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="record each request's server CPU (and a cProfile of --profile-paths) into DIR; "
+        "the figures of such a run are not comparable (profiling costs CPU)",
+    )
+    parser.add_argument(
+        "--profile-paths",
+        default=r"/firmar/|/justificante\.pdf$",
+        help="regular expression of the paths profiled with cProfile (with --profile)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("small", "large"),
+        help="run one phase only (exploring; the RESULT line needs both)",
+    )
     args = parser.parse_args()
     if args.phase:
         print("PHASE " + json.dumps(run_phase(args)), flush=True)
@@ -566,23 +714,30 @@ def main() -> None:
     name = urlsplit(url).path.lstrip("/")
     small_url = _with_database(url, f"{name}_carga")
     large_url = _with_database(url, os.environ.get("BENCH_LARGE_DB", f"{name}_bench_paginas"))
-    _drop_database(small_url)
-    created_small = _ensure_database(small_url)
-    try:
-        small = phase(args, database_url=small_url, rows=args.small, created=created_small)
-    finally:
+    small = large = None
+    if args.only != "large":
         _drop_database(small_url)
-    print(f"at {small['rows']:,} filings: " + json.dumps(small), flush=True)
-    created_large = _ensure_database(large_url)
-    large = phase(args, database_url=large_url, rows=args.large, created=created_large)
-    print(f"at {large['rows']:,} filings: " + json.dumps(large), flush=True)
+        created_small = _ensure_database(small_url)
+        try:
+            small = phase(args, database_url=small_url, rows=args.small, created=created_small)
+        finally:
+            _drop_database(small_url)
+        print(f"at {small['rows']:,} filings: " + json.dumps(small), flush=True)
+    if args.only != "small":
+        created_large = _ensure_database(large_url)
+        large = phase(args, database_url=large_url, rows=args.large, created=created_large)
+        print(f"at {large['rows']:,} filings: " + json.dumps(large), flush=True)
+    if small is None or large is None:
+        return
     value, baseline = large["throughput_per_cpu"], small["throughput_per_cpu"]
     print(
         f"RESULT carga_throughput_per_cpu value={value:.2f} baseline={baseline:.2f} "
         f"ratio={value / baseline:.2f} p50={large['p50']:.1f}ms p95={large['p95']:.1f}ms "
         f"p99={large['p99']:.1f}ms p95_baseline={small['p95']:.1f}ms "
         f"p95_ratio={large['p95'] / small['p95']:.2f} errors={small['errors'] + large['errors']} "
-        f"requests={small['requests'] + large['requests']} rows={large['rows']}",
+        f"requests={small['requests'] + large['requests']} rows={large['rows']} "
+        # CPU seconds other processes of the machine took during the timed windows.
+        f"others_cpu_s={small['cpu_s']['others'] + large['cpu_s']['others']:.1f}",
         flush=True,
     )
 

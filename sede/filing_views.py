@@ -430,13 +430,18 @@ def receipt(request, public_id):
 @login_required
 def receipt_pdf(request, public_id):
     """REG-5: the sealed receipt — sealed now if no worker has got to it yet (the task
-    then finds it done); a provisional copy, marked as such, while a worker is sealing it
-    or if it cannot be sealed."""
+    then finds it done), or, when a worker is sealing it right now, that worker's seal,
+    waited for up to ``SEDE_RECEIPT_WAIT_MS`` (rendering a provisional copy meanwhile would
+    cost as much CPU as the seal itself); a provisional copy, marked as such, past that
+    wait or if it cannot be sealed."""
     from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
+    from registro.selectors import justificante_wait
     from registro.services import justificante_for_filer
 
     presentacion = _presentacion(request, public_id)
     asiento = justificante_for_filer(asiento=presentacion.asiento)
+    if not asiento.is_sealed:
+        asiento = justificante_wait(asiento=asiento, timeout_ms=settings.SEDE_RECEIPT_WAIT_MS)
     pdf = sealed_receipt_bytes(asiento) if asiento.is_sealed else None
     if pdf is None:
         pdf = render_receipt_pdf(asiento)

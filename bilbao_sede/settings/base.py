@@ -569,6 +569,9 @@ SEDE_MAX_FILES = env_int("SEDE_MAX_FILES", 20, minimum=1)
 SEDE_SCAN_BACKEND = env_str("SEDE_SCAN_BACKEND", "uploads.scanning.NoScanBackend")
 SEDE_CLAMD_SOCKET = env_str("SEDE_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 SEDE_SIGNATURE_MIN_LEVEL = env_int("SEDE_SIGNATURE_MIN_LEVEL", 2, minimum=1)
+# REG-5: a download that finds a worker sealing the receipt right now waits this long for that
+# seal (on the claim's lock, no polling) before falling back to the provisional copy.
+SEDE_RECEIPT_WAIT_MS = env_int("SEDE_RECEIPT_WAIT_MS", 3000, minimum=0)
 # Prefill sources (sede.fuentes): municipal registers behind a back-end class; the default
 # back-ends read a JSON file keyed by NIF (the demo's, with DEBUG; none in production).
 # The Bilbao street list of the postal-address block (procedimientos.formularios.calles): the

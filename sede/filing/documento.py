@@ -3,11 +3,35 @@ rendered with WeasyPrint from the answers, registered with the attachments."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 TIPO_DOCUMENTAL = "TD14"
+STYLESHEET = Path(__file__).with_name("solicitud.css")
+_stylesheet = None
+_lock = threading.Lock()
+
+
+def solicitud_stylesheet():
+    """The application's stylesheet, parsed once per process (a ``<style>`` in the template
+    was parsed again on every signature: ~5 ms of its ~40 ms of rendering)."""
+    global _stylesheet
+    if _stylesheet is None:
+        with _lock:
+            if _stylesheet is None:
+                from weasyprint import CSS
+
+                from registro.justificante import font_configuration
+
+                _stylesheet = CSS(
+                    string=STYLESHEET.read_text(encoding="utf-8"),
+                    font_config=font_configuration(),
+                )
+    return _stylesheet
 
 
 def render_solicitud_pdf(*, borrador, definition, adjuntos, firma: dict | None = None) -> bytes:
@@ -32,7 +56,7 @@ def render_solicitud_pdf(*, borrador, definition, adjuntos, firma: dict | None =
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=font_configuration()
+        stylesheets=[solicitud_stylesheet()], font_config=font_configuration()
     )
 
 

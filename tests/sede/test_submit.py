@@ -273,8 +273,9 @@ class TestAfterTheCommit:
     def test_reg5_while_a_worker_is_sealing_it_the_download_is_the_provisional_copy(
         self, sin_firma, client_as, ciudadana, django_capture_on_commit_callbacks, monkeypatch
     ):
-        """A worker holds the receipt's claim: the download does not seal it a second time
-        (nor wait): the provisional copy, and the entry left to that worker."""
+        """A worker holds the receipt's claim: the download does not seal it a second time:
+        past the wait for that worker's seal (tests/sede/test_receipt_wait.py; no lock is
+        really held here), the provisional copy, and the entry left to that worker."""
         from registro.services import receipts
         from tests.registro.support import pdf_pages_text
 
