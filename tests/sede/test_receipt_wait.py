@@ -66,6 +66,20 @@ def _pending_filing(client, ciudadana, procedimiento, monkeypatch):
     return presentacion
 
 
+def _download_while_claimed(client, presentacion, *, hold: float, seal: bool):
+    """The receipt downloaded while a Worker holds the claim (and seals, or lets go):
+    (response, seconds the download took)."""
+    worker = Worker(presentacion.asiento_id, hold=hold, seal=seal)
+    worker.start()
+    worker.claimed.wait(5)
+    began = time.monotonic()
+    pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
+    waited = time.monotonic() - began
+    worker.join(10)
+    assert worker.error is None
+    return pdf, waited
+
+
 def test_reg5_a_download_while_a_worker_seals_it_waits_for_that_seal(
     sin_firma,  # noqa: F811
     client_as,
@@ -80,14 +94,7 @@ def test_reg5_a_download_while_a_worker_seals_it_waits_for_that_seal(
     settings.SEDE_RECEIPT_WAIT_MS = 10_000
     client = client_as(ciudadana)
     presentacion = _pending_filing(client, ciudadana, sin_firma, monkeypatch)
-    worker = Worker(presentacion.asiento_id, hold=0.5, seal=True)
-    worker.start()
-    worker.claimed.wait(5)
-    began = time.monotonic()
-    pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
-    waited = time.monotonic() - began
-    worker.join(10)
-    assert worker.error is None
+    pdf, waited = _download_while_claimed(client, presentacion, hold=0.5, seal=True)
     assert pdf.status_code == 200
     assert validate(pdf.content).result == VALID  # the worker's seal, not a provisional copy
     assert waited < 10  # woken by the worker's commit, not by the timeout
@@ -108,14 +115,7 @@ def test_reg5_past_the_wait_the_download_is_the_marked_provisional_copy(
     settings.SEDE_RECEIPT_WAIT_MS = 100
     client = client_as(ciudadana)
     presentacion = _pending_filing(client, ciudadana, sin_firma, monkeypatch)
-    worker = Worker(presentacion.asiento_id, hold=3, seal=False)
-    worker.start()
-    worker.claimed.wait(5)
-    began = time.monotonic()
-    pdf = client.get(reverse("sede:filing_receipt_pdf", args=[presentacion.public_id]))
-    waited = time.monotonic() - began
-    worker.join(10)
-    assert worker.error is None
+    pdf, waited = _download_while_claimed(client, presentacion, hold=3, seal=False)
     assert waited < 2.5  # gave up after the wait, not when the worker let go
     text = " ".join(" ".join(pdf_pages_text(pdf.content)).split())
     assert "Copia provisional sin sello" in text
