@@ -32,10 +32,11 @@ def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
     return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
 
 
-def _statement(sql: str, named: dict) -> tuple[str, list]:
-    """(SQL, parameters) to run ``sql`` (every parameter typed by a cast): on PostgreSQL the
-    ``EXECUTE`` of the statement prepared once per connection (``bilbao_sede.prepared``),
-    so the server parses and plans the registration's statements once, not every time."""
+def _prepared(sql: str, named: dict) -> tuple[str, list]:
+    """(SQL, parameters) to run ``sql`` (named parameters, every one typed by a cast): on
+    PostgreSQL the ``EXECUTE`` of the statement prepared once per connection
+    (``bilbao_sede.prepared.on_server``), so the server parses and plans the registration's
+    statements once, not every time."""
     positional, names = _positional(sql)
     return on_server(connection, positional), [named[name] for name in names]
 
@@ -49,26 +50,17 @@ def _pg_columns(model) -> list:
 @functools.cache
 def _pg_children_sql(n_partes: int, n_docs: int) -> str:
     """One statement: the entry's id drawn from its sequence, and its parties and documents
-    inserted under it; typed parameters ``%(c<i>)s`` in ``_children_params``' order."""
+    inserted under it; typed ``%s`` parameters, ``_children_params``."""
     asiento = Asiento._meta.db_table
     sql = [f"WITH i AS (SELECT nextval(pg_get_serial_sequence('{asiento}', 'id')) AS id)"]
-    index = 0
     for name, model, count in (
         ("p", AsientoInteresado, n_partes),
         ("d", AsientoDocumento, n_docs),
     ):
         if count:
             cols = _pg_columns(model)
-            rows = []
-            for _row in range(count):
-                rows.append(
-                    "("
-                    + ", ".join(
-                        f"%(c{index + j})s::{f.db_type(connection)}" for j, f in enumerate(cols)
-                    )
-                    + ")"
-                )
-                index += len(cols)
+            one = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in cols) + ")"
+            rows = [one] * count
             sql.append(
                 f", {name} AS (INSERT INTO {model._meta.db_table} "
                 f"(asiento_id, {', '.join(f.column for f in cols)}) "
@@ -88,16 +80,10 @@ def _children_params(partes: list, docs: list) -> list:
     return params
 
 
-def _children_named(partes: list, docs: list) -> dict:
-    return {f"c{i}": value for i, value in enumerate(_children_params(partes, docs))}
-
-
 def pg_insert_children(partes: list, docs: list) -> int:
-    sql, params = _statement(
-        _pg_children_sql(len(partes), len(docs)), _children_named(partes, docs)
-    )
+    sql = on_server(connection, _pg_children_sql(len(partes), len(docs)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _children_params(partes, docs))
         return cursor.fetchone()[0]
 
 
@@ -157,23 +143,29 @@ def _pg_number_sql(one_trip: bool = False) -> tuple[list, str]:
     return fields, sql
 
 
-def _pg_one_trip(n_partes: int, n_docs: int, named: dict) -> tuple[str, list]:
+@functools.cache
+def _pg_read_back_sql() -> str:
+    """The entry the one-trip registration just wrote: its id, number, instants, hashes."""
+    asiento = Asiento._meta.db_table
+    return (
+        f"SELECT id, seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
+        f"WHERE id = (SELECT {_CURRENT_ID.format(table=asiento)})"  # once: the pk's index
+    )
+
+
+def _pg_one_trip(n_partes: int, n_docs: int, children: list, named: dict) -> tuple[str, list]:
     """A whole owned registration in ONE round trip, from autocommit: BEGIN, the parties and
     documents under a new id (before any lock), the numbering statement for that id, COMMIT,
     and the entry's late columns read back. The counter row is locked from the numbering
-    statement to the COMMIT, both on the server: no client round trip in between. The two
-    statements (and the read-back) are prepared once per connection (``_statement``): the
-    text sent is ``EXECUTE``s."""
-    asiento = Asiento._meta.db_table
-    children, children_params = _statement(_pg_children_sql(n_partes, n_docs), named)
-    number, number_params = _statement(_pg_number_sql(one_trip=True)[1], named)
-    read_back, _none = _statement(
-        f"SELECT id, seq, presented_at, effective_at, prev_hash, hash FROM {asiento} "  # noqa: S608
-        f"WHERE id = (SELECT {_CURRENT_ID.format(table=asiento)})",  # once: the pk's index
-        named,
+    statement to the COMMIT, both on the server: no client round trip in between. The three
+    statements are prepared once per connection (``on_server``): the text sent is
+    ``EXECUTE``s."""
+    number, number_params = _prepared(_pg_number_sql(one_trip=True)[1], named)
+    sql = (
+        f"BEGIN; {on_server(connection, _pg_children_sql(n_partes, n_docs))}; {number}; "
+        f"COMMIT; {on_server(connection, _pg_read_back_sql())}"
     )
-    sql = f"BEGIN; {children}; {number}; COMMIT; {read_back}"
-    return sql, children_params + number_params
+    return sql, children + number_params
 
 
 def pg_prepare_asiento(asiento: Asiento) -> list:
@@ -266,7 +258,7 @@ def pg_number_and_insert(
     calendar was asked about. Returns (seq, presented_at, effective_at, prev_hash, hash).
     Raises ``NotNumberedError`` when nothing was numbered."""
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
-    sql, positional = _statement(_pg_number_sql()[1], named)
+    sql, positional = _prepared(_pg_number_sql()[1], named)
     with connection.cursor() as cursor:
         cursor.execute(sql, positional)
         row = cursor.fetchone()
@@ -294,9 +286,9 @@ def pg_register_one_trip(
     from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
-    named.update(_children_named(partes, docs))
+    children = _children_params(partes, docs)
     try:
-        sql, positional = _pg_one_trip(len(partes), len(docs), named)
+        sql, positional = _pg_one_trip(len(partes), len(docs), children, named)
         with connection.cursor() as cursor:
             cursor.execute(sql, positional)
             row = cursor.fetchone()
