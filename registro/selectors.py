@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import OperationalError, connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -344,30 +343,3 @@ def oficinas_of_staff(user: User) -> QuerySet[Oficina]:
 def oficinas_published() -> QuerySet[Oficina]:
     """The office directory of the sede (SEDE-2): active offices marked for publication."""
     return Oficina.objects.filter(active=True, publicada=True).order_by("name_es")
-
-
-def justificante_wait(*, asiento: Asiento, timeout_ms: int) -> Asiento:
-    """The entry once the worker that is sealing its receipt right now has finished (REG-5):
-    blocked on that work's claim (the advisory lock of
-    :func:`registro.services.receipts.justificante_issue`), at most ``timeout_ms``, without
-    polling or CPU; then read again. A pending entry nobody is sealing (or SQLite, or the
-    wait over) comes back as it is: the caller offers the provisional copy."""
-    if asiento.is_sealed or timeout_ms <= 0 or connection.vendor != "postgresql":
-        return asiento
-    from .services.receipts import RECEIPT_LOCK_CLASS
-
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                [f"{timeout_ms}ms"],
-            )
-            previous = cursor.fetchone()[0]
-            # Shared: never conflicts with another waiter, only with the sealer's claim.
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock_shared(%s, %s)", [RECEIPT_LOCK_CLASS, asiento.pk]
-            )
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
-    except OperationalError:  # lock_timeout: still being sealed
-        return asiento
-    return Asiento.objects.get(pk=asiento.pk)

@@ -435,13 +435,12 @@ def receipt_pdf(request, public_id):
     cost as much CPU as the seal itself); a provisional copy, marked as such, past that
     wait or if it cannot be sealed."""
     from registro.justificante import render_receipt_pdf, sealed_receipt_bytes
-    from registro.selectors import justificante_wait
     from registro.services import justificante_for_filer
 
     presentacion = _presentacion(request, public_id)
-    asiento = justificante_for_filer(asiento=presentacion.asiento)
-    if not asiento.is_sealed:
-        asiento = justificante_wait(asiento=asiento, timeout_ms=settings.SEDE_RECEIPT_WAIT_MS)
+    asiento = justificante_for_filer(
+        asiento=presentacion.asiento, wait_ms=settings.SEDE_RECEIPT_WAIT_MS
+    )
     pdf = sealed_receipt_bytes(asiento) if asiento.is_sealed else None
     if pdf is None:
         pdf = render_receipt_pdf(asiento)

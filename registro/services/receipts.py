@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -135,21 +135,49 @@ def justificante_issue(*, asiento_id: int) -> Asiento:
         raise
 
 
-def justificante_for_filer(*, asiento: Asiento) -> Asiento:
+def justificante_for_filer(*, asiento: Asiento, wait_ms: int = 0) -> Asiento:
     """The entry with its sealed receipt for the filer who asks for it before the worker
     got to it (REG-5): the same work the task does (:func:`justificante_issue`), done now
-    and once — the task then finds it sealed and does nothing.
+    and once — the task then finds it sealed and does nothing. When a worker is sealing it
+    at this very moment (it holds the claim), that worker's seal is waited for, at most
+    ``wait_ms`` (rendering a provisional copy meanwhile would cost as much as the seal).
 
-    Never raises for the receipt's sake: if a worker is sealing it at this very moment (it
-    holds the claim), or sealing fails (the error is recorded on the entry, as the worker's
-    would be), the entry is returned still pending — the caller then offers the provisional
-    copy, marked as such, and the worker or the sweep seals it."""
+    Never raises for the receipt's sake: if the wait is over, or sealing fails (the error
+    is recorded on the entry, as the worker's would be), the entry is returned still
+    pending — the caller then offers the provisional copy, marked as such, and the worker
+    or the sweep seals it."""
     if asiento.is_sealed:
         return asiento
     try:
-        return justificante_issue(asiento_id=asiento.pk)
+        asiento = justificante_issue(asiento_id=asiento.pk)
     except Asiento.DoesNotExist:
         raise
     except Exception:  # noqa: BLE001 - the seal, the storage...: the provisional copy
         logger.exception("Receipt of asiento %s not sealed on demand", asiento.pk)
+    if asiento.is_sealed:
         return asiento
+    return _sealed_by_the_claimant(asiento=asiento, timeout_ms=wait_ms)
+
+
+def _sealed_by_the_claimant(*, asiento: Asiento, timeout_ms: int) -> Asiento:
+    """The entry once the worker that is sealing its receipt right now has finished (REG-5):
+    blocked on that work's claim (the advisory lock of :func:`justificante_issue`), at most
+    ``timeout_ms``, without polling or CPU; then read again. A pending entry nobody is
+    sealing (or SQLite, or the wait over) comes back as it is."""
+    if timeout_ms <= 0 or connection.vendor != "postgresql":
+        return asiento
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                [f"{timeout_ms}ms"],
+            )
+            previous = cursor.fetchone()[0]
+            # Shared: never conflicts with another waiter, only with the sealer's claim.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, %s)", [RECEIPT_LOCK_CLASS, asiento.pk]
+            )
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    except OperationalError:  # lock_timeout: still being sealed
+        return asiento
+    return Asiento.objects.get(pk=asiento.pk)
