@@ -87,7 +87,7 @@ STYLESHEET = Path(__file__).with_name("justificante.css")
 # language) for assistive technology — issue 13 item 7; sealing (PAdES, an incremental
 # update) keeps both.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
-_stylesheet = None
+_stylesheets: dict[Path, object] = {}
 
 
 def font_configuration():
@@ -102,18 +102,25 @@ def font_configuration():
     return _font_config
 
 
-def receipt_stylesheet():
-    """The receipt's stylesheet, parsed once per process (with its fonts)."""
-    global _stylesheet
-    if _stylesheet is None:
+def parsed_stylesheet(path: Path):
+    """The WeasyPrint stylesheet of the file ``path``, parsed once per process (with the
+    process's fonts): the receipt's, the sede's application PDF's."""
+    stylesheet = _stylesheets.get(path)
+    if stylesheet is None:
         with _font_lock:
-            if _stylesheet is None:
+            stylesheet = _stylesheets.get(path)
+            if stylesheet is None:
                 from weasyprint import CSS
 
-                _stylesheet = CSS(
-                    string=STYLESHEET.read_text(encoding="utf-8"), font_config=font_configuration()
+                stylesheet = _stylesheets[path] = CSS(
+                    string=path.read_text(encoding="utf-8"), font_config=font_configuration()
                 )
-    return _stylesheet
+    return stylesheet
+
+
+def receipt_stylesheet():
+    """The receipt's stylesheet, parsed once per process (with its fonts)."""
+    return parsed_stylesheet(STYLESHEET)
 
 
 def qr_data_uri(url: str) -> str:

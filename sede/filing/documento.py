@@ -3,7 +3,6 @@ rendered with WeasyPrint from the answers, registered with the attachments."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -12,26 +11,14 @@ from django.utils import timezone, translation
 
 TIPO_DOCUMENTAL = "TD14"
 STYLESHEET = Path(__file__).with_name("solicitud.css")
-_stylesheet = None
-_lock = threading.Lock()
 
 
 def solicitud_stylesheet():
     """The application's stylesheet, parsed once per process (a ``<style>`` in the template
     was parsed again on every signature: ~5 ms of its ~40 ms of rendering)."""
-    global _stylesheet
-    if _stylesheet is None:
-        with _lock:
-            if _stylesheet is None:
-                from weasyprint import CSS
+    from registro.justificante import parsed_stylesheet
 
-                from registro.justificante import font_configuration
-
-                _stylesheet = CSS(
-                    string=STYLESHEET.read_text(encoding="utf-8"),
-                    font_config=font_configuration(),
-                )
-    return _stylesheet
+    return parsed_stylesheet(STYLESHEET)
 
 
 def render_solicitud_pdf(*, borrador, definition, adjuntos, firma: dict | None = None) -> bytes:
