@@ -83,3 +83,39 @@ def test_publish_keeps_one_producer_per_thread_and_connects_again_after_a_failur
     monkeypatch.undo()
     publish(justificante_issue_task, 5)
     assert len(_messages(private_queue)) == 4  # 1, 2, 3 and 5
+
+
+def test_each_message_has_its_own_id_and_arguments(private_queue):
+    """The message is made once per task and queue and completed per call: nothing of one
+    call leaks into the next."""
+    import base64
+
+    publish(justificante_issue_task, 1)
+    publish(justificante_issue_task, 2)
+    first, second = _messages(private_queue)
+    assert first["headers"]["id"] != second["headers"]["id"]
+    for message, arg in ((first, 1), (second, 2)):
+        task_id = message["headers"]["id"]
+        assert message["headers"]["root_id"] == task_id
+        assert message["properties"]["correlation_id"] == task_id
+        assert message["headers"]["argsrepr"] == f"({arg},)"
+        args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        assert (args, kwargs) == ([arg], {})
+
+
+def test_a_receiver_of_the_publish_signals_sees_the_message(private_queue):
+    """Instrumentation listening to Celery's publish signals is served by Celery's own path."""
+    from celery.signals import after_task_publish
+
+    seen = []
+
+    def receiver(sender=None, headers=None, **kwargs):
+        seen.append((sender, headers["id"]))
+
+    after_task_publish.connect(receiver)
+    try:
+        publish(justificante_issue_task, 9)
+    finally:
+        after_task_publish.disconnect(receiver)
+    (message,) = _messages(private_queue)
+    assert seen == [("registro.tasks.justificante_issue_task", message["headers"]["id"])]
