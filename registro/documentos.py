@@ -3,11 +3,14 @@ by content, safe content, malware scanner, SHA-256) and the scan resolution (REG
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils.translation import gettext as _
 
 from uploads import IMAGE_TYPES, Limits, check_file_size, check_upload, clean_name
@@ -184,10 +187,38 @@ def prepare(
 def store(doc: DocumentoPreparado) -> str:
     """Save the bytes under their SHA-256 (content-addressed) and return the storage name."""
     name = f"registro/{doc.sha256[:2]}/{doc.sha256}"
-    saved = default_storage.save(name, ContentFile(doc.data))
-    if saved != name:  # the same bytes were stored before (the storage renamed ours): keep those
-        default_storage.delete(saved)
+    if not (isinstance(default_storage, FileSystemStorage) and _write_local(name, doc.data)):
+        saved = default_storage.save(name, ContentFile(doc.data))
+        if saved != name:  # the same bytes were stored before (renamed ours): keep those
+            default_storage.delete(saved)
     return name
+
+
+def _write_local(name: str, data: bytes) -> bool:
+    """On a local disk: the bytes written under a temporary name beside their own and
+    renamed into place, so that no reader (and no crash) ever finds part of a document under
+    its name, and the same bytes stored twice are one file. False when the folder does not
+    exist yet: the storage's own ``save`` creates it, with its permissions.
+
+    Issue 10: Django's ``FileSystemStorage.save`` (name checks, an existence probe, a file
+    lock, ownership checks) cost four times the write on the registry's hot path."""
+    path = default_storage.path(name)
+    temporary = f"{path}.{os.getpid()}-{threading.get_ident()}.part"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    except FileNotFoundError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if default_storage.file_permissions_mode is not None:
+            os.chmod(temporary, default_storage.file_permissions_mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return True
 
 
 def copia_autentica_papel(*, nombre: str, content, mime: str = "") -> DocumentoNuevo:

@@ -180,6 +180,50 @@ class TestDocuments:
         with default_storage.open(doc.file.name, "rb") as fh:
             assert fh.read() == content
 
+    def test_the_same_bytes_registered_twice_are_one_file_and_nothing_else(self, register):
+        content = make_pdf_bytes()
+        first = register(documentos=[DocumentoNuevo(nombre="a.pdf", content=content)])
+        second = register(documentos=[DocumentoNuevo(nombre="b.pdf", content=content)])
+        name = first.documentos.get().file.name
+        assert second.documentos.get().file.name == name
+        folder, _ = default_storage.listdir(name.rsplit("/", 1)[0])
+        assert (folder, _) == ([], [name.rsplit("/", 1)[1]])  # no temporary or renamed copy
+        with default_storage.open(name, "rb") as fh:
+            assert fh.read() == content
+
+    def test_a_failed_write_leaves_no_entry_and_no_part_of_the_document(
+        self, register, monkeypatch
+    ):
+        import os
+
+        def disk_full(src, dst):
+            raise OSError(28, "No space left on device")
+
+        content = make_pdf_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        folder = f"registro/{digest[:2]}"
+        os.makedirs(default_storage.path(folder), exist_ok=True)
+        monkeypatch.setattr(os, "replace", disk_full)
+        with pytest.raises(OSError):
+            register(documentos=[DocumentoNuevo(nombre="b.pdf", content=content)])
+        monkeypatch.undo()
+        assert not Asiento.objects.exists()
+        assert default_storage.listdir(folder) == ([], [])
+
+    def test_documents_go_to_any_configured_storage(self, register, settings):
+        """Another storage (S3 in production) is used through its own ``save``."""
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        }
+        content = make_pdf_bytes()
+        first = register(documentos=[DocumentoNuevo(nombre="a.pdf", content=content)])
+        register(documentos=[DocumentoNuevo(nombre="b.pdf", content=content)])
+        name = first.documentos.get().file.name
+        assert default_storage.listdir(name.rsplit("/", 1)[0])[1] == [name.rsplit("/", 1)[1]]
+        with default_storage.open(name, "rb") as fh:
+            assert fh.read() == content
+
     def test_content_that_does_not_match_its_type_is_refused(self, register):
         with pytest.raises(ValidationError) as caught:
             register(
