@@ -32,13 +32,13 @@ def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
     return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
 
 
-def _prepared(sql: str, named: dict) -> tuple[str, list]:
+def _prepared(db, sql: str, named: dict) -> tuple[str, list]:
     """(SQL, parameters) to run ``sql`` (named parameters, every one typed by a cast): on
     PostgreSQL the ``EXECUTE`` of the statement prepared once per connection
     (``bilbao_sede.prepared.on_server``), so the server parses and plans the registration's
     statements once, not every time."""
     positional, names = _positional(sql)
-    return on_server(connection, positional), [named[name] for name in names]
+    return on_server(db, positional), [named[name] for name in names]
 
 
 @functools.cache
@@ -81,8 +81,9 @@ def _children_params(partes: list, docs: list) -> list:
 
 
 def pg_insert_children(partes: list, docs: list) -> int:
-    sql = on_server(connection, _pg_children_sql(len(partes), len(docs)))
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    sql = on_server(db, _pg_children_sql(len(partes), len(docs)))
+    with db.cursor() as cursor:
         cursor.execute(sql, _children_params(partes, docs))
         return cursor.fetchone()[0]
 
@@ -153,17 +154,17 @@ def _pg_read_back_sql() -> str:
     )
 
 
-def _pg_one_trip(n_partes: int, n_docs: int, children: list, named: dict) -> tuple[str, list]:
+def _pg_one_trip(db, n_partes: int, n_docs: int, children: list, named: dict) -> tuple[str, list]:
     """A whole owned registration in ONE round trip, from autocommit: BEGIN, the parties and
     documents under a new id (before any lock), the numbering statement for that id, COMMIT,
     and the entry's late columns read back. The counter row is locked from the numbering
     statement to the COMMIT, both on the server: no client round trip in between. The three
     statements are prepared once per connection (``on_server``): the text sent is
     ``EXECUTE``s."""
-    number, number_params = _prepared(_pg_number_sql(one_trip=True)[1], named)
+    number, number_params = _prepared(db, _pg_number_sql(one_trip=True)[1], named)
     sql = (
-        f"BEGIN; {on_server(connection, _pg_children_sql(n_partes, n_docs))}; {number}; "
-        f"COMMIT; {on_server(connection, _pg_read_back_sql())}"
+        f"BEGIN; {on_server(db, _pg_children_sql(n_partes, n_docs))}; {number}; "
+        f"COMMIT; {on_server(db, _pg_read_back_sql())}"
     )
     return sql, children + number_params
 
@@ -204,7 +205,7 @@ def ensure_counter(year: int, direction: str) -> None:
     """The (year, direction) counter exists (one statement the first time in a process)."""
     from django.db import transaction
 
-    key = (connection.settings_dict["NAME"], year, direction)
+    key = (connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], year, direction)
     if key not in _counters:
         Contador.objects.bulk_create(
             [Contador(year=year, direction=direction)], ignore_conflicts=True
@@ -258,8 +259,9 @@ def pg_number_and_insert(
     calendar was asked about. Returns (seq, presented_at, effective_at, prev_hash, hash).
     Raises ``NotNumberedError`` when nothing was numbered."""
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
-    sql, positional = _prepared(_pg_number_sql()[1], named)
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, positional = _prepared(db, _pg_number_sql()[1], named)
+    with db.cursor() as cursor:
         cursor.execute(sql, positional)
         row = cursor.fetchone()
     if row is None:
@@ -287,9 +289,10 @@ def pg_register_one_trip(
 
     named = _numbering_params(asiento, params, digest=digest, day=day, effective_at=effective_at)
     children = _children_params(partes, docs)
+    db = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
     try:
-        sql, positional = _pg_one_trip(len(partes), len(docs), children, named)
-        with connection.cursor() as cursor:
+        sql, positional = _pg_one_trip(db, len(partes), len(docs), children, named)
+        with db.cursor() as cursor:
             cursor.execute(sql, positional)
             row = cursor.fetchone()
     except IntegrityError as exc:
@@ -297,7 +300,7 @@ def pg_register_one_trip(
             raise NotNumberedError from exc
         raise
     finally:
-        raw = connection.connection
+        raw = db.connection
         if raw is not None and raw.get_transaction_status() != TRANSACTION_STATUS_IDLE:
             # An error before the COMMIT left our BEGIN's transaction open (aborted). In
             # autocommit psycopg2's rollback() sends nothing: say it.

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -142,11 +142,8 @@ def asiento_register(
     # On PostgreSQL, a registration that owns its transaction (the caller holds none and
     # has no bookkeeping of its own to write) sends all its writes, the COMMIT included, in
     # ONE round trip (``pg_register_one_trip``); otherwise it writes in an atomic block.
-    one_trip = (
-        connection.vendor == "postgresql"
-        and before_number is None
-        and not transaction.get_connection().in_atomic_block
-    )
+    db = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
+    one_trip = db.vendor == "postgresql" and before_number is None and not db.in_atomic_block
     fields = {
         "cleaned": cleaned,
         "stored": stored,
@@ -271,7 +268,7 @@ def _register(
         for i, (d, name) in enumerate(zip(cleaned.documentos, stored, strict=True))
     ]
     digest = chain.asiento_digest(asiento, partes, docs)
-    postgres = connection.vendor == "postgresql"
+    postgres = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     moved = provisional_effective != provisional  # REG-2: a non-working day moves it
     if one_trip:
         ensure_counter(asiento.year, asiento.direction)
