@@ -187,14 +187,15 @@ def prepare(
 def store(doc: DocumentoPreparado) -> str:
     """Save the bytes under their SHA-256 (content-addressed) and return the storage name."""
     name = f"registro/{doc.sha256[:2]}/{doc.sha256}"
-    if not (isinstance(default_storage, FileSystemStorage) and _write_local(name, doc.data)):
+    storage = default_storage
+    if not (isinstance(storage, FileSystemStorage) and _write_local(storage, name, doc.data)):
         saved = default_storage.save(name, ContentFile(doc.data))
         if saved != name:  # the same bytes were stored before (renamed ours): keep those
             default_storage.delete(saved)
     return name
 
 
-def _write_local(name: str, data: bytes) -> bool:
+def _write_local(storage: FileSystemStorage, name: str, data: bytes) -> bool:
     """On a local disk: the bytes written under a temporary name beside their own and
     renamed into place, so that no reader (and no crash) ever finds part of a document under
     its name, and the same bytes stored twice are one file. False when the folder does not
@@ -202,7 +203,7 @@ def _write_local(name: str, data: bytes) -> bool:
 
     Issue 10: Django's ``FileSystemStorage.save`` (name checks, an existence probe, a file
     lock, ownership checks) cost four times the write on the registry's hot path."""
-    path = default_storage.path(name)
+    path = storage.path(name)
     temporary = f"{path}.{os.getpid()}-{threading.get_ident()}.part"
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -211,8 +212,8 @@ def _write_local(name: str, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        if default_storage.file_permissions_mode is not None:
-            os.chmod(temporary, default_storage.file_permissions_mode)
+        if storage.file_permissions_mode is not None:
+            os.chmod(temporary, storage.file_permissions_mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
