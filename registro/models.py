@@ -251,8 +251,10 @@ class Asiento(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Unique by the constraint below, not ``unique=True``: on PostgreSQL that would also build
+    # a second, ``LIKE``-pattern index that no query uses and every registration updates.
     idempotency_key = models.CharField(
-        _("clave de idempotencia"), max_length=MAX_IDEMPOTENCY_KEY, unique=True, null=True
+        _("clave de idempotencia"), max_length=MAX_IDEMPOTENCY_KEY, null=True
     )
     estado = models.CharField(
         _("estado"),
@@ -277,7 +279,11 @@ class Asiento(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "direction", "seq"], name="registro_asiento_numero_unico"
-            )
+            ),
+            # The name PostgreSQL gave the field's former ``unique=True`` (migration 0011).
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="registro_asiento_idempotency_key_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["presented_at", "id"], name="registro_as_present_idx"),
