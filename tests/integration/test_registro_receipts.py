@@ -66,32 +66,30 @@ def test_reg5_with_the_broker_down_the_entry_is_kept_and_the_sweep_seals_it_late
 
 
 def test_reg5_a_message_lost_after_publishing_is_recovered_by_the_sweep(
-    worker_pki, celery_worker, register, monkeypatch
+    worker_pki, celery_worker, register
 ):
     """Publishing succeeded but the message never reached a worker that finished it (Redis
     restarted without persistence, or a worker killed after taking it): the entry is still
     pending in the database, and the sweep publishes it again."""
     import uuid
 
-    from registro import tasks
+    from bilbao_sede.celery import app
 
     lost_queue = f"lost-{uuid.uuid4().hex[:8]}"  # no worker listens here
-    original = tasks.justificante_issue_task.apply_async
-    with monkeypatch.context() as lost:
-        lost.setattr(
-            tasks.justificante_issue_task,
-            "apply_async",
-            lambda args, **options: original(args=args, queue=lost_queue, **options),
-        )
-        asiento = register()
-    assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
-
+    worker_queue = app.conf.task_default_queue
+    app.conf.update(task_default_queue=lost_queue)  # published for real, where none reads
     try:
+        asiento = register()
+    finally:
+        app.conf.update(task_default_queue=worker_queue)
+    try:
+        with app.connection_for_write() as conn:
+            assert conn.default_channel.client.llen(lost_queue) == 1  # it was published
+        assert Asiento.objects.get(pk=asiento.pk).estado == EstadoAsiento.JUSTIFICANTE_PENDIENTE
+
         assert justificantes_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
         done = celery_worker(lambda: sealed(asiento.pk), timeout=120)
         assert done.justificante_csv
     finally:
-        from bilbao_sede.celery import app
-
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(lost_queue)
