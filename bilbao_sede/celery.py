@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from celery import Celery
 from celery.app.task import extract_exec_options
 from celery.local import Proxy
-from celery.signals import after_task_publish, before_task_publish
+from celery.signals import after_task_publish, before_task_publish, task_postrun, task_prerun
 from kombu.utils.json import dumps as json_dumps
 from kombu.utils.uuid import uuid
 
@@ -18,6 +18,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilbao_sede.settings.base")
 app = Celery("bilbao_sede")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(sender=None, **kwargs) -> None:
+    """Before and after each task, what Django does before and after each request: drop a
+    database connection that is unusable (an error, autocommit not restored) or older than
+    CONN_MAX_AGE, keep a healthy one. With ``CELERY_DB_REUSE_MAX`` set, Celery's own fixup no
+    longer closes it around every task (a new PostgreSQL backend each time). Not for eager
+    tasks: they run inside the caller's request or transaction."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections as close_if_old
+
+    close_if_old()
 
 
 class _Held(threading.local):

@@ -366,6 +366,13 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 }
 CELERY_TASK_TIME_LIMIT = 600
+# The worker keeps its database connection from one task to the next, as the web keeps its
+# own between requests (CONN_MAX_AGE): Celery's Django fixup otherwise closes it before and
+# after every task, and each task paid for a new PostgreSQL backend (~12 ms of CPU, two per
+# filing — issue 17 item 17). ``bilbao_sede.celery`` still drops it when unusable (an error,
+# a transaction left open) or older than CONN_MAX_AGE, as Django does between requests; the
+# fixup also recycles it after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "audit-verify-daily": {"task": "identidad.tasks.audit_verify_task", "schedule": 24 * 3600},
