@@ -98,7 +98,7 @@ def _metadatos(parent, name: str, pairs: list[tuple[str, str]]) -> None:
         _sub(listado, "Valor", valor)
 
 
-def build_fichero(
+def fichero_tree(
     asiento: Asiento,
     *,
     identificador: str,
@@ -110,11 +110,10 @@ def build_fichero(
     partes: list | None = None,
     documentos: list | None = None,
     nombre_usuario: str | None = None,
-) -> bytes:
-    """The ``Fichero_Intercambio_SICRES_4`` XML of ``asiento`` (UTF-8 bytes). Deterministic:
-    the same entry and identifier always give the same bytes (a re-send is identical).
-    ``partes``, ``documentos`` and ``nombre_usuario`` (the registering user's username): the
-    entry's, when the caller read them already (else read here)."""
+) -> etree._Element:
+    """The ``Fichero_Intercambio_SICRES_4`` element of ``asiento`` (:func:`build_fichero`
+    serialises it). ``partes``, ``documentos`` and ``nombre_usuario`` (the registering
+    user's username): the entry's, when the caller read them already (else read here)."""
     root = etree.Element("Fichero_Intercambio_SICRES_4")
     oficina = asiento.oficina
 
@@ -218,8 +217,19 @@ def build_fichero(
         formulario = _sub(root, "De_Formulario_Generico")
         _sub(formulario, "Expone", asiento.expone, max_length=4000)
         _sub(formulario, "Solicita", asiento.solicita, max_length=4000)
+    return root
 
+
+def fichero_bytes(root: etree._Element) -> bytes:
+    """The file as it travels (UTF-8, with the XML declaration)."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def build_fichero(asiento: Asiento, **kwargs) -> bytes:
+    """The ``Fichero_Intercambio_SICRES_4`` XML of ``asiento`` (UTF-8 bytes); the keyword
+    arguments of :func:`fichero_tree`. Deterministic: the same entry and identifier always
+    give the same bytes (a re-send is identical)."""
+    return fichero_bytes(fichero_tree(asiento, **kwargs))
 
 
 def schema_path(name: str = "SICRES4_INTERCAMBIO_APL.xsd"):

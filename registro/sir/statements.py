@@ -137,9 +137,12 @@ def _move_sql(names: tuple[str, ...], increment: tuple[str, ...], release: bool)
     for name in increment:
         column = _quoted(fields[name])
         sets.append(f"{column} = {column} + 1")
+    # By its key only: the row's direction never changes, and a ``sentido = $n`` here let the
+    # prepared statement's generic plan take the (sentido, identificador) index and filter on
+    # the key — a walk over every exchange of that direction on every ACK recorded.
     parts = [
         f"u AS (UPDATE {table} SET {', '.join(sets)} "
-        "WHERE id = %s AND sentido = %s AND estado = %s AND pendiente = %s RETURNING id)",
+        "WHERE id = %s AND estado = %s AND pendiente = %s RETURNING id)",
         *_dependants("u", 0),
     ]
     statement = "WITH " + ", ".join(parts)
@@ -189,7 +192,7 @@ def move_if(
     Inside a transaction the lock is left to its holder."""
     fields = {f.attname: f for f in Intercambio._meta.concrete_fields}
     params = [fields[n].get_db_prep_save(fields[n].pre_save(row, False), connection) for n in names]
-    params += [row.pk, row.sentido, estado_anterior, pendiente]
+    params += [row.pk, estado_anterior, pendiente]
     params += _dependant_values(evento, audit, [])
     if release is None or connection.in_atomic_block:
         return bool(_execute(_move_sql(names, increment, False), params)[0]), False
