@@ -167,8 +167,15 @@ class AuditEntry(models.Model):
 
     seq = models.BigIntegerField(_("número"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("fecha y hora"))
+    # No index of its own: (actor, created_at) below serves every look-up by actor, the
+    # PROTECT check included, and each audited action would update a second one.
     actor = models.ForeignKey(
-        User, verbose_name=_("usuario"), null=True, blank=True, on_delete=models.PROTECT
+        User,
+        verbose_name=_("usuario"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     actor_repr = models.CharField(_("quién"), max_length=200)
     action = models.CharField(_("acción"), max_length=100)

@@ -10,119 +10,337 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('nif', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='NIF')),
-                ('second_last_name', models.CharField(blank=True, max_length=150, verbose_name='segundo apellido')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "nif",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="NIF"
+                    ),
+                ),
+                (
+                    "second_last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="segundo apellido"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usuario',
-                'verbose_name_plural': 'usuarios',
+                "verbose_name": "usuario",
+                "verbose_name_plural": "usuarios",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Interesado',
+            name="Interesado",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tipo', models.CharField(choices=[('fisica', 'Persona física'), ('juridica', 'Persona jurídica')], max_length=10, verbose_name='tipo de persona')),
-                ('nif', models.CharField(max_length=12, unique=True, verbose_name='NIF')),
-                ('nombre', models.CharField(blank=True, max_length=150, verbose_name='nombre')),
-                ('apellido1', models.CharField(blank=True, max_length=150, verbose_name='primer apellido')),
-                ('apellido2', models.CharField(blank=True, max_length=150, verbose_name='segundo apellido')),
-                ('razon_social', models.CharField(blank=True, max_length=250, verbose_name='razón social')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='correo electrónico')),
-                ('telefono', models.CharField(blank=True, max_length=20, verbose_name='teléfono móvil')),
-                ('direccion', models.CharField(blank=True, max_length=250, verbose_name='dirección')),
-                ('codigo_postal', models.CharField(blank=True, max_length=5, verbose_name='código postal')),
-                ('municipio', models.CharField(blank=True, max_length=100, verbose_name='municipio')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='alta')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interesado', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tipo",
+                    models.CharField(
+                        choices=[("fisica", "Persona física"), ("juridica", "Persona jurídica")],
+                        max_length=10,
+                        verbose_name="tipo de persona",
+                    ),
+                ),
+                ("nif", models.CharField(max_length=12, unique=True, verbose_name="NIF")),
+                ("nombre", models.CharField(blank=True, max_length=150, verbose_name="nombre")),
+                (
+                    "apellido1",
+                    models.CharField(blank=True, max_length=150, verbose_name="primer apellido"),
+                ),
+                (
+                    "apellido2",
+                    models.CharField(blank=True, max_length=150, verbose_name="segundo apellido"),
+                ),
+                (
+                    "razon_social",
+                    models.CharField(blank=True, max_length=250, verbose_name="razón social"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="correo electrónico"
+                    ),
+                ),
+                (
+                    "telefono",
+                    models.CharField(blank=True, max_length=20, verbose_name="teléfono móvil"),
+                ),
+                (
+                    "direccion",
+                    models.CharField(blank=True, max_length=250, verbose_name="dirección"),
+                ),
+                (
+                    "codigo_postal",
+                    models.CharField(blank=True, max_length=5, verbose_name="código postal"),
+                ),
+                (
+                    "municipio",
+                    models.CharField(blank=True, max_length=100, verbose_name="municipio"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="alta")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interesado",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interesado',
-                'verbose_name_plural': 'interesados',
-                'ordering': ['nif'],
+                "verbose_name": "interesado",
+                "verbose_name_plural": "interesados",
+                "ordering": ["nif"],
             },
         ),
         migrations.CreateModel(
-            name='Unidad',
+            name="Unidad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dir3', models.CharField(max_length=9, unique=True, validators=[identidad.validators.validate_dir3], verbose_name='código DIR3')),
-                ('name_es', models.CharField(max_length=200, verbose_name='nombre (castellano)')),
-                ('name_eu', models.CharField(blank=True, max_length=200, verbose_name='nombre (euskera)')),
-                ('kind', models.CharField(choices=[('entidad', 'Entidad (ayuntamiento)'), ('area', 'Área o departamento'), ('servicio', 'Servicio'), ('oficina_distrito', 'Oficina de distrito'), ('organismo', 'Organismo autónomo o sociedad municipal')], max_length=20, verbose_name='tipo')),
-                ('is_example', models.BooleanField(default=False, help_text='Unidad inventada para la demostración: su código DIR3 no es oficial.', verbose_name='ejemplo')),
-                ('active', models.BooleanField(default=True, verbose_name='vigente')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='dirección')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='identidad.unidad', verbose_name='unidad superior')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dir3",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[identidad.validators.validate_dir3],
+                        verbose_name="código DIR3",
+                    ),
+                ),
+                ("name_es", models.CharField(max_length=200, verbose_name="nombre (castellano)")),
+                (
+                    "name_eu",
+                    models.CharField(blank=True, max_length=200, verbose_name="nombre (euskera)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entidad", "Entidad (ayuntamiento)"),
+                            ("area", "Área o departamento"),
+                            ("servicio", "Servicio"),
+                            ("oficina_distrito", "Oficina de distrito"),
+                            ("organismo", "Organismo autónomo o sociedad municipal"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "is_example",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Unidad inventada para la demostración: su código DIR3 no es oficial.",
+                        verbose_name="ejemplo",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="vigente")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="dirección")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="identidad.unidad",
+                        verbose_name="unidad superior",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unidad',
-                'verbose_name_plural': 'unidades',
-                'ordering': ['name_es'],
+                "verbose_name": "unidad",
+                "verbose_name_plural": "unidades",
+                "ordering": ["name_es"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='unidades',
-            field=models.ManyToManyField(blank=True, related_name='staff', to='identidad.unidad', verbose_name='unidades'),
+            model_name="user",
+            name="unidades",
+            field=models.ManyToManyField(
+                blank=True, related_name="staff", to="identidad.unidad", verbose_name="unidades"
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='número')),
-                ('created_at', models.DateTimeField(verbose_name='fecha y hora')),
-                ('actor_repr', models.CharField(max_length=200, verbose_name='quién')),
-                ('action', models.CharField(max_length=100, verbose_name='acción')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='tipo de objeto')),
-                ('object_id', models.CharField(blank=True, max_length=100, verbose_name='objeto')),
-                ('result', models.CharField(choices=[('ok', 'Correcto'), ('denegado', 'Denegado'), ('error', 'Error')], max_length=10, verbose_name='resultado')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detalle')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="número")),
+                ("created_at", models.DateTimeField(verbose_name="fecha y hora")),
+                ("actor_repr", models.CharField(max_length=200, verbose_name="quién")),
+                ("action", models.CharField(max_length=100, verbose_name="acción")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="tipo de objeto"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=100, verbose_name="objeto")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("ok", "Correcto"), ("denegado", "Denegado"), ("error", "Error")],
+                        max_length=10,
+                        verbose_name="resultado",
+                    ),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detalle")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registro de auditoría',
-                'verbose_name_plural': 'registros de auditoría',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='identidad_a_object__7c0cb3_idx'), models.Index(fields=['actor', 'created_at'], name='identidad_a_actor_i_28780e_idx')],
+                "verbose_name": "registro de auditoría",
+                "verbose_name_plural": "registros de auditoría",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="identidad_a_object__7c0cb3_idx"
+                    ),
+                    models.Index(
+                        fields=["actor", "created_at"], name="identidad_a_actor_i_28780e_idx"
+                    ),
+                ],
             },
         ),
     ]

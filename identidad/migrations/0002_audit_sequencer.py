@@ -4,29 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identidad', '0001_initial'),
+        ("identidad", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='hash',
+            model_name="auditentry",
+            name="hash",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='prev_hash',
+            model_name="auditentry",
+            name="prev_hash",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='seq',
-            field=models.BigIntegerField(blank=True, null=True, unique=True, verbose_name='número'),
+            model_name="auditentry",
+            name="seq",
+            field=models.BigIntegerField(blank=True, null=True, unique=True, verbose_name="número"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(condition=models.Q(('seq', None)), fields=['id'], name='identidad_audit_pending_idx'),
+            model_name="auditentry",
+            index=models.Index(
+                condition=models.Q(("seq", None)), fields=["id"], name="identidad_audit_pending_idx"
+            ),
         ),
     ]

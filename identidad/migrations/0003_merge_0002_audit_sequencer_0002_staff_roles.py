@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identidad', '0002_audit_sequencer'),
-        ('identidad', '0002_staff_roles'),
+        ("identidad", "0002_audit_sequencer"),
+        ("identidad", "0002_staff_roles"),
     ]
 
-    operations = [
-    ]
+    operations = []
