@@ -194,7 +194,9 @@ def main() -> None:
         total += sum(values)
         print(
             f"{step:60s} n={len(values):3d} mean={statistics.fmean(values):7.1f} "
-            f"median={statistics.median(values):7.1f} ms"
+            f"median={statistics.median(values):7.1f} "
+            f"p25={statistics.quantiles(values, n=4)[0] if len(values) > 1 else values[0]:7.1f} "
+            f"min={min(values):7.1f} ms"
         )
     requests = sum(len(v) for v in cpu.values())
     print(f"TOTAL requests={requests} cpu_mean={total / requests:.1f} ms")
