@@ -203,7 +203,9 @@ def main() -> None:
     import redis
     from django.conf import settings
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(os.environ["CELERY_TASK_DEFAULT_QUEUE"])
+    queue = os.environ["CELERY_TASK_DEFAULT_QUEUE"]  # the queue and kombu's bindings of it
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 if __name__ == "__main__":
