@@ -278,9 +278,11 @@ def sign(request, public_id):
 
         return sign_as_habilitado(request, borrador)
     lang = lang_of(request)
-    if selectors.borrador_errors(borrador, lang):
-        # Nothing to sign while data is missing: the review lists each problem with a link.
-        return redirect("sede:filing_review", public_id=borrador.public_id)
+    to_review = redirect("sede:filing_review", public_id=borrador.public_id)
+    # Nothing to sign while data is missing: the review lists each problem with a link. A
+    # valid POST is checked once, by borrador_submit (on the locked draft), not here too.
+    if request.method != "POST" and selectors.borrador_errors(borrador, lang):
+        return to_review
     level = identification_level(request)
     minimum = int(settings.SEDE_SIGNATURE_MIN_LEVEL)
     concertada = FirmaConcertadaForm()
@@ -299,6 +301,8 @@ def sign(request, public_id):
             form = certificado
             if ok:
                 signed = certificado.cleaned_data["firmado"].read()
+        if not ok and selectors.borrador_errors(borrador, lang):
+            return to_review
         if ok:
             try:
                 presentacion = services.borrador_submit(
@@ -311,6 +315,8 @@ def sign(request, public_id):
                     signed_pdf=signed,
                 )
             except services.FilingRefused as exc:
+                if exc.errors:  # the data has problems (borrador_errors)
+                    return to_review
                 form.add_error(
                     None if method == MetodoFirma.CLAVE_CONCERTADA else "firmado", exc.message
                 )

@@ -335,9 +335,20 @@ def mi_carpeta_page(user: User, key: str, page_number=None):
 
 
 def definition_of(borrador: Borrador):
+    """The draft's form definition (shared by the process, ``Definition.of``), kept on the
+    form version's instance: a request asks for it several times (validation, the answers
+    with attachments, the PDF) and ``Definition.of`` hashes the whole schema each time."""
     from .filing.engine import Definition
 
-    return Definition.of(borrador.formulario.schema, borrador.formulario.layout)
+    formulario = borrador.formulario
+    key = (id(formulario.schema), id(formulario.layout))
+    cached = formulario.__dict__.get("_definition")
+    if cached is None or cached[0] != key:
+        cached = formulario.__dict__["_definition"] = (
+            key,
+            Definition.of(formulario.schema, formulario.layout),
+        )
+    return cached[1]
 
 
 def slot_names(borrador: Borrador, language: str) -> list[dict]:

@@ -318,7 +318,13 @@ def borrador_submit(
     from registro.services import DocumentoNuevo, asiento_register
 
     with transaction.atomic():
-        borrador = Borrador.objects.select_for_update().get(pk=borrador.pk)
+        # The draft locked, with what the submission reads of it in the same query (the row
+        # alone is locked: ``of`` also allows the nullable ``on_behalf_of`` join).
+        borrador = (
+            Borrador.objects.select_related("procedimiento__unit", "formulario", "on_behalf_of")
+            .select_for_update(of=("self",))
+            .get(pk=borrador.pk)
+        )
         if borrador.estado == EstadoBorrador.PRESENTADO:
             return borrador.presentacion
         if borrador.user_id != user.pk:

@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from identidad.models import Interesado
 from registro.constants import Canal, Direccion, DocumentacionFisica, ValidezDocumento
@@ -68,6 +69,25 @@ class TestRegistryBook:
         response = client.get(reverse("registro:libro"))
         assert response.status_code == 200
         assert asiento.numero in response.content.decode()
+
+    def test_a_row_shows_its_link_parties_unit_and_state(
+        self, client, jefe_registro, register, ciudadana, otra_ciudadana, urbanismo
+    ):
+        asiento = register(
+            interesados=[ciudadana.interesado, otra_ciudadana.interesado],
+            resumen="Obra <menor> & cocina",
+        )
+        client.force_login(jefe_registro)
+        body = client.get(reverse("registro:libro")).content.decode()
+        detail = reverse("registro:asiento_detalle", args=[asiento.pk])
+        assert f'<td><a href="{detail}">{asiento.numero}</a></td>' in body
+        partes = list(asiento.partes.order_by("orden", "pk"))
+        assert len(partes) == 2
+        cell = "<br>".join(f"{escape(p.nombre)} ({escape(p.nif)})" for p in partes)
+        assert f"<td>{cell}</td>" in body
+        assert f"<td>{escape(urbanismo.name)}</td>" in body
+        assert "<td>Obra &lt;menor&gt; &amp; cocina</td>" in body
+        assert f"<td>{asiento.get_estado_display()}</td>" in body
 
     def test_a_citizen_gets_404(self, client, ciudadana, register):
         register()

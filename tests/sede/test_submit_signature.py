@@ -58,6 +58,21 @@ class TestClaveConcertada:
         assert "Marque la casilla para firmar" in response.content.decode()
         assert Asiento.objects.count() == 0
 
+    @pytest.mark.parametrize("data", [{"method": "concertada", "confirmo": "on"}, {}])
+    def test_with_data_to_correct_it_goes_back_to_the_review(
+        self, borrador, client_as, ciudadana, data
+    ):
+        """Checked once (by borrador_submit on a valid POST, by the view otherwise)."""
+        borrador.data["asunto"] = ""
+        borrador.save(update_fields=["data"])
+        client = client_as(ciudadana, level=NivelGarantia.SUSTANCIAL)
+        review = reverse("sede:filing_review", args=[borrador.public_id])
+        assert client.get(sign_url(borrador))["Location"] == review
+        response = client.post(sign_url(borrador), data)
+        assert response.status_code == 302
+        assert response["Location"] == review
+        assert Asiento.objects.count() == 0
+
     def test_a_weak_identification_cannot_sign_this_way(
         self, borrador, client_as, ciudadana, settings
     ):
