@@ -204,6 +204,40 @@ def _redis_push(producer, queue, publish_kwargs: dict) -> tuple | None:
     return channel.Client(connection_pool=channel.pool), queue.name, delivery
 
 
+def _send_as_celery(task, task_app, producer, declared: set, args: tuple) -> None:
+    """The message built and sent by Celery's own ``create_task_message`` and
+    ``send_task_message`` for each call — what ``apply_async`` does, without its result
+    object and, for a task that keeps results, without subscribing to the result backend
+    (a dead backend must not hold the caller: issue 17 item 4)."""
+    amqp = task_app.amqp
+    # The task's own execution options (queue, time limits, ...), as send_task merges them.
+    options = {k: v for k, v in extract_exec_options(task).items() if v is not None}
+    limits = {k: options.pop(k, None) for k in ("time_limit", "soft_time_limit", "expires")}
+    options = amqp.router.route(options, task.name, args, {}, task)
+    message = amqp.create_task_message(
+        uuid(),
+        task.name,
+        args,
+        {},
+        ignore_result=task.ignore_result,
+        argsrepr=repr(args),
+        kwargsrepr="{}",
+        reply_to=task_app.thread_oid,
+        **limits,
+    )
+    queue = options.get("queue")
+    name = getattr(queue, "name", queue)
+    amqp.send_task_message(
+        producer,
+        task.name,
+        message,
+        retry=False,
+        declare=[] if name in declared else None,  # None: the routed queue, declared
+        **options,
+    )
+    declared.add(name)
+
+
 def publish(task, *args) -> None:
     """Publish ``task(*args)`` once (no retry loop): the message ``task.apply_async(args,
     retry=False)`` sends, routed by the app's router, with the broker's timeouts — without
@@ -213,8 +247,11 @@ def publish(task, *args) -> None:
     Issue 10: the publish was the largest part of the client's CPU on the registry's hot
     path. The message is Celery's own, made once per task and queue (``_template``) and
     completed with the call's id and arguments (the route, options and headers are looked
-    up once, not at each call); kombu's ``Producer.publish`` sends it,
-    declaring each queue once per connection as kombu's own cache would. Eager mode (demo,
+    up once, not at each call). The first message of a queue on a connection goes through
+    kombu's ``Producer.publish``, which declares the queue; later ones, on Redis, are pushed
+    as kombu's transport pushes them (``_Template.push``). Where a template cannot serve
+    (``_make_template``, or receivers of the publish signals), Celery builds and sends each
+    message itself (``_send_as_celery``). Eager mode (demo,
     unit tests) runs it as ``apply_async`` does. Raises what the broker raises: callers are
     outboxes that log it and leave the row for their sweep."""
     if isinstance(task, Proxy):  # shared_task: resolve it once, not on every attribute
@@ -229,7 +266,7 @@ def publish(task, *args) -> None:
     template = None if signalled else _template(task, task_app, producer)
     try:
         if template is None:
-            task.apply_async(args, retry=False, producer=producer)
+            _send_as_celery(task, task_app, producer, declared, args)
             return
         body, headers, properties = template.message(args)
         kwargs = template.publish_kwargs
