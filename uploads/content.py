@@ -46,7 +46,11 @@ def normalize_declared(declared: str) -> str:
 def clean_name(nombre: str, *, max_length: int = 200) -> str:
     """The file name without a path, control characters (NUL …) or surrounding blanks."""
     nombre = (nombre or "").replace("\\", "/").rsplit("/", 1)[-1]
-    nombre = "".join(c for c in nombre if unicodedata.category(c)[0] != "C")
+    # ``isprintable()`` is False for every character of a "C" category (and a few more), so
+    # a printable name has nothing to drop: one C-level scan instead of a Python call per
+    # character on every upload (issue 10).
+    if not nombre.isprintable():
+        nombre = "".join(c for c in nombre if unicodedata.category(c)[0] != "C")
     return nombre.strip()[:max_length]
 
 

@@ -15,8 +15,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
+from django.db.models import Field, Model
+from django.db.models import fields as django_fields
+from django.db.models.fields.related import ForeignKey
 
 from bilbao_sede.prepared import on_server
 
@@ -70,13 +77,95 @@ def _pg_children_sql(n_partes: int, n_docs: int) -> str:
     return "".join(sql)
 
 
+# --- Column values as Django saves them, without its calls where they change nothing ---
+#
+# Issue 10: ``field.get_db_prep_save(field.pre_save(row, True), db)`` is 3-5 Python calls
+# per column (pre_save, get_prep_value, to_python, the backend's adapter) and a registration
+# saves ~40 columns. On PostgreSQL through psycopg2 those calls return the value itself for
+# the plain values below (a ``str`` for a text column, an ``int`` for an integer or a
+# foreign key, an aware ``datetime``, None); every other value, and every field whose class
+# changes any of those steps (a file, ``auto_now``, JSON, a subclass), takes Django's path.
+# tests/registro/test_column_savers.py checks the equivalence field by field.
+
+_F = django_fields
+# pre_save methods that only read the attribute (the date ones: unless auto_now(_add)).
+_READING_PRE_SAVE = (Field.pre_save, _F.DateField.pre_save, _F.DateTimeField.pre_save)
+
+
+def _unchanged(field: Field) -> Callable[[Any], bool] | None:
+    """A test of the values that ``field.get_db_prep_save`` returns as they are, or None."""
+    cls = type(field)
+    if (
+        is_psycopg3  # its adapters wrap integers
+        or cls.get_db_prep_save is not Field.get_db_prep_save
+        or cls.pre_save not in _READING_PRE_SAVE
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    ):
+        return None
+    prep, db_prep = cls.get_prep_value, cls.get_db_prep_value
+    if prep in (_F.CharField.get_prep_value, _F.TextField.get_prep_value) and (
+        db_prep is Field.get_db_prep_value
+    ):
+        return lambda value: value is None or isinstance(value, str)
+    if prep is _F.IntegerField.get_prep_value and db_prep is _F.IntegerField.get_db_prep_value:
+        return lambda value: value is None or type(value) is int  # not a bool: int(True) is 1
+    if prep is _F.DateTimeField.get_prep_value and db_prep is _F.DateTimeField.get_db_prep_value:
+        # An aware instant (Django makes a naive one aware, with a warning).
+        return lambda value: value is None or (
+            type(value) is datetime and value.utcoffset() is not None
+        )
+    return None
+
+
+def _fk_unchanged(field: ForeignKey) -> Callable[[Any], bool] | None:
+    """As ``_unchanged``, for a foreign key to an auto-incremented id: an ``int`` or None."""
+    target = type(field.target_field)
+    if (
+        is_psycopg3
+        or type(field).get_db_prep_save is not ForeignKey.get_db_prep_save
+        or type(field).pre_save is not Field.pre_save
+        or not isinstance(field.target_field, _F.AutoFieldMixin)
+        or target.get_db_prep_save is not Field.get_db_prep_save
+        or target.get_db_prep_value is not _F.AutoFieldMixin.get_db_prep_value
+        or target.get_prep_value is not _F.IntegerField.get_prep_value
+    ):
+        return None
+    return lambda value: value is None or type(value) is int
+
+
+@functools.cache
+def column_savers(fields: tuple[Field, ...]) -> tuple[Callable[[Model, Any], Any], ...]:
+    """For each field, ``save(row, db)``: what ``field.get_db_prep_save(field.pre_save(row,
+    True), db)`` returns on PostgreSQL (psycopg2), without Django's calls where they would
+    return the value itself."""
+
+    def saver(field: Field) -> Callable[[Model, Any], Any]:
+        unchanged = _fk_unchanged(field) if isinstance(field, ForeignKey) else _unchanged(field)
+
+        def django(row, db):
+            return field.get_db_prep_save(field.pre_save(row, True), db)
+
+        if unchanged is None:
+            return django
+        attname = field.attname
+
+        def save(row, db):
+            value = getattr(row, attname)
+            return value if unchanged(value) else field.get_db_prep_save(value, db)
+
+        return save
+
+    return tuple(saver(f) for f in fields)
+
+
 def _children_params(partes: list, docs: list) -> list:
     pg = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
     params: list = []
     for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
-        cols = _pg_columns(model)
+        savers = column_savers(tuple(_pg_columns(model)))
         for row in rows:
-            params += [f.get_db_prep_save(f.pre_save(row, True), pg) for f in cols]
+            params += [save(row, pg) for save in savers]
     return params
 
 
@@ -171,16 +260,18 @@ def _pg_one_trip(db, n_partes: int, n_docs: int, children: list, named: dict) ->
 
 def pg_prepare_asiento(asiento: Asiento) -> list:
     """The entry row's column values, prepared BEFORE the lock is taken."""
-    fields, _sql = _pg_number_sql()
     pg = connections[DEFAULT_DB_ALIAS]
-    return [
-        f.get_db_prep_save(f.pre_save(asiento, True), pg)
-        for f in fields
-        if f.attname not in LATE_FIELDS
-    ]
+    return [save(asiento, pg) for save in _early_savers()]
 
 
 LATE_FIELDS = ("seq", "presented_at", "effective_at", "prev_hash", "hash")
+
+
+@functools.cache
+def _early_savers() -> tuple[Callable[[Model, Any], Any], ...]:
+    """``column_savers`` of the entry's columns but the late ones, in ``_early_names``'s order."""
+    fields = _pg_number_sql()[0]
+    return column_savers(tuple(f for f in fields if f.attname not in LATE_FIELDS))
 
 
 @functools.cache
