@@ -209,8 +209,9 @@ def _register(
     caller's transaction, the receipt published when it commits."""
     provisional = timezone.now()
     provisional_effective = effective_instant(provisional)
+    provisional_day = timezone.localdate(provisional)
     asiento = Asiento(
-        year=timezone.localtime(provisional).year,
+        year=provisional_day.year,
         direction=cleaned.direction,
         presented_at=provisional,
         effective_at=provisional_effective,
@@ -280,11 +281,11 @@ def _register(
             partes,
             docs,
             digest=digest,
-            day=timezone.localdate(provisional),
+            day=provisional_day,
             effective_at=provisional_effective if moved else None,
         )
         asiento.pk = asiento_id
-        _numbered(asiento, written, partes, docs)
+        _numbered(asiento, written)
         return asiento
     if postgres:  # children first, under an id drawn from the sequence (FKs are deferred)
         ensure_counter(asiento.year, asiento.direction)
@@ -310,16 +311,16 @@ def _register(
             asiento,
             insert_params,
             digest=digest,
-            day=timezone.localdate(provisional),
+            day=provisional_day,
             effective_at=provisional_effective if moved else None,
         )
-        _numbered(asiento, late, partes, docs)
+        _numbered(asiento, late)
     else:
         contador_id, seq, prev_hash = take_number(asiento.year, asiento.direction)
         presented_at = timezone.now()
         if timezone.localtime(presented_at).year != asiento.year:
             raise NotNumberedError  # the new year began since: the rollback returns the number
-        if timezone.localdate(presented_at) == timezone.localdate(provisional):
+        if timezone.localdate(presented_at) == provisional_day:
             effective_at = provisional_effective if moved else presented_at
         else:  # crossed midnight since: ask the calendar again (rare)
             effective_at = effective_instant(presented_at)
@@ -338,11 +339,10 @@ def _register(
     return asiento
 
 
-def _numbered(asiento: Asiento, late, partes: list, docs: list) -> None:
-    """The entry as stored: its late columns (number, instants, chain hashes) set."""
+def _numbered(asiento: Asiento, late) -> None:
+    """The entry as stored: its late columns (number, instants, chain hashes) set. (Its
+    party and document rows are not handed to anyone after the insert: nothing to attach.)"""
     seq, presented_at, effective_at, prev_hash, entry_hash = late
     asiento.seq, asiento.presented_at, asiento.effective_at = seq, presented_at, effective_at
     asiento.prev_hash, asiento.hash = prev_hash, entry_hash
     asiento._state.adding = False
-    for row in (*partes, *docs):
-        row.asiento = asiento
