@@ -112,8 +112,8 @@ def _unchanged(field: Field) -> Callable[[Any], bool] | None:
         return lambda value: value is None or type(value) is int  # not a bool: int(True) is 1
     if prep is _F.DateTimeField.get_prep_value and db_prep is _F.DateTimeField.get_db_prep_value:
         # An aware instant (Django makes a naive one aware, with a warning).
-        return lambda value: value is None or (
-            type(value) is datetime and value.utcoffset() is not None
+        return lambda value: (
+            value is None or (type(value) is datetime and value.utcoffset() is not None)
         )
     return None
 
