@@ -90,6 +90,10 @@ def _pg_children_sql(n_partes: int, n_docs: int) -> str:
 _F = django_fields
 # pre_save methods that only read the attribute (the date ones: unless auto_now(_add)).
 _READING_PRE_SAVE = (Field.pre_save, _F.DateField.pre_save, _F.DateTimeField.pre_save)
+_TEXT_METHODS = (
+    (_F.CharField.get_prep_value, _F.CharField.to_python),
+    (_F.TextField.get_prep_value, _F.TextField.to_python),
+)
 
 
 def _unchanged(field: Field) -> Callable[[Any], bool] | None:
@@ -103,14 +107,16 @@ def _unchanged(field: Field) -> Callable[[Any], bool] | None:
         or getattr(field, "auto_now_add", False)
     ):
         return None
-    prep, db_prep = cls.get_prep_value, cls.get_db_prep_value
-    if prep in (_F.CharField.get_prep_value, _F.TextField.get_prep_value) and (
-        db_prep is Field.get_db_prep_value
-    ):
+    prep, db_prep, to_python = cls.get_prep_value, cls.get_db_prep_value, cls.to_python
+    if (prep, to_python) in _TEXT_METHODS and db_prep is Field.get_db_prep_value:
         return lambda value: value is None or isinstance(value, str)
     if prep is _F.IntegerField.get_prep_value and db_prep is _F.IntegerField.get_db_prep_value:
         return lambda value: value is None or type(value) is int  # not a bool: int(True) is 1
-    if prep is _F.DateTimeField.get_prep_value and db_prep is _F.DateTimeField.get_db_prep_value:
+    if (
+        prep is _F.DateTimeField.get_prep_value
+        and to_python is _F.DateTimeField.to_python
+        and db_prep is _F.DateTimeField.get_db_prep_value
+    ):
         # An aware instant (Django makes a naive one aware, with a warning).
         return lambda value: (
             value is None or (type(value) is datetime and value.utcoffset() is not None)
@@ -134,7 +140,6 @@ def _fk_unchanged(field: ForeignKey) -> Callable[[Any], bool] | None:
     return lambda value: value is None or type(value) is int
 
 
-@functools.cache
 def column_savers(fields: tuple[Field, ...]) -> tuple[Callable[[Model, Any], Any], ...]:
     """For each field, ``save(row, db)``: what ``field.get_db_prep_save(field.pre_save(row,
     True), db)`` returns on PostgreSQL (psycopg2), without Django's calls where they would
@@ -159,11 +164,16 @@ def column_savers(fields: tuple[Field, ...]) -> tuple[Callable[[Model, Any], Any
     return tuple(saver(f) for f in fields)
 
 
+@functools.cache
+def _child_savers(model) -> tuple[Callable[[Model, Any], Any], ...]:
+    return column_savers(tuple(_pg_columns(model)))
+
+
 def _children_params(partes: list, docs: list) -> list:
     pg = connections[DEFAULT_DB_ALIAS]  # once: ``connection`` is a proxy, each use a look-up
     params: list = []
     for model, rows in ((AsientoInteresado, partes), (AsientoDocumento, docs)):
-        savers = column_savers(tuple(_pg_columns(model)))
+        savers = _child_savers(model)
         for row in rows:
             params += [save(row, pg) for save in savers]
     return params

@@ -133,3 +133,23 @@ def test_converting_values_take_djangos_path(pg):
     file_field = AsientoDocumento._meta.get_field("file")
     (save_file,) = column_savers((file_field,))
     assert save_file(documento, pg) == "registro/aa/" + "a" * 64
+
+
+def test_plain_values_skip_djangos_calls(pg):
+    """The point of the savers: a plain text, integer, foreign key or aware instant is not
+    sent through Django's conversion calls (they would return it unchanged)."""
+    from unittest import mock
+
+    from django.db.models import Field
+    from django.db.models.fields.related import ForeignKey
+
+    asiento = _rows()[0]
+    names = ("year", "direction", "presented_at", "oficina", "resumen", "unidad_origen")
+    fields = tuple(Asiento._meta.get_field(name) for name in names)
+    savers = column_savers(fields)
+    with (
+        mock.patch.object(Field, "get_db_prep_save", side_effect=AssertionError),
+        mock.patch.object(ForeignKey, "get_db_prep_save", side_effect=AssertionError),
+    ):
+        values = [save(asiento, pg) for save in savers]
+    assert values == [2026, "E", NOW, 3, "Solicitud de licencia de obra menor", None]
