@@ -26,7 +26,8 @@ from ..documentos import DocumentoNuevo, DocumentoPreparado, prepare
 from ..models import Oficina
 
 # The code lists a registration is checked against, once (``Choices.values`` builds a new
-# list on every access: a measurable share of the registry's hot path, issue 10).
+# list on every access: a measurable share of the registry's hot path, issue 10). A value
+# that is not a string (unhashable, say) is refused like any other wrong code.
 DIRECCIONES = frozenset(Direccion.values)
 CANALES = frozenset(Canal.values)
 DOCUMENTACION_FISICA = frozenset(DocumentacionFisica.values)
@@ -67,13 +68,13 @@ def validate_registration(
     def err(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if direction not in DIRECCIONES:
+    if not (isinstance(direction, str) and direction in DIRECCIONES):
         err("direction", _("Indique si es una entrada o una salida."))
     if oficina is None or not isinstance(oficina, Oficina):
         err("oficina", _("Indique la oficina de registro."))
     elif not oficina.active:
         err("oficina", _("La oficina %(code)s no está activa.") % {"code": oficina.code})
-    if canal not in CANALES:
+    if not (isinstance(canal, str) and canal in CANALES):
         err("canal", _("Canal de presentación no válido."))
     parties = list(interesados or [])
     if not parties:
@@ -116,7 +117,7 @@ def validate_registration(
         procedimiento is None or formulario.procedimiento_id != procedimiento.pk
     ):
         err("formulario", _("El formulario no corresponde al procedimiento."))
-    if documentacion_fisica not in DOCUMENTACION_FISICA:
+    if not (isinstance(documentacion_fisica, str) and documentacion_fisica in DOCUMENTACION_FISICA):
         err("documentacion_fisica", _("Valor no válido."))
     if idioma not in dict(settings.LANGUAGES):
         err("idioma", _("Idioma no admitido."))

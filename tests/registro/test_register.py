@@ -120,6 +120,9 @@ class TestValidation:
             ({"unidad_destino": None}, "unidad_destino"),
             ({"expone": "x" * 4001}, "expone"),
             ({"canal": "fax"}, "canal"),
+            ({"canal": ["sede"]}, "canal"),  # not a string (unhashable): refused, not a crash
+            ({"direction": {"E": 1}}, "direction"),
+            ({"documentacion_fisica": ["1"]}, "documentacion_fisica"),
             ({"idioma": "fr"}, "idioma"),
         ],
     )
