@@ -140,18 +140,41 @@ def build_control(control: Control) -> bytes:
     return data
 
 
+def _texts(node) -> dict[str, str]:
+    """The text of each child element of ``node`` by tag (the first one of a repeated tag),
+    ``""`` for an empty one — what ``node.findtext(tag) or ""`` gives for each tag, read in
+    one pass: each ``findtext`` goes through lxml's ElementPath, in Python (issue 18)."""
+    texts: dict[str, str] = {}
+    for child in node:
+        tag = child.tag
+        if type(tag) is str and tag not in texts:  # not a comment or processing instruction
+            texts[tag] = child.text or ""
+    return texts
+
+
+def _children(node) -> dict[str, etree._Element]:
+    """The first child element of ``node`` by tag (``node.find(tag)``), in one pass."""
+    found: dict[str, etree._Element] = {}
+    for child in node:
+        tag = child.tag
+        if type(tag) is str and tag not in found:
+            found[tag] = child
+    return found
+
+
 def read_control(root: etree._Element) -> Control:
+    texts = _texts(root)
     return Control(
-        tipo=root.findtext("Tipo_Mensaje") or "",
-        origen=root.findtext("Codigo_Entidad_Registral_Origen") or "",
-        destino=root.findtext("Codigo_Entidad_Registral_Destino") or "",
-        identificador=root.findtext("Identificador_Intercambio") or "",
-        descripcion=root.findtext("Descripcion_Mensaje") or "",
-        numero_registro_destino=root.findtext("Numero_Registro_Entrada_Destino") or "",
-        fecha_registro_destino=root.findtext("Fecha_Hora_Entrada_Destino") or "",
-        prueba=(root.findtext("Indicador_Prueba") or "0") == "1",
-        ficheros=tuple(e.text or "" for e in root.findall("Identificador_Fichero")),
-        codigo_error=root.findtext("Codigo_Error") or "",
+        tipo=texts.get("Tipo_Mensaje", ""),
+        origen=texts.get("Codigo_Entidad_Registral_Origen", ""),
+        destino=texts.get("Codigo_Entidad_Registral_Destino", ""),
+        identificador=texts.get("Identificador_Intercambio", ""),
+        descripcion=texts.get("Descripcion_Mensaje", ""),
+        numero_registro_destino=texts.get("Numero_Registro_Entrada_Destino", ""),
+        fecha_registro_destino=texts.get("Fecha_Hora_Entrada_Destino", ""),
+        prueba=(texts.get("Indicador_Prueba") or "0") == "1",
+        ficheros=tuple(e.text or "" for e in root.iterchildren("Identificador_Fichero")),
+        codigo_error=texts.get("Codigo_Error", ""),
     )
 
 
@@ -226,36 +249,48 @@ class Fichero:
 def _persona(node) -> Persona | None:
     if node is None:
         return None
-    ident = node.find("Datos_Identificacion")
+    parts = _children(node)
+    ident = _texts(parts["Datos_Identificacion"])
+    contacto = parts.get("Datos_Contacto")
     return Persona(
-        tipo_persona=ident.findtext("Tipo_Persona") or "",
-        tipo_documento=ident.findtext("Tipo_Documento_Identificacion") or "",
-        documento=(ident.findtext("Documento_Identificacion") or "").strip().upper(),
-        nombre=ident.findtext("Nombre") or "",
-        apellido1=ident.findtext("Primer_Apellido") or "",
-        apellido2=ident.findtext("Segundo_Apellido") or "",
-        razon_social=ident.findtext("Razon_Social") or "",
-        email=node.findtext("Datos_Contacto/Correo_Electronico") or "",
+        tipo_persona=ident.get("Tipo_Persona", ""),
+        tipo_documento=ident.get("Tipo_Documento_Identificacion", ""),
+        documento=ident.get("Documento_Identificacion", "").strip().upper(),
+        nombre=ident.get("Nombre", ""),
+        apellido1=ident.get("Primer_Apellido", ""),
+        apellido2=ident.get("Segundo_Apellido", ""),
+        razon_social=ident.get("Razon_Social", ""),
+        email=_texts(contacto).get("Correo_Electronico", "") if contacto is not None else "",
     )
 
 
 def _metadatos(node) -> dict[str, str]:
     if node is None:
         return {}
-    campos = [e.text or "" for e in node.findall("Campo")]
-    valores = [e.text or "" for e in node.findall("Valor")]
+    campos = [e.text or "" for e in node.iterchildren("Campo")]
+    valores = [e.text or "" for e in node.iterchildren("Valor")]
     return dict(zip(campos, valores, strict=False))
 
 
+_NO_TEXTS: dict[str, str] = {}
+
+
 def read_fichero(root: etree._Element) -> Fichero:
-    """Read a file already validated against the XSD. Annexes are decoded and hashed here;
+    """Read a file already validated against the XSD (each segment read once: the XSD allows
+    one of each but ``De_Interesado`` and ``De_Anexo``). Annexes are decoded and hashed here;
     ``InvalidMessageError`` for an undecodable annex or a malformed identifier."""
     from .constants import CodigoError
 
-    control = root.find("De_Internos_Control")
-    identificador = control.findtext("Identificador_Intercambio") or ""
-    origen = root.findtext("De_Origen_o_Remitente/Codigo_Entidad_Registral_Origen") or ""
-    inicio = control.findtext("Codigo_Entidad_Registral_Inicio") or ""
+    segments = _children(root)
+    control = _texts(segments["De_Internos_Control"])
+    origen_texts = _texts(segments["De_Origen_o_Remitente"])
+    destino_texts = _texts(segments["De_Destino"])
+    asiento = _texts(segments["De_Asiento"])
+    formulario = segments.get("De_Formulario_Generico")
+    formulario_texts = _texts(formulario) if formulario is not None else _NO_TEXTS
+    identificador = control.get("Identificador_Intercambio", "")
+    origen = origen_texts.get("Codigo_Entidad_Registral_Origen", "")
+    inicio = control.get("Codigo_Entidad_Registral_Inicio", "")
     match = IDENTIFICADOR_RE.match(identificador)
     if match is None or match["entidad"] not in {origen, inicio}:
         raise InvalidMessageError(
@@ -265,33 +300,34 @@ def read_fichero(root: etree._Element) -> Fichero:
         )
     fichero = Fichero(
         identificador=identificador,
-        tipo_anotacion=control.findtext("Tipo_Anotacion") or "",
+        tipo_anotacion=control.get("Tipo_Anotacion", ""),
         origen=origen,
-        origen_nombre=root.findtext("De_Origen_o_Remitente/Decodificacion_Entidad_Registral_Origen")
-        or "",
-        destino=root.findtext("De_Destino/Codigo_Entidad_Registral_Destino") or "",
-        destino_nombre=root.findtext("De_Destino/Decodificacion_Entidad_Registral_Destino") or "",
-        unidad_destino=root.findtext("De_Destino/Codigo_Unidad_Tramitacion_Destino") or "",
+        origen_nombre=origen_texts.get("Decodificacion_Entidad_Registral_Origen", ""),
+        destino=destino_texts.get("Codigo_Entidad_Registral_Destino", ""),
+        destino_nombre=destino_texts.get("Decodificacion_Entidad_Registral_Destino", ""),
+        unidad_destino=destino_texts.get("Codigo_Unidad_Tramitacion_Destino", ""),
         inicio=inicio,
-        numero_registro=root.findtext("De_Asiento/Numero_Registro_Entrada") or "",
-        fecha_registro=root.findtext("De_Asiento/Fecha_Hora_Registro") or "",
-        resumen=root.findtext("De_Asiento/Resumen") or "",
-        expone=root.findtext("De_Formulario_Generico/Expone") or "",
-        solicita=root.findtext("De_Formulario_Generico/Solicita") or "",
-        documentacion_fisica=control.findtext("Documentacion_Fisica") or "3",
-        prueba=(control.findtext("Indicador_Prueba") or "0") == "1",
-        codigo_sia=root.findtext("De_Asiento/Codigo_SIA") or "",
+        numero_registro=asiento.get("Numero_Registro_Entrada", ""),
+        fecha_registro=asiento.get("Fecha_Hora_Registro", ""),
+        resumen=asiento.get("Resumen", ""),
+        expone=formulario_texts.get("Expone", ""),
+        solicita=formulario_texts.get("Solicita", ""),
+        documentacion_fisica=control.get("Documentacion_Fisica") or "3",
+        prueba=(control.get("Indicador_Prueba") or "0") == "1",
+        codigo_sia=asiento.get("Codigo_SIA", ""),
     )
-    for segment in root.findall("De_Interesado"):
+    for segment in root.iterchildren("De_Interesado"):
+        personas = _children(segment)
         fichero.interesados.append(
             (
-                _persona(segment.find("Datos_Interesado")),
-                _persona(segment.find("Datos_Representante")),
+                _persona(personas.get("Datos_Interesado")),
+                _persona(personas.get("Datos_Representante")),
             )
         )
     seen: set[str] = set()
-    for node in root.findall("De_Anexo"):
-        identificador_fichero = node.findtext("Identificador_Fichero") or ""
+    for node in root.iterchildren("De_Anexo"):
+        texts = _texts(node)
+        identificador_fichero = texts.get("Identificador_Fichero", "")
         seq = FICHERO_SUFFIX_RE.match(identificador_fichero, len(identificador))
         if (
             seq is None
@@ -305,21 +341,21 @@ def read_fichero(root: etree._Element) -> Fichero:
                 identificador,
             )
         seen.add(identificador_fichero)
-        raw = node.findtext("Anexo") or ""
+        raw = texts.get("Anexo", "")
         try:
             data = base64.b64decode("".join(raw.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise InvalidMessageError(
                 CodigoError.ANEXO, f"{identificador_fichero}: Anexo is not base64", identificador
             ) from exc
-        metadatos = _metadatos(node.find("Otros_Metadatos_Generales"))
+        metadatos = _metadatos(_children(node).get("Otros_Metadatos_Generales"))
         fichero.anexos.append(
             Anexo(
-                nombre=node.findtext("Nombre_Fichero_Anexado") or "",
+                nombre=texts.get("Nombre_Fichero_Anexado", ""),
                 identificador_fichero=identificador_fichero,
                 secuencia=int(seq.group(1)),
-                tipo_anexo=node.findtext("Tipo_Anexo") or "02",
-                mime=node.findtext("Tipo_MIME") or "",
+                tipo_anexo=texts.get("Tipo_Anexo") or "02",
+                mime=texts.get("Tipo_MIME", ""),
                 data=data,
                 sha256=hashlib.sha256(data).hexdigest(),
                 huella_declarada=(metadatos.get("Huella_SHA256") or "").strip().lower(),

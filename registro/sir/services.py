@@ -17,7 +17,9 @@ an outbox on the row (``pendiente``), re-sent with backoff by the sweep until an
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -1012,8 +1014,39 @@ def _store_nuevo(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) ->
     return build_control(_ack_for(fichero))
 
 
+def _save_new(data: bytes, name: str) -> str:
+    """Save ``data`` under ``name`` if that name is free, else under a free name the storage
+    picks (never over another file); returns the name used.
+
+    On a local disk: created with ``O_EXCL`` (a taken name is refused, nothing is
+    overwritten) and written, as ``FileSystemStorage.save`` itself does at its core — without
+    its name checks, existence probe, retries and path arithmetic, which cost several times
+    the write on every message received (issue 18). No reader finds the file half-written:
+    nothing names it until the exchange's row, inserted after this. A taken name, a folder
+    not made yet, another storage: the storage's own ``save``, as before."""
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):
+        path = storage.path(name)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except (FileExistsError, FileNotFoundError):
+            fd = None  # taken, or the folder does not exist yet: the storage decides
+        if fd is not None:
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                if storage.file_permissions_mode is not None:
+                    os.chmod(path, storage.file_permissions_mode)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                raise
+            return name
+    return storage.save(name, ContentFile(data))
+
+
 def _store_nuevo_pg(fichero, oficina: Oficina, data: bytes, *, notas: list[str]) -> bytes:
-    stored = default_storage.save(_fichero_name(fichero), ContentFile(data))
+    stored = _save_new(data, _fichero_name(fichero))
     row = Intercambio(sentido=S.ENTRADA, identificador=fichero.identificador)
     evento, audit = _transition(
         row,

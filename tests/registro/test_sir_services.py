@@ -860,3 +860,24 @@ def test_a_new_file_to_a_known_office_is_stored_by_one_statement(register, ofici
         assert read(services.mensaje_recibir(data))["Tipo_Mensaje"] == TipoMensaje.ACK
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 1, statements
+
+
+def test_a_received_file_is_never_saved_over_another_file():
+    """``_save_new`` (issue 18): a free name is used as is; a taken one is left alone and the
+    storage picks another; a folder not made yet (a fresh MEDIA_ROOT per test) is made."""
+    assert not default_storage.exists("registro/sir/entrada")
+    name = "registro/sir/entrada/O00001234_26_00000001.xml"
+    assert services._save_new(b"<first/>", name) == name
+    other = services._save_new(b"<second/>", name)
+    assert other != name and other.startswith("registro/sir/entrada/O00001234_26_00000001")
+    with default_storage.open(name, "rb") as fh:
+        assert fh.read() == b"<first/>"
+    with default_storage.open(other, "rb") as fh:
+        assert fh.read() == b"<second/>"
+    third = "registro/sir/entrada/O00001234_26_00000002.xml"
+    assert services._save_new(b"<third/>", third) == third
+    with default_storage.open(third, "rb") as fh:
+        assert fh.read() == b"<third/>"
+    assert sorted(default_storage.listdir("registro/sir/entrada")[1]) == sorted(
+        n.rpartition("/")[2] for n in (name, other, third)
+    )
