@@ -30,9 +30,7 @@ DIGEST = hashlib.sha256(b"documento").digest()
 def reference_signer():
     """pyHanko's stock signer on the council seal's PKCS#12, policy built afresh."""
     config = keystore_config("sello")
-    return signers.SimpleSigner.load_pkcs12(
-        config["path"], passphrase=config["password"].encode()
-    )
+    return signers.SimpleSigner.load_pkcs12(config["path"], passphrase=config["password"].encode())
 
 
 def _sign(pyhanko_signer, *, policy) -> cms.ContentInfo:
