@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,9 @@ from identidad.scope import staff_scope
 
 from .constants import Direccion, TipoOficina
 from .models import Asiento, AsientoDocumento, AsientoInteresado, Oficina
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 BOOK_PAGE_SIZE = 50
 
@@ -245,12 +249,20 @@ BOOK_COLUMNS = (
 )
 
 
+class _BookAnnotations(TypedDict):
+    book_partes: list[AsientoInteresado]
+
+
+if TYPE_CHECKING:
+    BookEntry = WithAnnotations[Asiento, _BookAnnotations]
+
+
 @dataclass(frozen=True)
 class BookPage:
     """A page of the book: its entries with the ``BOOK_COLUMNS`` read and their parties,
     in order, in ``book_partes``; the cursor of the next page if there is one."""
 
-    rows: list[Asiento]
+    rows: list[BookEntry]
     next_cursor: str | None
 
 

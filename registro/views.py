@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -51,6 +52,9 @@ from .selectors import (
 )
 from .services import DocumentoNuevo, asiento_register
 from .templatetags.registro_fechas import fecha_hora, fecha_hora_minutos
+
+if TYPE_CHECKING:
+    from .selectors import BookEntry
 
 
 def staff_only(view):
@@ -185,7 +189,7 @@ def _asiento_url_maker():
     return lambda pk: f"{before}{int(pk)}{after}"
 
 
-def _book_rows(asientos: list[Asiento]) -> list[BookRow]:
+def _book_rows(asientos: list[BookEntry]) -> list[BookRow]:
     """The book's cells computed once in Python: in the template, a ``{% url %}``, two
     filters, a loop over the parties and ``get_estado_display`` (which rebuilds and
     translates the choices) on each of 50 rows were most of the page's CPU."""
