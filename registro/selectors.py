@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,9 @@ from identidad.scope import staff_scope
 
 from .constants import Direccion, TipoOficina
 from .models import Asiento, AsientoDocumento, AsientoInteresado, Oficina
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 BOOK_PAGE_SIZE = 50
 
@@ -230,9 +234,35 @@ class BookFilters:
     direction: str = ""
 
 
+#: What the registry book shows of an entry (and its cursor needs); the other columns (texts,
+#: JSON, a dozen keys) are left unread, deferred.
+BOOK_COLUMNS = (
+    "year",
+    "direction",
+    "seq",
+    "presented_at",
+    "effective_at",
+    "resumen",
+    "estado",
+    "unidad__name_es",
+    "unidad__name_eu",
+)
+
+
+class _BookAnnotations(TypedDict):
+    book_partes: list[AsientoInteresado]
+
+
+if TYPE_CHECKING:
+    BookEntry = WithAnnotations[Asiento, _BookAnnotations]
+
+
 @dataclass(frozen=True)
 class BookPage:
-    rows: list[Asiento]
+    """A page of the book: its entries with the ``BOOK_COLUMNS`` read and their parties,
+    in order, in ``book_partes``; the cursor of the next page if there is one."""
+
+    rows: list[BookEntry]
     next_cursor: str | None
 
 
@@ -295,9 +325,17 @@ def registry_book(
         qs = qs.filter(Q(presented_at__lt=at) | Q(presented_at=at, pk__lt=pk))
     rows = list(
         qs.select_related("unidad")
+        .only(*BOOK_COLUMNS)
         # By ``orden`` alone: the model's ordering ("asiento", …) would join the entries
-        # back and sort them by their own ordering.
-        .prefetch_related(Prefetch("partes", AsientoInteresado.objects.order_by("orden", "pk")))
+        # back and sort them by their own ordering. Into a plain list (``to_attr``): the
+        # default prefetch builds a filtered queryset per entry (a sixth of the page's CPU).
+        .prefetch_related(
+            Prefetch(
+                "partes",
+                AsientoInteresado.objects.order_by("orden", "pk"),
+                to_attr="book_partes",
+            )
+        )
         .order_by("-presented_at", "-id")[: page_size + 1]
     )
     next_cursor = _cursor(rows[page_size - 1]) if len(rows) > page_size else None

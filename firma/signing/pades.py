@@ -36,7 +36,10 @@ def policy_spec() -> CAdESSignedAttrSpec:
     key = (policy.oid, policy.hash_for("cades"), policy.qualifier)
     spec = _policy_specs.get(key)
     if spec is None:
-        spec = CAdESSignedAttrSpec(signature_policy_identifier=cms_policy_identifier(policy))
+        # Kept parsed from its DER: a value built from Python objects is re-encoded on every
+        # dump of each structure that wraps it (see firma.keys.pyhanko_adapter).
+        built = cms_policy_identifier(policy)
+        spec = CAdESSignedAttrSpec(signature_policy_identifier=type(built).load(built.dump()))
         _policy_specs[key] = spec
     return spec
 

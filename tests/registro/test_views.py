@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from identidad.models import Interesado
@@ -18,6 +20,7 @@ from registro.constants import Canal, Direccion, DocumentacionFisica, ValidezDoc
 from registro.models import Asiento
 from registro.selectors import BookFilters, registry_book, registry_scope
 from registro.services import justificante_issue
+from registro.views import _asiento_url_maker
 
 from .conftest import scan_pdf
 
@@ -139,7 +142,31 @@ class TestRegistryBook:
         registry_scope(jefe_registro)  # resolved once per request, before the book is read
         with django_assert_max_num_queries(3):
             page = registry_book(user=jefe_registro, filters=BookFilters(nif="12345678Z"))
-            [list(a.partes.all()) for a in page.rows]
+            [a.book_partes for a in page.rows]
+
+    def test_the_book_page_reads_no_column_row_by_row(
+        self, client, jefe_registro, register, django_assert_num_queries
+    ):
+        """The entries are read with the book's columns only: a cell that needed another
+        one would load it entry by entry (one query per row)."""
+        register()
+        client.force_login(jefe_registro)
+        url = reverse("registro:libro")
+        client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            assert client.get(url).status_code == 200
+        for _ in range(4):
+            register()
+        with django_assert_num_queries(len(one)):
+            body = client.get(url).content.decode()
+        assert body.count('<tr>\n    <td><a href="') == 5
+
+    @pytest.mark.parametrize("language", ["es", "eu"])
+    def test_the_books_links_are_reversed_urls(self, language):
+        with translation.override(language):
+            url_of = _asiento_url_maker()
+            for pk in (1, 7, 10, 987654321, 2**40):
+                assert url_of(pk) == reverse("registro:asiento_detalle", args=[pk])
 
 
 @pytest.mark.usefixtures("council_seal")  # the desk seals EE03 copies with the council seal
