@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.backends.django import DjangoTemplates as DjangoTemplatesBackend
@@ -143,8 +144,21 @@ _COVERS = {
 }
 
 
+class ProjectBoundField(BoundField):
+    """Django's bound field, with a default for what ``components/field.html`` asks of it."""
+
+    # The filing engine sets ``condition`` on its conditional fields; on any other field the
+    # template's ``{% if field.condition %}`` would miss, and on each miss the template engine
+    # calls dir() on the field (to tell a failing @property from a missing name): a dozen
+    # times per page of a staff list with filters.
+    condition = None
+
+
 class FastWidgetRenderer(DjangoTemplates):
-    """``DjangoTemplates`` with the plain widgets rendered in Python (same HTML)."""
+    """``DjangoTemplates`` with the plain widgets rendered in Python (same HTML), and
+    :class:`ProjectBoundField` for every form's fields."""
+
+    bound_field_class = ProjectBoundField
 
     @cached_property
     def _fast(self) -> dict[str, Callable[[dict, Context], str]]:

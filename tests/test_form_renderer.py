@@ -127,3 +127,35 @@ def test_overridden_stock_template_is_respected(tmp_path, settings):
     field = forms.CharField(widget=forms.Textarea)
     html = field.widget.render("area", "", renderer=renderer)
     assert html == '<textarea name="area" data-own>'
+
+
+def test_every_form_field_answers_the_field_template_without_a_failed_lookup(monkeypatch):
+    """``components/field.html`` asks each field for ``condition``: a plain form's fields
+    answer None (no data-condition attributes), without the template engine's dir() on a
+    missed lookup; a conditional field of the filing engine keeps its own."""
+    import builtins
+
+    from django.template.loader import render_to_string
+
+    class Plain(forms.Form):
+        nif = forms.CharField(label="NIF")
+
+    form = Plain()
+    assert form["nif"].condition is None
+    looked_up = []
+    real_dir = builtins.dir
+
+    def spy(*args):
+        looked_up.append(args)
+        return real_dir(*args)
+
+    monkeypatch.setattr(builtins, "dir", spy)
+    html = render_to_string("components/field.html", {"field": form["nif"]})
+    monkeypatch.undo()
+    assert "data-condition-field" not in html and 'for="id_nif"' in html
+    assert not [a for a in looked_up if a and isinstance(a[0], forms.BoundField)]
+
+    conditional = form["nif"]
+    conditional.condition = {"field": "tipo", "values": "empresa"}
+    html = render_to_string("components/field.html", {"field": conditional})
+    assert 'data-condition-field="tipo"' in html
