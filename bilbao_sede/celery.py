@@ -1,17 +1,24 @@
 """Celery application: configured from Django settings (``CELERY_*``), tasks autodiscovered."""
 
+from __future__ import annotations
+
 import contextlib
+import dataclasses
 import os
 import threading
-from base64 import b64encode
-from dataclasses import dataclass
+from binascii import b2a_base64
+from typing import TYPE_CHECKING
 
 from celery import Celery
 from celery.app.task import extract_exec_options
 from celery.local import Proxy
 from celery.signals import after_task_publish, before_task_publish, task_postrun, task_prerun
+from kombu.utils.json import JSONEncoder
 from kombu.utils.json import dumps as json_dumps
 from kombu.utils.uuid import uuid
+
+if TYPE_CHECKING:
+    from redis import ConnectionPool
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilbao_sede.settings.base")
 
@@ -36,11 +43,13 @@ def close_old_connections(sender=None, **kwargs) -> None:
 
 
 class _Held(threading.local):
-    """This thread's producer for ``publish``: (key, producer, queues declared on it), and
-    the message templates made on it (``_template``)."""
+    """This thread's producer for ``publish``: (key, producer, queues declared on it), the
+    message templates made on it (``_template``) and, on Redis, the connection taken from
+    its channel's pool that ``_RedisPush.push`` sends on."""
 
     held: tuple | None = None
     templates: dict = {}  # noqa: RUF012 - set per thread by _producer
+    redis: tuple | None = None  # (pool, connection)
 
 
 _held = _Held()
@@ -67,14 +76,22 @@ def _producer(task_app) -> tuple:
 
 def _forget_producer() -> None:
     held, _held.held = _held.held, None
+    redis, _held.redis = _held.redis, None
     _held.templates = {}
+    if redis is not None:
+        # A failed command may have left half a command or an unread reply on it: closed,
+        # and given back to its pool (which goes with the producer's channel).
+        pool, conn = redis
+        with contextlib.suppress(Exception):
+            conn.disconnect()
+            pool.release(conn)
     if held is not None:
         # A broken connection is dropped whatever it says on the way out.
         with contextlib.suppress(Exception):
             held[1].connection.release()
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Template:
     """What every message of one task to one queue shares, as Celery makes it: the headers,
     properties and body options of ``amqp.create_task_message`` for an empty call, and the
@@ -84,9 +101,8 @@ class _Template:
     properties: dict
     embed: dict
     publish_kwargs: dict
-    # On Redis: the client and list kombu's transport pushes this queue's messages to, and
-    # the message's delivery properties there (``_redis_push``); None elsewhere.
-    redis: tuple | None = None
+    # On Redis: how kombu's transport pushes this queue's messages; None elsewhere.
+    redis: _RedisPush | None = None
 
     def message(self, args: tuple) -> tuple[tuple, dict, dict]:
         """(body, headers, properties) of a call with ``args`` under a new task id."""
@@ -94,23 +110,121 @@ class _Template:
         headers = {**self.headers, "id": task_id, "root_id": task_id, "argsrepr": repr(args)}
         return (args, {}, self.embed), headers, {**self.properties, "correlation_id": task_id}
 
-    def push(self, body: tuple, headers: dict, properties: dict) -> None:
-        """Send the message as kombu's Redis transport does (``Channel.basic_publish`` and
-        ``_put`` for the anonymous exchange): the JSON envelope of the body, in base64, with
-        its headers and properties, pushed onto the queue's list. What kombu adds per
-        message (the serialization's own calls, a Redis client object, the priority and
-        expiry look-ups) cost more than the push itself on the registry's hot path (issue
-        10); ``tests/integration/test_publish.py`` holds the envelope to kombu's own."""
-        assert self.redis is not None, "only for a template made for Redis"
-        client, key, delivery = self.redis
+
+# kombu's JSON encoder, made once: ``kombu.utils.json.dumps`` makes one per call, and its
+# ``encode`` is what that call runs (same output, same types: dates, decimals, UUIDs...).
+_json = JSONEncoder()
+# Where a call's own values go in the pre-encoded envelope: strings JSON cannot hold as
+# they are (a NUL), so no constant part of a message can be mistaken for one.
+_FIELDS = {"id": 3, "argsrepr": 1, "body": 1, "tag": 1}  # name: places in the envelope
+
+
+@dataclasses.dataclass(frozen=True)
+class _RedisPush:
+    """A template's messages as kombu's Redis transport pushes them
+    (``Channel.basic_publish`` and ``_put`` for the anonymous exchange): the JSON envelope of
+    the base64 body, with its headers and properties, LPUSHed onto the queue's list.
+
+    Issue 10: the envelope is JSON-encoded once (``envelope``, with %-placeholders where the
+    call's task id, argument repr, body and delivery tag go), and the LPUSH goes out on a
+    connection this thread keeps (``_redis_connection``): kombu's ``dumps`` of the whole
+    envelope, the pool's get/release and redis-py's command stack cost several times the
+    push itself. ``tests/integration/test_publish.py`` holds the bytes to kombu's own."""
+
+    pool: ConnectionPool  # the producer channel's
+    lpush: bytes  # the command, but the message: ``command``
+    envelope: bytes  # the message, but the call's own values: ``encode``
+    embed: dict
+
+    @classmethod
+    def make(
+        cls, pool: ConnectionPool, key: str, template: _Template, delivery: dict
+    ) -> _RedisPush | None:
+        """The envelope ``_put`` would dump for a call of ``template``, pre-encoded; None if
+        a constant part happened to hold a placeholder's text."""
+        mark = {name: f"\0{name}\0" for name in _FIELDS}
         envelope = {
-            "body": b64encode(json_dumps(body).encode()).decode(),
+            "body": mark["body"],
             "content-encoding": "utf-8",
             "content-type": "application/json",
-            "headers": headers,
-            "properties": {**properties, **delivery, "delivery_tag": uuid()},
+            "headers": {
+                **template.headers,
+                "id": mark["id"],
+                "root_id": mark["id"],
+                "argsrepr": mark["argsrepr"],
+            },
+            "properties": {
+                **template.properties,
+                "correlation_id": mark["id"],
+                **delivery,
+                "delivery_tag": mark["tag"],
+            },
         }
-        client.lpush(key, json_dumps(envelope))
+        text = json_dumps(envelope).replace("%", "%%")  # ASCII: kombu's dumps escapes the rest
+        for name, places in _FIELDS.items():
+            encoded = _json.encode(mark[name])[1:-1]
+            if text.count(encoded) != places:
+                return None
+            text = text.replace(encoded, f"%({name})s")
+        # The LPUSH as redis-py's ``pack_command`` writes it (RESP: an array of bulk strings),
+        # but the message's length and bytes, which ``command`` completes.
+        queue = pool.get_encoder().encode(key)
+        lpush = b"*3\r\n$5\r\nLPUSH\r\n$%d\r\n%b\r\n" % (len(queue), queue)
+        return cls(
+            pool=pool,
+            lpush=lpush.replace(b"%", b"%%") + b"$%d\r\n%b\r\n",
+            envelope=text.encode("ascii"),
+            embed=template.embed,
+        )
+
+    def encode(self, args: tuple, task_id: str, tag: str) -> bytes:
+        """The envelope of a call with ``args``: what kombu's ``dumps`` makes of it."""
+        body = _json.encode((args, {}, self.embed)).encode()
+        return self.envelope % {
+            b"id": task_id.encode(),
+            b"argsrepr": _json.encode(repr(args))[1:-1].encode(),
+            b"body": b2a_base64(body, newline=False),  # base64.b64encode without its checks
+            b"tag": tag.encode(),
+        }
+
+    def command(self, payload: bytes) -> bytes:
+        """The LPUSH of ``payload`` onto the queue's list, packed for the wire."""
+        return self.lpush % (len(payload), payload)
+
+    def push(self, args: tuple) -> None:
+        """LPUSH a new message of a call with ``args`` (redis-py's reply parsing, errors and
+        retry policy, on this thread's connection)."""
+        command = [self.command(self.encode(args, uuid(), uuid()))]
+        pool = self.pool
+        conn = _redis_connection(pool)
+        # What the pool checks when it hands a connection out: connected, and nothing left
+        # to read (a connection the server closed while idle is replaced, not failed).
+        pool.ensure_connection(conn)
+
+        def send():
+            conn.send_packed_command(command)
+            return conn.read_response()
+
+        # As Redis.execute_command: retried as the connection's policy says, disconnected
+        # on each failure; errors are raised to ``publish``, which forgets the connection.
+        conn.retry.call_with_retry(send, lambda _error: conn.disconnect())
+        if conn.should_reconnect():  # a maintenance notice asked for a new one
+            conn.disconnect()
+
+
+def _redis_connection(pool: ConnectionPool):
+    """This thread's connection from ``pool`` (the producer channel's), taken once: the
+    pool's get and release (a lock, a readiness check, metrics) cost more than the push."""
+    held = _held.redis
+    if held is not None and held[0] is pool:
+        return held[1]
+    if held is not None:
+        with contextlib.suppress(Exception):
+            held[1].disconnect()
+            held[0].release(held[1])
+    conn = pool.get_connection()
+    _held.redis = (pool, conn)
+    return conn
 
 
 def _template(task, task_app, producer) -> _Template | None:
@@ -171,20 +285,18 @@ def _make_template(task, task_app, producer) -> _Template | None:
         or conf.task_default_delivery_mode,
         "declare": [queue],
     }
-    return _Template(
-        headers=headers,
-        properties=properties,
-        embed=body[2],
-        publish_kwargs=publish_kwargs,
-        redis=_redis_push(producer, queue, publish_kwargs),
+    template = _Template(
+        headers=headers, properties=properties, embed=body[2], publish_kwargs=publish_kwargs
     )
+    return dataclasses.replace(template, redis=_redis_push(producer, queue, template))
 
 
-def _redis_push(producer, queue, publish_kwargs: dict) -> tuple | None:
-    """(client, list, delivery properties) to push messages of ``queue`` directly, when
-    kombu's Redis transport would push them as ``_Template.push`` does: JSON, uncompressed,
-    base64 bodies, no key prefix, no priority, no queue expiry; None otherwise."""
+def _redis_push(producer, queue, template: _Template) -> _RedisPush | None:
+    """How to push messages of ``queue`` directly, when kombu's Redis transport would push
+    them as ``_RedisPush.push`` does: JSON, uncompressed, base64 bodies, no key prefix, no
+    priority, no queue expiry; None otherwise."""
     channel = producer.channel
+    publish_kwargs = template.publish_kwargs
     if (
         producer.connection.transport.driver_type != "redis"
         or publish_kwargs["serializer"] != "json"
@@ -201,7 +313,7 @@ def _redis_push(producer, queue, publish_kwargs: dict) -> tuple | None:
         "priority": 0,
         "body_encoding": "base64",
     }
-    return channel.Client(connection_pool=channel.pool), queue.name, delivery
+    return _RedisPush.make(channel.pool, queue.name, template, delivery)
 
 
 def _send_as_celery(task, task_app, producer, declared: set, args: tuple) -> None:
@@ -249,11 +361,16 @@ def publish(task, *args) -> None:
     completed with the call's id and arguments (the route, options and headers are looked
     up once, not at each call). The first message of a queue on a connection goes through
     kombu's ``Producer.publish``, which declares the queue; later ones, on Redis, are pushed
-    as kombu's transport pushes them (``_Template.push``). Where a template cannot serve
+    as kombu's transport pushes them (``_RedisPush``): the JSON envelope is encoded once per
+    template and each call's id, argument repr, body and delivery tag are spliced into it
+    (the same bytes as kombu's ``dumps``), and the LPUSH goes out on a connection the thread
+    keeps from its channel's pool, checked as the pool checks the connections it hands out,
+    with redis-py's reply parsing, errors and retry policy. Where a template cannot serve
     (``_make_template``, or receivers of the publish signals), Celery builds and sends each
-    message itself (``_send_as_celery``). Eager mode (demo,
-    unit tests) runs it as ``apply_async`` does. Raises what the broker raises: callers are
-    outboxes that log it and leave the row for their sweep."""
+    message itself (``_send_as_celery``). Eager mode (demo, unit tests) runs it as
+    ``apply_async`` does. Raises what the broker raises (redis-py's errors on the direct
+    push), after dropping the producer and its connection so that the next publish
+    connects again: callers are outboxes that log it and leave the row for their sweep."""
     if isinstance(task, Proxy):  # shared_task: resolve it once, not on every attribute
         task = task._get_current_object()
     task_app = task.app
@@ -268,12 +385,12 @@ def publish(task, *args) -> None:
         if template is None:
             _send_as_celery(task, task_app, producer, declared, args)
             return
-        body, headers, properties = template.message(args)
         kwargs = template.publish_kwargs
         name = kwargs["routing_key"]
         if template.redis is not None and name in declared:
-            template.push(body, headers, properties)
+            template.redis.push(args)
         else:  # kombu's own publish, which declares the queue the first time
+            body, headers, properties = template.message(args)
             producer.publish(
                 body,
                 retry=False,

@@ -4,9 +4,13 @@ queue the router chooses — so any worker takes it as it takes apply_async's (i
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import json
+import uuid
 
 import pytest
+import redis
 
 from bilbao_sede.celery import app as celery_app
 from bilbao_sede.celery import publish
@@ -54,6 +58,57 @@ def test_publish_sends_what_apply_async_sends_but_the_id(private_queue):
         assert message["properties"]["delivery_info"]["routing_key"] == QUEUE
 
 
+@pytest.mark.parametrize(
+    "arg",
+    [
+        42,
+        'ñ "quoted" \\ back %(id)s %s %% \x00 \u20ac \U0001f600',  # JSON escapes, % and NUL
+        [
+            decimal.Decimal("1.50"),
+            datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+            uuid.UUID(int=7),
+        ],  # kombu's encoder's own types
+        [None, True, 1.5, {"k": [None], "%(body)s": ""}],
+    ],
+)
+def test_the_pushed_bytes_are_kombus_own_for_any_arguments(private_queue, arg):
+    """The lean push splices the call's values into an envelope JSON-encoded once: the bytes
+    are those kombu's transport pushes for the same call (``apply_async``), ids aside and
+    the argument repr (publish's has always been ``repr``, Celery's is ``saferepr``), and the
+    LPUSH is redis-py's own packing of them."""
+    from celery.utils.saferepr import saferepr
+
+    from bilbao_sede import celery
+
+    publish(justificante_issue_task, 0)  # declares the queue: the calls below are pushed
+    private_queue.delete(QUEUE)
+    justificante_issue_task.apply_async((arg,), retry=False)
+    publish(justificante_issue_task, arg)
+    sent, lean = reversed(private_queue.lrange(QUEUE, 0, -1))
+    ids = {}
+    for raw in (sent, lean):
+        message = json.loads(raw)
+        ids[raw] = (message["headers"]["id"], message["properties"]["delivery_tag"])
+        assert message["headers"]["root_id"] == message["properties"]["correlation_id"]
+        assert message["headers"]["root_id"] == message["headers"]["id"]
+    for old, new in zip(ids[sent], ids[lean], strict=True):
+        sent = sent.replace(old.encode(), new.encode())
+    celerys, publishs = (
+        b'"argsrepr": ' + json.dumps(text).encode()
+        for text in (
+            saferepr((arg,), justificante_issue_task.app.amqp.argsrepr_maxsize),
+            repr((arg,)),
+        )
+    )
+    assert celerys in sent
+    sent = sent.replace(celerys, publishs)
+    assert lean == sent
+
+    template = next(iter(celery._held.templates.values()))
+    conn = celery._held.redis[1]
+    assert template.redis.command(lean) == b"".join(conn.pack_command("LPUSH", QUEUE, lean))
+
+
 def test_publish_keeps_one_producer_per_thread_and_connects_again_after_a_failure(
     private_queue, monkeypatch
 ):
@@ -75,17 +130,66 @@ def test_publish_keeps_one_producer_per_thread_and_connects_again_after_a_failur
     assert other[0] is not held and other[0][1] is not held[1]  # a thread has its own
 
     def refused(*args, **kwargs):
-        raise ConnectionError("connection reset by peer")
+        raise redis.ConnectionError("Error 104 while writing to socket. Connection reset by peer.")
 
-    import redis
-
-    monkeypatch.setattr(redis.Redis, "lpush", refused)  # what every way of sending ends in
-    with pytest.raises(ConnectionError):
-        publish(justificante_issue_task, 4)
+    conn = celery._held.redis[1]  # the connection the lean push sends on
+    with monkeypatch.context() as patched:
+        # What every way of sending ends in (kombu's publish and the lean push alike).
+        patched.setattr(redis.connection.Connection, "send_packed_command", refused)
+        with pytest.raises(redis.ConnectionError, match="Connection reset by peer"):
+            publish(justificante_issue_task, 4)
     assert celery._held.held is None  # forgotten: the next publish connects again
-    monkeypatch.undo()
+    assert celery._held.redis is None and conn._sock is None  # disconnected, not reused
     publish(justificante_issue_task, 5)
-    assert len(_messages(private_queue)) == 4  # 1, 2, 3 and 5
+    publish(justificante_issue_task, 6)  # the lean push again, on a new connection
+    assert celery._held.redis[1] is not conn
+    assert [m["headers"]["argsrepr"] for m in _messages(private_queue)] == [
+        f"({n},)" for n in (1, 2, 3, 5, 6)
+    ]
+
+
+def test_a_failure_the_broker_answers_is_raised_as_apply_async_raises_it(private_queue):
+    """An error reply (the queue's key holds no list) reaches the caller with the message
+    ``apply_async`` raises (which kombu wraps in its OperationalError; publish raises
+    redis-py's, as it did when it pushed with ``Redis.lpush``) — the outbox then logs it and
+    leaves the receipt pending — and the next publish, once the key is a list again, goes
+    out."""
+    from kombu.exceptions import OperationalError
+
+    from bilbao_sede import celery
+
+    publish(justificante_issue_task, 1)  # declares: later calls take the lean push
+    private_queue.delete(QUEUE)
+    private_queue.set(QUEUE, "not a list")
+    with pytest.raises(OperationalError) as expected:
+        justificante_issue_task.apply_async((2,), retry=False)
+    with pytest.raises(redis.ResponseError) as raised:
+        publish(justificante_issue_task, 2)
+    assert str(raised.value) == str(expected.value)
+    assert celery._held.held is None and celery._held.redis is None
+    private_queue.delete(QUEUE)
+    publish(justificante_issue_task, 3)
+    publish(justificante_issue_task, 4)
+    assert [m["headers"]["argsrepr"] for m in _messages(private_queue)] == ["(3,)", "(4,)"]
+
+
+def test_a_connection_the_server_closed_is_replaced_as_the_pool_replaces_it(private_queue):
+    """The lean push keeps its connection between calls; one the server closed meanwhile
+    (a restart, an idle timeout) is found out before sending, as the pool's hand-out finds it,
+    and the message goes out on a new one instead of failing."""
+    from bilbao_sede import celery
+
+    publish(justificante_issue_task, 1)
+    publish(justificante_issue_task, 2)
+    conn = celery._held.redis[1]
+    host, port = conn._sock.getsockname()[:2]  # the server knows it by this address
+    assert private_queue.client_kill_filter(addr=f"{host}:{port}") == 1
+    publish(justificante_issue_task, 3)
+    assert [m["headers"]["argsrepr"] for m in _messages(private_queue)] == [
+        "(1,)",
+        "(2,)",
+        "(3,)",
+    ]
 
 
 def test_each_message_has_its_own_id_and_arguments(private_queue):
@@ -101,6 +205,8 @@ def test_each_message_has_its_own_id_and_arguments(private_queue):
         task_id = message["headers"]["id"]
         assert message["headers"]["root_id"] == task_id
         assert message["properties"]["correlation_id"] == task_id
+        for an_id in (task_id, message["properties"]["delivery_tag"]):  # Celery's: UUID4
+            assert str(uuid.UUID(an_id, version=4)) == an_id
         assert message["headers"]["argsrepr"] == f"({arg},)"
         args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
         assert (args, kwargs) == ([arg], {})
