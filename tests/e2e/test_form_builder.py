@@ -78,6 +78,9 @@ def staff_login(page, base_url: str, user, device) -> None:
 def fill_field(page, prefix: str, **values) -> None:
     for name, value in values.items():
         selector = f"#id_{prefix}-{name}"
+        # eval_on_selector does not wait: after a click that navigates, the next page may
+        # not be there yet (seen in CI under load).
+        page.wait_for_selector(selector, state="attached")
         tag = page.eval_on_selector(selector, "e => e.tagName + ':' + (e.type || '')")
         if tag.startswith("SELECT"):
             page.select_option(selector, value)
@@ -145,6 +148,7 @@ def test_an_editor_builds_previews_and_publishes_a_form_a_citizen_files_without_
     expect(page.locator(".messages__list")).to_contain_text("Cambios guardados")
     # The field's own panel: texts, required-if, validations, prefill.
     page.click('a[href*="campo=field%3Asu-queja-o-sugerencia/que-nos-cuenta/texto"]')
+    page.wait_for_url(re.compile(r"campo=field"))
     fill_field(
         page, "campo", help_es="Cuéntenos qué ha pasado.", help_eu="Kontatu zer gertatu den."
     )
